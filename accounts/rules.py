@@ -1,0 +1,77 @@
+"""Who may do what: every object permission of Aspire, written once.
+
+Views, the admin and the API ask `user.has_perm("calls.view_proposal", proposal)`; lists
+use the `visible_*` querysets below, which say the same thing in SQL.
+"""
+
+import rules
+from django.db.models import QuerySet
+
+from accounts.models import Role
+
+
+def _in_group(role: str):
+    @rules.predicate(name=f"is_{role}")
+    def predicate(user) -> bool:
+        return user.is_authenticated and user.has_role(role)
+
+    return predicate
+
+
+is_staff_member = rules.is_superuser | _in_group(Role.STAFF)
+is_reviewer = _in_group(Role.REVIEWER)
+is_pi = _in_group(Role.PI)
+is_committee = _in_group(Role.COMMITTEE)
+
+
+@rules.predicate
+def is_assigned_reviewer(user, proposal) -> bool:
+    return proposal is not None and proposal.reviews.filter(reviewer=user).exists()
+
+
+@rules.predicate
+def is_project_member(user, project) -> bool:
+    return project is not None and project.memberships.filter(user=user).exists()
+
+
+@rules.predicate
+def is_project_pi(user, project) -> bool:
+    return project is not None and project.memberships.filter(user=user, role="pi").exists()
+
+
+@rules.predicate
+def is_report_member(user, report) -> bool:
+    return report is not None and is_project_member(user, report.project)
+
+
+@rules.predicate
+def is_report_pi(user, report) -> bool:
+    return report is not None and is_project_pi(user, report.project)
+
+
+@rules.predicate
+def is_editable_report(user, report) -> bool:
+    return report is not None and report.status in ("draft", "returned")
+
+
+rules.add_perm("calls.view_proposal", is_staff_member | is_assigned_reviewer | is_committee)
+rules.add_perm("calls.change_review", is_staff_member | is_assigned_reviewer)
+rules.add_perm("projects.view_project", is_staff_member | is_committee | is_project_member)
+rules.add_perm("projects.view_annualreport", is_staff_member | is_committee | is_report_member)
+rules.add_perm("projects.change_annualreport", is_report_member & is_editable_report)
+rules.add_perm("projects.submit_annualreport", is_report_pi & is_editable_report)
+rules.add_perm("projects.review_annualreport", is_staff_member)
+
+
+def visible_proposals(user, proposals: QuerySet) -> QuerySet:
+    """Staff and the committee see every proposal, a reviewer those assigned to them."""
+    if is_staff_member(user) or is_committee(user):
+        return proposals
+    return proposals.filter(reviews__reviewer=user)
+
+
+def visible_projects(user, projects: QuerySet) -> QuerySet:
+    """Staff and the committee see every project, anyone else only their own."""
+    if is_staff_member(user) or is_committee(user):
+        return projects
+    return projects.filter(memberships__user=user)

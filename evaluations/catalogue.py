@@ -1,0 +1,52 @@
+"""The indicator codes of shared/design/indicators.md, their goals and labels."""
+
+from django.utils.translation import gettext_lazy as _
+
+INDICATORS: dict[str, tuple[int, str]] = {
+    "g1.calls_joint": (1, _("Joint calls held")),
+    "g1.calls_alignment": (1, _("Alignment calls held")),
+    "g1.calls_planned": (1, _("Calls planned")),
+    "g1.partner_agencies": (1, _("Partner funding agencies")),
+    "g1.partner_countries": (1, _("Partner countries")),
+    "g1.proposals": (1, _("Proposals")),
+    "g1.adopted": (1, _("Adopted proposals")),
+    "g1.adoption_rate": (1, _("Adoption rate (%)")),
+    "g1.adoptable": (1, _("Adoptable proposals (score 6 or higher)")),
+    "g1.adoptable_not_adopted": (1, _("Adoptable but not adopted")),
+    "g1.jp_pi_hindex_median": (1, _("Median h-index of Japanese PIs")),
+    "g1.partner_pi_hindex_median": (1, _("Median h-index of partner PIs")),
+    "g2.projects": (2, _("Projects")),
+    "g2.intl_coauthored_papers": (2, _("International co-authored papers")),
+    "g2.intl_coauthored_papers_before_start": (
+        2,
+        _("International co-authored papers dated before the project start"),
+    ),
+    "g2.intl_presentations": (2, _("International conference presentations")),
+    "g3.events": (3, _("Workshops, symposia, seminars and other events")),
+    "g3.events_workshop": (3, _("Workshops")),
+    "g3.events_symposium": (3, _("Symposia")),
+    "g3.events_seminar": (3, _("Seminars")),
+    "g3.events_lecture_tour": (3, _("Lecture tours")),
+    "g3.events_other": (3, _("Other events")),
+    "g3.hubs": (3, _("Hubs")),
+    "g3.researchers_received": (3, _("Researchers received from abroad")),
+    "g3.lab_events_before": (3, _("Lab-wide events, before the program")),
+    "g3.lab_events_after": (3, _("Lab-wide events, latest year")),
+    "g3.lab_invited_before": (3, _("Lab-wide researchers invited, before the program")),
+    "g3.lab_invited_after": (3, _("Lab-wide researchers invited, latest year")),
+    "g3.lab_dispatched_before": (3, _("Lab-wide researchers dispatched, before the program")),
+    "g3.lab_dispatched_after": (3, _("Lab-wide researchers dispatched, latest year")),
+    "g4.dispatched": (4, _("Researchers dispatched abroad")),
+    "g4.young_dispatched": (4, _("Young researchers dispatched abroad")),
+    "g4.young_received": (4, _("Young researchers received from abroad")),
+    "g4.stay_days_median": (4, _("Median stay abroad (days)")),
+    "g4.short_stay_share": (4, _("Share of stays of 7 days or less (%)")),
+    "g4.survey_pairs": (4, _("Surveyed young researchers (before and after)")),
+    "g4.survey_gain_networking": (4, _("Survey gain: networking")),
+    "g4.survey_gain_communication": (4, _("Survey gain: communication")),
+    "g4.survey_gain_expertise": (4, _("Survey gain: expertise")),
+    "g4.survey_gain_language": (4, _("Survey gain: language")),
+    "g4.survey_gain_leadership": (4, _("Survey gain: leadership")),
+}
+
+INDICATOR_CHOICES = [(code, code) for code in INDICATORS]

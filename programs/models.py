@@ -1,0 +1,96 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+DOMESTIC_COUNTRY = "JP"
+
+
+class FundingAgency(models.Model):
+    """A funding agency (FA): Japanese ones run programs, the others are partners."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    country = CountryField(_("country"))
+
+    class Meta:
+        verbose_name = _("funding agency")
+        verbose_name_plural = _("funding agencies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_domestic(self) -> bool:
+        return self.country.code == DOMESTIC_COUNTRY
+
+
+class Program(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    managing_agency = models.ForeignKey(
+        FundingAgency, models.PROTECT, related_name="programs", verbose_name=_("managing agency")
+    )
+    budget_yen = models.BigIntegerField(
+        _("budget (yen)"), null=True, blank=True, help_text=_("Total program budget, if known.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SupportType(models.Model):
+    """A funding scheme within a program: how much a year and for how long."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="support_types", verbose_name=_("program")
+    )
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    min_annual_budget_yen = models.BigIntegerField(
+        _("minimum annual budget (yen)"), null=True, blank=True
+    )
+    max_annual_budget_yen = models.BigIntegerField(
+        _("maximum annual budget (yen)"), null=True, blank=True
+    )
+    min_years = models.PositiveSmallIntegerField(
+        _("minimum duration (years)"), null=True, blank=True
+    )
+    max_years = models.PositiveSmallIntegerField(
+        _("maximum duration (years)"), null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("support type")
+        verbose_name_plural = _("support types")
+        ordering = ["program", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="unique_support_type_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.code} {self.name_ja or self.name}"
+
+    def clean(self) -> None:
+        errors = {}
+        if _inverted(self.min_annual_budget_yen, self.max_annual_budget_yen):
+            errors["max_annual_budget_yen"] = _("The maximum is below the minimum.")
+        if _inverted(self.min_years, self.max_years):
+            errors["max_years"] = _("The maximum is below the minimum.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _inverted(low: int | None, high: int | None) -> bool:
+    return low is not None and high is not None and high < low

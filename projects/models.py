@@ -1,0 +1,438 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from calls.models import CareerStage, Proposal
+from programs.fiscal import fiscal_year
+
+
+def _ends_after_start(start: str, end: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__gte": F(start)}) | Q(**{f"{end}__isnull": True}), name=name
+    )
+
+
+def _check_dates(start: datetime.date | None, end: datetime.date | None, field: str) -> None:
+    if start and end and end < start:
+        raise ValidationError({field: _("The end cannot be before the start.")})
+
+
+class Project(models.Model):
+    """An adopted proposal, funded for some fiscal years."""
+
+    proposal = models.OneToOneField(
+        Proposal, models.PROTECT, related_name="project", verbose_name=_("proposal")
+    )
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ProjectMember",
+        related_name="projects",
+        verbose_name=_("members"),
+    )
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["code"]
+        constraints = [_ends_after_start("start_date", "end_date", "project_ends_after_start")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        _check_dates(self.start_date, self.end_date, "end_date")
+
+    @property
+    def start_fiscal_year(self) -> int:
+        return fiscal_year(self.start_date)
+
+
+class ProjectBudget(models.Model):
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="budgets", verbose_name=_("project")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    amount_yen = models.BigIntegerField(_("amount (yen)"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("budget of a fiscal year")
+        verbose_name_plural = _("budget per fiscal year")
+        ordering = ["project", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "fiscal_year"], name="one_budget_per_year"),
+            models.CheckConstraint(condition=Q(amount_yen__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} FY{self.fiscal_year}"
+
+
+class MemberRole(models.TextChoices):
+    PI = "pi", _("Principal investigator")
+    MEMBER = "member", _("Member (may edit drafts)")
+
+
+class ProjectMember(models.Model):
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="memberships", verbose_name=_("project")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=8, choices=MemberRole.choices)
+
+    class Meta:
+        verbose_name = _("project member")
+        verbose_name_plural = _("project members")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+COUNTED_REPORT_STATUSES = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
+
+
+class AnnualReport(models.Model):
+    """What a project did in one fiscal year."""
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="reports", verbose_name=_("project")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    nothing_to_report = models.BooleanField(_("nothing to report"), default=False)
+    buyout_used = models.BooleanField(_("buy-out used"), null=True, blank=True)
+    buyout_reason = models.TextField(_("why buy-out was not used"), blank=True)
+    travel_trips = models.PositiveIntegerField(_("trips abroad"), null=True, blank=True)
+    travel_cost_yen = models.PositiveBigIntegerField(_("travel costs (yen)"), null=True, blank=True)
+    staff_comment = models.TextField(_("staff comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["project", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "fiscal_year"], name="one_report_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} FY{self.fiscal_year}"
+
+
+class ReportOutput(models.Model):
+    """An output reported in an annual report; subclasses declare `report` and `project`.
+
+    The project is stored beside the report so that the natural keys of
+    shared/design/data-exchange.md, which are per project, can be unique constraints.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.project_id = self.report.project_id
+        super().save(*args, **kwargs)
+
+    @property
+    def before_project_start(self) -> bool:
+        """Kept, but never counted: it happened before the project started."""
+        return self.output_date < self.project.start_date
+
+
+def paper_key(doi: str, title: str) -> str:
+    """The "same paper" rule of indicators.md as one comparable string."""
+    if doi.strip():
+        return "doi:" + doi.strip().casefold()
+    return "title:" + " ".join(title.casefold().split())
+
+
+class Paper(ReportOutput):
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="papers", verbose_name=_("annual report")
+    )
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="papers", verbose_name=_("project")
+    )
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=1000)
+    journal = models.CharField(_("journal"), max_length=300, blank=True)
+    published_on = models.DateField(_("published on"))
+    international_coauthored = models.BooleanField(_("international co-authored"))
+    dedupe_key = models.CharField(max_length=1100, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        ordering = ["published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "dedupe_key"], name="one_paper_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.dedupe_key = paper_key(self.doi, self.title)
+        super().save(*args, **kwargs)
+
+    @property
+    def output_date(self) -> datetime.date:
+        return self.published_on
+
+
+class Presentation(ReportOutput):
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="presentations", verbose_name=_("annual report")
+    )
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="presentations", verbose_name=_("project")
+    )
+    title = models.CharField(_("title"), max_length=1000)
+    conference = models.CharField(_("conference"), max_length=300)
+    country = CountryField(_("country"), blank=True)
+    presented_on = models.DateField(_("presented on"))
+    international = models.BooleanField(_("international"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("presentation")
+        verbose_name_plural = _("presentations")
+        ordering = ["presented_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "title", "presented_on"], name="one_presentation_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def output_date(self) -> datetime.date:
+        return self.presented_on
+
+
+class EventKind(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop")
+    SYMPOSIUM = "symposium", _("Symposium")
+    SEMINAR = "seminar", _("Seminar")
+    LECTURE_TOUR = "lecture_tour", _("Lecture tour")
+    OTHER = "other", _("Other")
+
+
+class Event(ReportOutput):
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="events", verbose_name=_("annual report")
+    )
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="events", verbose_name=_("project")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=500)
+    held_on = models.DateField(_("held on"))
+    country = CountryField(_("country"), blank=True)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["held_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "title", "held_on"], name="one_event_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def output_date(self) -> datetime.date:
+        return self.held_on
+
+
+class Direction(models.TextChoices):
+    DISPATCH = "dispatch", _("Dispatch (abroad)")
+    RECEIVE = "receive", _("Receive (from abroad)")
+
+
+SHORT_STAY_DAYS = 7
+
+
+class Exchange(ReportOutput):
+    """A researcher sent abroad or received from abroad."""
+
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="exchanges", verbose_name=_("annual report")
+    )
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="exchanges", verbose_name=_("project")
+    )
+    person = models.CharField(_("person"), max_length=200)
+    career_stage = models.CharField(_("career stage"), max_length=16, choices=CareerStage.choices)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
+    country = CountryField(_("country"))
+    institution = models.CharField(_("institution"), max_length=300, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    funded_by_program = models.BooleanField(_("funded by the program"))
+    purpose = models.TextField(_("purpose"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        ordering = ["start_date", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "person", "direction", "start_date"],
+                name="one_exchange_per_start",
+            ),
+            _ends_after_start("start_date", "end_date", "exchange_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.start_date}"
+
+    def clean(self) -> None:
+        _check_dates(self.start_date, self.end_date, "end_date")
+
+    @property
+    def output_date(self) -> datetime.date:
+        return self.start_date
+
+    @property
+    def stay_days(self) -> int | None:
+        return (self.end_date - self.start_date).days + 1 if self.end_date else None
+
+
+class Hub(models.Model):
+    """A research hub abroad; it belongs to the project, not to a year's report."""
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="hubs", verbose_name=_("project")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    country = CountryField(_("country"))
+    established_on = models.DateField(_("established on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hub")
+        verbose_name_plural = _("hubs")
+        ordering = ["project", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="one_hub_per_name"),
+            _ends_after_start("established_on", "closed_on", "hub_closes_after_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        _check_dates(self.established_on, self.closed_on, "closed_on")
+
+
+class LabStatistic(ReportOutput):
+    """Lab-wide activity in a fiscal year, the program's and any other."""
+
+    report = models.OneToOneField(
+        AnnualReport, models.CASCADE, related_name="lab_statistic", verbose_name=_("annual report")
+    )
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="lab_statistics", verbose_name=_("project")
+    )
+    events_held = models.PositiveIntegerField(_("events held"))
+    researchers_invited = models.PositiveIntegerField(_("researchers invited from abroad"))
+    researchers_dispatched = models.PositiveIntegerField(_("researchers dispatched abroad"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lab-wide statistics")
+        verbose_name_plural = _("lab-wide statistics")
+        ordering = ["project", "report__fiscal_year"]
+
+    def __str__(self) -> str:
+        return str(self.report)
+
+
+class SurveyTiming(models.TextChoices):
+    BEFORE = "before", _("Before")
+    AFTER = "after", _("After")
+
+
+SURVEY_ITEMS = ["networking", "communication", "expertise", "language", "leadership"]
+
+
+def _survey_score(label: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+
+class SurveyAnswer(models.Model):
+    """A young researcher's self-assessment before or after their time abroad (1–5)."""
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="survey_answers", verbose_name=_("project")
+    )
+    person = models.CharField(_("person"), max_length=200)
+    timing = models.CharField(_("timing"), max_length=8, choices=SurveyTiming.choices)
+    networking = _survey_score(_("networking"))
+    communication = _survey_score(_("communication"))
+    expertise = _survey_score(_("expertise"))
+    language = _survey_score(_("language"))
+    leadership = _survey_score(_("leadership"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["project", "person", "-timing"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "person", "timing"], name="one_answer_per_timing"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{item}__gte": 1, f"{item}__lte": 5}),
+                    name=f"survey_{item}_1_to_5",
+                )
+                for item in SURVEY_ITEMS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_timing_display()})"
