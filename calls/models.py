@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Avg, Case, Count, F, Max, Min, Q, When
+from django.db.models import Avg, Case, Count, F, Max, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -168,14 +168,13 @@ class ProposalQuerySet(models.QuerySet):
         """Annotate the review figures and the final score of shared/design/indicators.md.
 
         final_score is the panel score where set, else the mean of the reviewers' scores;
-        compared unrounded against the call's adoptable score.
+        compared unrounded against the call's adoptable score. Subqueries rather than
+        joins, so that callers can still filter, aggregate and count over the result.
         """
-        scored = Q(reviews__score__isnull=False)
         return self.annotate(
-            review_count=Count("reviews", filter=scored),
-            review_mean=Avg("reviews__score", filter=scored),
-            review_spread=Max("reviews__score", filter=scored)
-            - Min("reviews__score", filter=scored),
+            review_count=Coalesce(_review_stat(Count("pk")), 0),
+            review_mean=_review_stat(Avg("score")),
+            review_spread=_review_stat(Max("score") - Min("score")),
             final_score=Coalesce("panel_score", "review_mean"),
             adoptable=Case(
                 When(final_score__gte=F("call__adoptable_score"), then=True),
@@ -183,6 +182,11 @@ class ProposalQuerySet(models.QuerySet):
                 output_field=models.BooleanField(),
             ),
         )
+
+
+def _review_stat(expression) -> Subquery:
+    scored = Review.objects.filter(proposal=OuterRef("pk"), score__isnull=False).order_by()
+    return Subquery(scored.values("proposal").annotate(stat=expression).values("stat"))
 
 
 class Proposal(models.Model):
