@@ -26,17 +26,29 @@ is_committee = _in_group(Role.COMMITTEE)
 
 @rules.predicate
 def is_assigned_reviewer(user, proposal) -> bool:
-    return proposal is not None and proposal.reviews.filter(reviewer=user).exists()
+    return (
+        user.is_authenticated
+        and proposal is not None
+        and proposal.reviews.filter(reviewer=user).exists()
+    )
 
 
 @rules.predicate
 def is_project_member(user, project) -> bool:
-    return project is not None and project.memberships.filter(user=user).exists()
+    return (
+        user.is_authenticated
+        and project is not None
+        and project.memberships.filter(user=user).exists()
+    )
 
 
 @rules.predicate
 def is_project_pi(user, project) -> bool:
-    return project is not None and project.memberships.filter(user=user, role="pi").exists()
+    return (
+        user.is_authenticated
+        and project is not None
+        and project.memberships.filter(user=user, role="pi").exists()
+    )
 
 
 @rules.predicate
@@ -67,6 +79,8 @@ def visible_proposals(user, proposals: QuerySet) -> QuerySet:
     """Staff and the committee see every proposal, a reviewer those assigned to them."""
     if is_staff_member(user) or is_committee(user):
         return proposals
+    if not user.is_authenticated:
+        return proposals.none()
     return proposals.filter(reviews__reviewer=user)
 
 
@@ -74,4 +88,6 @@ def visible_projects(user, projects: QuerySet) -> QuerySet:
     """Staff and the committee see every project, anyone else only their own."""
     if is_staff_member(user) or is_committee(user):
         return projects
+    if not user.is_authenticated:
+        return projects.none()
     return projects.filter(memberships__user=user)

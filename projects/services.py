@@ -32,11 +32,8 @@ def planned_years(proposal: Proposal) -> int:
 @transaction.atomic
 def adopt(proposal: Proposal, start_date: datetime.date | None = None) -> Project:
     """Adopt a proposal and create its project: once, however often it is asked."""
-    proposal = (
-        Proposal.objects.select_for_update()
-        .select_related("call__support_type")
-        .get(pk=proposal.pk)
-    )
+    # The row lock makes a second click wait until the first has created the project.
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     existing = Project.objects.filter(proposal=proposal).first()
     if existing:
         return existing

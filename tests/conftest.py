@@ -2,6 +2,13 @@ import os
 
 import pytest
 from django.db import connection
+from pytest_django.fixtures import _set_suffix_to_test_databases
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """A test database per run, so that two runs on one machine never drop each other's."""
+    _set_suffix_to_test_databases(suffix=str(os.getpid()))
 
 
 @pytest.fixture(autouse=True, scope="session")
