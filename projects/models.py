@@ -134,6 +134,10 @@ class AnnualReport(models.Model):
     travel_cost_yen = models.PositiveBigIntegerField(_("travel costs (yen)"), null=True, blank=True)
     staff_comment = models.TextField(_("staff comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Bumped by every save of the report or its rows: an edit made on an older version
+    # is refused instead of silently overwriting someone else's.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -187,6 +191,13 @@ class Paper(ReportOutput):
     journal = models.CharField(_("journal"), max_length=300, blank=True)
     published_on = models.DateField(_("published on"))
     international_coauthored = models.BooleanField(_("international co-authored"))
+    authors = models.TextField(_("authors"), blank=True)
+    affiliation_countries = models.CharField(
+        _("countries of the affiliations"),
+        max_length=300,
+        blank=True,
+        help_text=_("ISO country codes separated by commas, as found in the Crossref record."),
+    )
     dedupe_key = models.CharField(max_length=1100, editable=False)
     history = HistoricalRecords()
 
@@ -436,3 +447,101 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_timing_display()})"
+
+
+class ReportingPeriod(models.Model):
+    """When a program's PIs report a fiscal year: from the opening to the due date."""
+
+    program = models.ForeignKey(
+        "programs.Program",
+        models.CASCADE,
+        related_name="reporting_periods",
+        verbose_name=_("program"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    opens_on = models.DateField(_("opens on"))
+    due_on = models.DateField(_("due on"))
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["program", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "fiscal_year"], name="one_reporting_period_per_year"
+            ),
+            _ends_after_start("opens_on", "due_on", "reporting_period_due_after_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} FY{self.fiscal_year}"
+
+    def clean(self) -> None:
+        _check_dates(self.opens_on, self.due_on, "due_on")
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", _("Before the due date")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Reminder(models.Model):
+    """A reminder e-mailed about a report. The unique constraint is what makes the
+    daily job send each reminder at most once, even when two runs overlap."""
+
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="reminders", verbose_name=_("annual report")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    days_to_due = models.IntegerField(_("days to the due date"))
+    recipients = models.TextField(_("recipients"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "sent_on"], name="one_reminder_per_report_kind_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.get_kind_display()} {self.sent_on}"
+
+
+class LookupStatus(models.TextChoices):
+    PENDING = "pending", _("Looking up")
+    FOUND = "found", _("Found")
+    FAILED = "failed", _("Not found: please enter it by hand")
+
+
+class DoiLookup(models.Model):
+    """A DOI a PI pasted; a job fetches its Crossref record and fills a paper row."""
+
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="doi_lookups", verbose_name=_("annual report")
+    )
+    doi = models.CharField(_("DOI"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=8, choices=LookupStatus.choices, default=LookupStatus.PENDING
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    paper = models.ForeignKey(
+        Paper, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("paper")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("DOI lookup")
+        verbose_name_plural = _("DOI lookups")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "doi"], name="one_lookup_per_doi"),
+        ]
+
+    def __str__(self) -> str:
+        return self.doi
