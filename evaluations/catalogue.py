@@ -50,3 +50,11 @@ INDICATORS: dict[str, tuple[int, str]] = {
 }
 
 INDICATOR_CHOICES = [(code, code) for code in INDICATORS]
+
+# The four goals of ASPIRE (seed 000, 別紙2); other programs may word them alike.
+GOALS: dict[int, str] = {
+    1: _("Connecting top researchers of Japan and of advanced countries and regions"),
+    2: _("International joint research accelerated by the program"),
+    3: _("A network that gives access to cutting-edge research information"),
+    4: _("Training Japan's next generation of top researchers"),
+}

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from evaluations.catalogue import INDICATOR_CHOICES
 from programs.models import Program
@@ -27,3 +29,177 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} {self.indicator} FY{self.fiscal_year}"
+
+
+class EvaluationKind(models.TextChoices):
+    MID_TERM = "mid_term", _("Mid-term evaluation")
+    FINAL = "final", _("Final evaluation")
+
+
+class Grade(models.TextChoices):
+    S = "S", _("S: excellent (大変優れている)")
+    A = "A", _("A: very good (優れている)")
+    B = "B", _("B: adequate (妥当である)")
+    C = "C", _("C: somewhat insufficient (やや不十分である)")
+
+
+class Evaluation(models.Model):
+    """A committee's evaluation of a program as of a date (seed 000)."""
+
+    program = models.ForeignKey(
+        Program, models.PROTECT, related_name="evaluations", verbose_name=_("program")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EvaluationKind.choices)
+    as_of = models.DateField(_("as of"))
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    overall_grade = models.CharField(
+        _("overall grade"), max_length=1, choices=Grade.choices, blank=True
+    )
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    # Finalising freezes the indicator values: later data never moves a published report.
+    snapshot = models.JSONField(_("indicator snapshot"), null=True, blank=True, editable=False)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["program", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "kind", "as_of"], name="one_evaluation_per_program_kind_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.get_kind_display()} {self.as_of}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None
+
+
+class CommitteeRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    MEMBER = "member", _("Member")
+
+
+class CommitteeMember(models.Model):
+    """A member of the evaluation committee (別紙1)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="members", verbose_name=_("evaluation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    affiliation = models.CharField(_("affiliation and title"), max_length=300, blank=True)
+    role = models.CharField(
+        _("role"), max_length=8, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committee_seats",
+        verbose_name=_("user account"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        ordering = ["evaluation", "-role", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "name"], name="one_seat_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+GOAL_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
+
+
+class GoalAssessment(models.Model):
+    """The committee's grade, assessment and future directions for one goal (§3)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="assessments", verbose_name=_("evaluation")
+    )
+    goal = models.PositiveSmallIntegerField(_("goal"), choices=GOAL_CHOICES)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    assessment = models.TextField(_("assessment"), blank=True)
+    future_directions = models.TextField(_("future directions"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("goal assessment")
+        verbose_name_plural = _("goal assessments")
+        ordering = ["evaluation", "goal"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "goal"], name="one_assessment_per_goal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} goal {self.goal}"
+
+
+class Opinion(models.Model):
+    """A committee member's opinion on a goal (別紙3), entered by the member."""
+
+    member = models.ForeignKey(
+        CommitteeMember, models.CASCADE, related_name="opinions", verbose_name=_("member")
+    )
+    goal = models.PositiveSmallIntegerField(_("goal"), choices=GOAL_CHOICES)
+    text = models.TextField(_("opinion"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        ordering = ["goal", "member"]
+
+    def __str__(self) -> str:
+        return f"{self.member} goal {self.goal}"
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+
+
+class ReportFileStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Generating")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class EvaluationReport(models.Model):
+    """A generated document of an evaluation, made by a job that reports its progress."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="reports", verbose_name=_("evaluation")
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("ja", "日本語"), ("en", "English")]
+    )
+    format = models.CharField(_("format"), max_length=8, choices=ReportFormat.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=ReportFileStatus.choices,
+        default=ReportFileStatus.PENDING,
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to="evaluations/", blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation report")
+        verbose_name_plural = _("evaluation reports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} {self.language} {self.format}"
