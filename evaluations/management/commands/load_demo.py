@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from evaluations.demo import AS_OF, DEFAULT_PASSWORD, PROGRAM, REVIEWERS, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the program catalogue and the ASPIRE demo data set, with the accounts staff, pi, "
+        "committee and reviewer. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=_("Password of every demo account (default: %(default)s)."),
+        )
+
+    def handle(self, *args, password, **options):
+        demo = load_demo(password=password)
+        self.stdout.write(
+            _(
+                "Loaded the catalogue and the %(program)s demo data set: %(calls)s calls, "
+                "%(proposals)s proposals, %(projects)s projects (figures as of %(as_of)s)."
+            )
+            % {"program": PROGRAM, "as_of": AS_OF.isoformat(), **demo.counts}
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            _("Sign in at %(url)s with:") % {"url": settings.SITE_URL.rstrip("/") + "/admin/"}
+        )
+        for role, email in demo.accounts:
+            self.stdout.write(
+                _("  %(role)s: %(email)s / password: %(password)s")
+                % {"role": role, "email": email, "password": demo.password}
+            )
+        self.stdout.write(
+            _(
+                "%(first)s to %(last)s are further reviewers with the same password. Every "
+                "demo account may sign in to the admin; %(staff)s is also a superuser."
+            )
+            % {
+                "first": REVIEWERS[1][0],
+                "last": REVIEWERS[-1][0],
+                "staff": demo.accounts[0][1],
+            }
+        )
