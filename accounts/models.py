@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,4 +77,9 @@ class User(AbstractUser):
         return self.full_name or self.email
 
     def has_role(self, role: str) -> bool:
-        return any(group.name == role for group in self.groups.all())
+        return role in self.roles
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The names of the user's groups, read once per request rather than per check."""
+        return frozenset(self.groups.values_list("name", flat=True))

@@ -1,0 +1,163 @@
+"""The forms of the PI's annual report: one per section, each refusing what cannot be true."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import (
+    SHORT_STAY_DAYS,
+    AnnualReport,
+    Event,
+    EventKind,
+    Exchange,
+    Hub,
+    LabStatistic,
+    Paper,
+    Presentation,
+    SurveyAnswer,
+    paper_key,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# One line per kind, shown on the form so that every project classifies its events alike.
+EVENT_DEFINITIONS = {
+    EventKind.WORKSHOP: _("Workshop: a working meeting of the joint teams on the research itself."),
+    EventKind.SYMPOSIUM: _("Symposium: a public meeting with invited speakers from outside."),
+    EventKind.SEMINAR: _("Seminar: a talk or small series of talks for a lab or department."),
+    EventKind.LECTURE_TOUR: _("Lecture tour: one speaker giving talks at several places."),
+    EventKind.OTHER: _("Other: any other event organised by the project."),
+}
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the report version the edit started from (see projects.reporting)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, report: AnnualReport | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+
+class PaperForm(VersionedForm):
+    class Meta:
+        model = Paper
+        fields = ["doi", "title", "journal", "published_on", "authors", "international_coauthored"]
+        widgets = {"published_on": DATE, "authors": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_doi(self) -> str:
+        # A paper counts once per project, whichever year reported it (indicators.md).
+        doi = self.cleaned_data["doi"].strip()
+        same = Paper.objects.filter(project=self.report.project_id, dedupe_key=paper_key(doi, ""))
+        if doi and same.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("This DOI is already reported for this project."))
+        return doi
+
+
+class PresentationForm(VersionedForm):
+    class Meta:
+        model = Presentation
+        fields = ["title", "conference", "country", "presented_on", "international"]
+        widgets = {"presented_on": DATE}
+
+
+class EventForm(VersionedForm):
+    class Meta:
+        model = Event
+        fields = ["kind", "title", "held_on", "country", "participants"]
+        widgets = {"held_on": DATE, "kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].help_text = " ".join(str(text) for text in EVENT_DEFINITIONS.values())
+
+
+class ExchangeForm(VersionedForm):
+    class Meta:
+        model = Exchange
+        fields = [
+            "direction",
+            "person",
+            "career_stage",
+            "country",
+            "institution",
+            "start_date",
+            "end_date",
+            "funded_by_program",
+            "purpose",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "purpose": _("Required for stays of %(days)s days or less.") % {"days": SHORT_STAY_DAYS}
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        short = start and end and (end - start).days + 1 <= SHORT_STAY_DAYS
+        if short and not data.get("purpose", "").strip():
+            self.add_error("purpose", _("Say what a stay of 7 days or less was for."))
+        return data
+
+
+class HubForm(VersionedForm):
+    class Meta:
+        model = Hub
+        fields = ["name", "country", "established_on", "closed_on"]
+        widgets = {"established_on": DATE, "closed_on": DATE}
+
+
+class LabStatisticForm(VersionedForm):
+    class Meta:
+        model = LabStatistic
+        fields = ["events_held", "researchers_invited", "researchers_dispatched"]
+
+
+class SurveyAnswerForm(VersionedForm):
+    class Meta:
+        model = SurveyAnswer
+        fields = [
+            "person",
+            "timing",
+            "networking",
+            "communication",
+            "expertise",
+            "language",
+            "leadership",
+        ]
+
+
+class ReportDetailsForm(VersionedForm):
+    """The report's own answers: buy-out use and travel costs."""
+
+    class Meta:
+        model = AnnualReport
+        fields = ["buyout_used", "buyout_reason", "travel_trips", "travel_cost_yen"]
+        widgets = {"buyout_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("buyout_used") is False and not data.get("buyout_reason", "").strip():
+            self.add_error("buyout_reason", _("Say why the buy-out was not used."))
+        return data
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What the PI should fix"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class DoiForm(forms.Form):
+    dois = forms.CharField(
+        label=_("DOIs"),
+        help_text=_("Paste one or more DOIs, one per line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,0 +1,374 @@
+"""The PI's pages: my projects and the annual report, section by section.
+
+Views stay thin: they check permissions (accounts/rules.py), bind forms and call
+projects.reporting, which owns the workflow and the version check.
+"""
+
+import dataclasses
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.rules import visible_projects
+from projects import crossref, forms, reporting
+from projects.models import (
+    AnnualReport,
+    DoiLookup,
+    Event,
+    Exchange,
+    Hub,
+    LabStatistic,
+    Paper,
+    Presentation,
+    Project,
+    ReportingPeriod,
+    ReportStatus,
+    SurveyAnswer,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """A part of the report page: one kind of row and the form that edits it."""
+
+    model: type[models.Model]
+    form: type[forms.VersionedForm]
+    title: str
+    columns: tuple[str, ...]
+    per_project: bool = False  # hubs and survey answers belong to the project, not the year
+
+    def labels(self) -> list[str]:
+        return [self.model._meta.get_field(name).verbose_name for name in self.columns]
+
+    def rows(self, report: AnnualReport) -> models.QuerySet:
+        if self.per_project:
+            return self.model.objects.filter(project=report.project_id)
+        return self.model.objects.filter(report=report)
+
+    def attach(self, row: models.Model, report: AnnualReport) -> None:
+        if self.per_project:
+            row.project = report.project
+        else:
+            row.report = report
+            row.project = report.project
+
+
+def _fields(form: type[forms.VersionedForm]) -> tuple[str, ...]:
+    return tuple(form.Meta.fields)
+
+
+SECTIONS = {
+    "papers": Section(
+        Paper,
+        forms.PaperForm,
+        gettext_lazy("Papers"),
+        ("doi", "title", "journal", "published_on", "international_coauthored"),
+    ),
+    "presentations": Section(
+        Presentation,
+        forms.PresentationForm,
+        gettext_lazy("Presentations"),
+        _fields(forms.PresentationForm),
+    ),
+    "events": Section(Event, forms.EventForm, gettext_lazy("Events"), _fields(forms.EventForm)),
+    "exchanges": Section(
+        Exchange,
+        forms.ExchangeForm,
+        gettext_lazy("Exchanges"),
+        ("direction", "person", "career_stage", "country", "start_date", "end_date"),
+    ),
+    "hubs": Section(
+        Hub, forms.HubForm, gettext_lazy("Hubs"), _fields(forms.HubForm), per_project=True
+    ),
+    "lab_statistics": Section(
+        LabStatistic,
+        forms.LabStatisticForm,
+        gettext_lazy("Lab-wide statistics"),
+        _fields(forms.LabStatisticForm),
+    ),
+    "surveys": Section(
+        SurveyAnswer,
+        forms.SurveyAnswerForm,
+        gettext_lazy("Survey of young researchers (1–5)"),
+        _fields(forms.SurveyAnswerForm),
+        per_project=True,
+    ),
+}
+
+
+def _cell(row: models.Model, name: str) -> object:
+    """A field's value as people read it: choice labels, country names, yes/no."""
+    display = getattr(row, f"get_{name}_display", None)
+    value = display() if display else getattr(row, name)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return getattr(value, "name", value) if value not in (None, "") else "—"
+
+
+def _report(request: HttpRequest, pk: int) -> AnnualReport:
+    """The report if the user may see it; a 404 otherwise, so strangers learn nothing."""
+    projects = visible_projects(request.user, Project.objects.all())
+    reports = AnnualReport.objects.select_related("project__proposal__call__program")
+    return get_object_or_404(reports, pk=pk, project__in=projects)
+
+
+def _editable_report(request: HttpRequest, pk: int) -> AnnualReport:
+    report = _report(request, pk)
+    if not request.user.has_perm("projects.change_annualreport", report):
+        raise PermissionDenied(_("This report cannot be edited now."))
+    return report
+
+
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+@login_required
+def my_projects(request: HttpRequest) -> HttpResponse:
+    projects = (
+        Project.objects.filter(memberships__user=request.user)
+        .select_related("proposal__call__program")
+        .prefetch_related(models.Prefetch("reports", AnnualReport.objects.order_by("fiscal_year")))
+        .order_by("code")
+    )
+    periods = {
+        (period.program_id, period.fiscal_year): period for period in ReportingPeriod.objects.all()
+    }
+    for project in projects:
+        program = project.proposal.call.program_id
+        for report in project.reports.all():
+            report.period = periods.get((program, report.fiscal_year))
+    return render(request, "projects/my_projects.html", {"projects": projects})
+
+
+@login_required
+def report_page(request: HttpRequest, pk: int, bound: dict | None = None, status: int = 200):
+    """The whole report; `bound` carries a form that failed, so nothing typed is lost."""
+    report = _report(request, pk)
+    return render(
+        request, "projects/report.html", _page(request, report, bound or {}), status=status
+    )
+
+
+def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
+    user = request.user
+    program = report.project.proposal.call.program
+    can_edit = user.has_perm("projects.change_annualreport", report)
+    return {
+        "report": report,
+        "project": report.project,
+        "period": ReportingPeriod.objects.filter(
+            program=program, fiscal_year=report.fiscal_year
+        ).first(),
+        "sections": [_section(name, report, bound, can_edit) for name in SECTIONS],
+        "details_form": bound.get("details")
+        or forms.ReportDetailsForm(instance=report, initial={"version": report.version}),
+        "doi_form": bound.get("dois") or forms.DoiForm(initial={"version": report.version}),
+        "lookups": DoiLookup.objects.filter(report=report).exclude(status="found"),
+        "can_edit": can_edit,
+        "can_submit": user.has_perm("projects.submit_annualreport", report),
+        "can_review": user.has_perm("projects.review_annualreport", report),
+        "return_form": bound.get("return") or forms.ReturnForm(),
+        "changes": bound.get("changes"),
+        "transitions": report.history.select_related("history_user").order_by("-history_date"),
+    }
+
+
+def _section(name: str, report: AnnualReport, bound: dict, can_edit: bool) -> dict:
+    section = SECTIONS[name]
+    rows = list(section.rows(report))
+    for row in rows:
+        date = getattr(row, "output_date", None)
+        row.before_start = bool(date and date < report.project.start_date)
+        row.cells = [_cell(row, name) for name in section.columns]
+    form = bound.get(name)
+    if form is None and can_edit:
+        form = section.form(report=report, initial={"version": report.version})
+    single = section.model is LabStatistic and rows
+    return {
+        "name": name,
+        "title": section.title,
+        "labels": section.labels(),
+        "rows": rows,
+        "form": None if single else form,
+    }
+
+
+@require_POST
+@login_required
+def add_row(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    report = _editable_report(request, pk)
+    spec = SECTIONS.get(section) or _not_found()
+    form = spec.form(request.POST, report=report, instance=spec.model())
+    spec.attach(form.instance, report)
+    return _save(request, report, section, form)
+
+
+@login_required
+def edit_row(request: HttpRequest, pk: int, section: str, row: int) -> HttpResponse:
+    report = _editable_report(request, pk)
+    spec = SECTIONS.get(section) or _not_found()
+    instance = get_object_or_404(spec.rows(report), pk=row)
+    if request.method != "POST":
+        form = spec.form(report=report, instance=instance, initial={"version": report.version})
+        return render(request, "projects/row_form.html", _row_context(report, spec, form))
+    form = spec.form(request.POST, report=report, instance=instance)
+    return _save(request, report, section, form, page="projects/row_form.html")
+
+
+def _row_context(report: AnnualReport, spec: Section, form, **extra) -> dict:
+    return {"report": report, "title": spec.title, "form": form, **extra}
+
+
+def _save(request, report, section, form, page: str | None = None) -> HttpResponse:
+    """Validate and save a row; a stale version or bad input re-renders with the input kept."""
+    if form.is_valid():
+        try:
+            reporting.save_row(report, _version(request), form.save(commit=False))
+            messages.success(request, _("Saved."))
+            return redirect(f"{report_url(report)}#{section}")
+        except reporting.ReportChanged as changed:
+            return _conflict(request, report, section, form, changed, page)
+        except IntegrityError:
+            form.add_error(None, _("The same row is already in this project's reports."))
+    if page:
+        return render(request, page, _row_context(report, SECTIONS[section], form), status=400)
+    return report_page(request, report.pk, bound={section: form}, status=400)
+
+
+def _conflict(request, report, section, form, changed, page) -> HttpResponse:
+    """Keep what the user typed, show what changed, and let them save on the new version."""
+    form.data = form.data.copy()
+    form.data["version"] = changed.report.version
+    messages.warning(request, str(changed))
+    if page:
+        context = _row_context(report, SECTIONS[section], form, changes=changed.changes)
+        return render(request, page, context, status=409)
+    bound = {section: form, "changes": changed.changes}
+    return report_page(request, report.pk, bound=bound, status=409)
+
+
+@require_POST
+@login_required
+def delete_row(request: HttpRequest, pk: int, section: str, row: int) -> HttpResponse:
+    report = _editable_report(request, pk)
+    spec = SECTIONS.get(section) or _not_found()
+    instance = get_object_or_404(spec.rows(report), pk=row)
+    try:
+        reporting.delete_row(report, _version(request), instance)
+        messages.success(request, _("Removed."))
+    except reporting.ReportChanged as changed:
+        messages.warning(request, str(changed))
+    return redirect(f"{report_url(report)}#{section}")
+
+
+@require_POST
+@login_required
+def save_details(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _editable_report(request, pk)
+    form = forms.ReportDetailsForm(request.POST, instance=report)
+    if not form.is_valid():
+        return report_page(request, pk, bound={"details": form}, status=400)
+    try:
+        reporting.save_report(form.save(commit=False), _version(request), list(form.Meta.fields))
+    except reporting.ReportChanged as changed:
+        return _conflict(request, report, "details", form, changed, None)
+    messages.success(request, _("Saved."))
+    return redirect(report_url(report))
+
+
+@require_POST
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    if not request.user.has_perm("projects.submit_annualreport", report):
+        raise PermissionDenied(_("Only the PI submits the report."))
+    nothing = request.POST.get("nothing_to_report") == "1"
+    try:
+        reporting.submit(report, _version(request), nothing_to_report=nothing)
+        messages.success(request, _("Submitted. Staff will review the report."))
+    except reporting.ReportChanged as changed:
+        messages.warning(request, str(changed))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(report_url(report))
+
+
+@require_POST
+@login_required
+def look_up_dois(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a Crossref lookup per pasted DOI; the rows fill in as the jobs finish."""
+    report = _editable_report(request, pk)
+    form = forms.DoiForm(request.POST)
+    if not form.is_valid():
+        return report_page(request, pk, bound={"dois": form}, status=400)
+    lookups = crossref.request_lookups(report, form.cleaned_data["dois"])
+    messages.success(request, _("%(count)d DOIs are being looked up.") % {"count": len(lookups)})
+    return redirect(f"{report_url(report)}#dois")
+
+
+@require_POST
+@login_required
+def copy_standing_items(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _editable_report(request, pk)
+    try:
+        count = reporting.copy_standing_items(report, _version(request))
+        messages.success(request, _("%(count)d continuing stays copied.") % {"count": count})
+    except reporting.ReportChanged as changed:
+        messages.warning(request, str(changed))
+    return redirect(f"{report_url(report)}#exchanges")
+
+
+@require_POST
+@login_required
+def review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """Staff accept a submitted report or return it with a comment."""
+    report = _report(request, pk)
+    if not request.user.has_perm("projects.review_annualreport", report):
+        raise PermissionDenied
+    form = forms.ReturnForm(request.POST)
+    try:
+        if decision == "accept":
+            reporting.accept(report)
+        elif form.is_valid():
+            reporting.return_report(report, form.cleaned_data["comment"])
+        else:
+            return report_page(request, pk, bound={"return": form}, status=400)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(report_url(report))
+    messages.success(request, _("Accepted.") if decision == "accept" else _("Returned to the PI."))
+    return redirect("projects:queue")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Staff's queue of submitted reports, oldest first, and each year's progress."""
+    if not request.user.has_perm("projects.review_annualreport"):
+        raise PermissionDenied
+    submitted = AnnualReport.objects.filter(status=ReportStatus.SUBMITTED)
+    context = {
+        "reports": submitted.select_related("project").order_by("submitted_at"),
+        "progress": reporting.progress(timezone.localdate()),
+    }
+    return render(request, "projects/queue.html", context)
+
+
+def report_url(report: AnnualReport) -> str:
+    return reverse("projects:report", args=[report.pk])
+
+
+def _not_found():
+    raise Http404

@@ -1,0 +1,384 @@
+"""The PI's annual report pages: permissions, workflow, conflicts, bad input, query counts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from projects import reporting
+from projects.models import AnnualReport, Exchange, LabStatistic, Paper, ReportStatus
+from tests.factories import (
+    ExchangeFactory,
+    MemberFactory,
+    PaperFactory,
+    ReportFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report():
+    """A draft report of FY2024 of a project that started 1 January 2024."""
+    return ReportFactory(status=ReportStatus.DRAFT)
+
+
+@pytest.fixture
+def pi(report):
+    return MemberFactory(project=report.project).user
+
+
+@pytest.fixture
+def member(report):
+    return MemberFactory(project=report.project, role="member", user__roles=[]).user
+
+
+def url(name: str, report: AnnualReport, *args) -> str:
+    return reverse(f"projects:{name}", args=[report.pk, *args])
+
+
+PAPER = {
+    "doi": "10.1000/abc",
+    "title": "Joint work",
+    "journal": "Cell",
+    "published_on": "2024-07-01",
+    "authors": "A; B",
+    "international_coauthored": "on",
+}
+
+
+def post_paper(client, report, version=None, **fields):
+    data = {**PAPER, **fields, "version": version or report.version}
+    return client.post(url("add", report, "papers"), data)
+
+
+# --- Who may see and do what -----------------------------------------------------------
+
+
+def test_it_shows_the_report_to_its_pi(client, report, pi):
+    client.force_login(pi)
+    response = client.get(url("report", report))
+    assert response.status_code == 200
+    assert report.project.code in response.text
+
+
+def test_it_hides_a_report_from_a_stranger_with_404(client, report):
+    client.force_login(UserFactory(roles=["pi"]))
+    assert client.get(url("report", report)).status_code == 404
+    assert post_paper(client, report).status_code == 404
+    assert Paper.objects.count() == 0
+
+
+def test_it_sends_an_anonymous_visitor_to_sign_in(client, report):
+    response = client.get(url("report", report))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_it_lets_a_named_member_edit_a_draft_but_not_submit(client, report, member):
+    client.force_login(member)
+    assert post_paper(client, report).status_code == 302
+    assert Paper.objects.count() == 1
+    response = client.post(url("submit", report), {"version": report.version + 1})
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+
+def test_it_lets_the_committee_read_but_not_edit(client, report):
+    client.force_login(UserFactory(roles=["committee"]))
+    assert client.get(url("report", report)).status_code == 200
+    assert post_paper(client, report).status_code == 403
+    assert Paper.objects.count() == 0
+
+
+def test_it_lets_staff_read_and_review_but_not_edit(client, report):
+    client.force_login(UserFactory(roles=["staff"]))
+    assert client.get(url("report", report)).status_code == 200
+    assert post_paper(client, report).status_code == 403
+
+
+def test_it_makes_a_submitted_report_read_only_for_the_pi(client, report, pi):
+    client.force_login(pi)
+    client.post(url("submit", report), {"version": report.version})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert post_paper(client, report).status_code == 403
+    assert "Submit the report" not in client.get(url("report", report)).text
+
+
+# --- Workflow -----------------------------------------------------------------------------
+
+
+def test_it_runs_the_whole_workflow_and_keeps_who_did_what(client, report, pi):
+    staff = UserFactory(roles=["staff"])
+    client.force_login(pi)
+    post_paper(client, report)
+    client.post(url("submit", report), {"version": report.version + 1})
+    client.force_login(staff)
+    client.post(url("return", report), {"comment": "Add the DOI of the second paper."})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    assert report.staff_comment == "Add the DOI of the second paper."
+    client.force_login(pi)
+    assert "Add the DOI of the second paper." in client.get(url("report", report)).text
+    client.post(url("submit", report), {"version": report.version})
+    client.force_login(staff)
+    client.post(url("accept", report))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+    moves = report.history.order_by("history_date").values_list("status", "history_user")
+    statuses = [(status, user) for status, user in moves]
+    assert ("submitted", pi.pk) in statuses
+    assert ("returned", staff.pk) in statuses
+    assert statuses[-1] == ("accepted", staff.pk)
+
+
+def test_it_refuses_to_return_without_a_comment(client, report):
+    report.status = ReportStatus.SUBMITTED
+    report.save()
+    client.force_login(UserFactory(roles=["staff"]))
+    response = client.post(url("return", report), {"comment": "  "})
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_it_accepts_an_explicit_nothing_to_report(client, report, pi):
+    client.force_login(pi)
+    client.post(url("submit", report), {"version": report.version, "nothing_to_report": "1"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.nothing_to_report is True
+
+
+def test_it_refuses_nothing_to_report_when_outputs_are_listed(client, report, pi):
+    PaperFactory(report=report)
+    client.force_login(pi)
+    response = client.post(
+        url("submit", report), {"version": report.version, "nothing_to_report": "1"}, follow=True
+    )
+    assert "remove them before reporting nothing" in response.text
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+
+def test_it_refuses_to_accept_a_draft(report):
+    with pytest.raises(reporting.ValidationError):
+        reporting.accept(report)
+
+
+# --- Two people, one report ----------------------------------------------------------------
+
+
+def test_it_tells_the_later_save_that_the_report_changed_and_keeps_both(client, report, pi):
+    opened_at = report.version  # both open the page at this version
+    client.force_login(pi)
+    assert post_paper(client, report, version=opened_at, title="First").status_code == 302
+    response = post_paper(client, report, version=opened_at, doi="10.1000/xyz", title="Second")
+    assert response.status_code == 409
+    assert "changed by someone else" in response.text
+    assert "First" in response.text  # what changed is shown…
+    assert 'value="Second"' in response.text  # …and what they typed is kept
+    assert list(Paper.objects.values_list("title", flat=True)) == ["First"]
+    report.refresh_from_db()
+    resend = post_paper(client, report, version=report.version, doi="10.1000/xyz", title="Second")
+    assert resend.status_code == 302
+    assert sorted(Paper.objects.values_list("title", flat=True)) == ["First", "Second"]
+
+
+def test_it_refuses_a_stale_details_save(client, report, pi):
+    client.force_login(pi)
+    post_paper(client, report)
+    data = {"version": report.version, "buyout_used": "true", "travel_trips": "3"}
+    assert client.post(url("details", report), data).status_code == 409
+    report.refresh_from_db()
+    assert report.travel_trips is None
+
+
+# --- Bad input ------------------------------------------------------------------------------
+
+GARBAGE = {
+    "papers": {**PAPER, "title": "x" * 1001, "published_on": "2025-02-30"},
+    "presentations": {"title": "<script>alert(1)</script>", "presented_on": "yesterday"},
+    "events": {"kind": "party", "title": "", "held_on": "2024-13-01", "participants": "-3"},
+    "exchanges": {
+        "direction": "dispatch",
+        "person": "A",
+        "career_stage": "student",
+        "country": "XX",
+        "start_date": "2024-06-10",
+        "end_date": "2024-06-01",
+        "funded_by_program": "on",
+    },
+    "hubs": {"name": "x" * 301, "country": "JP", "established_on": "2024-02-30"},
+    "lab_statistics": {"events_held": "-1", "researchers_invited": "two"},
+    "surveys": {"person": "A", "timing": "before", "networking": "6", "communication": "0"},
+}
+
+
+@pytest.mark.parametrize("section", GARBAGE)
+def test_it_refuses_garbage_in_every_section_and_writes_nothing(client, report, pi, section):
+    client.force_login(pi)
+    data = {**GARBAGE[section], "version": report.version}
+    response = client.post(url("add", report, section), data)
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.text
+    assert "<script>alert(1)</script>" not in response.text  # escaped, never run
+    assert "&lt;script&gt;" in response.text or section != "presentations"
+    for model in reporting.OUTPUT_MODELS:
+        assert model.objects.count() == 0
+
+
+def test_it_refuses_garbage_in_the_details(client, report, pi):
+    client.force_login(pi)
+    data = {"version": report.version, "travel_trips": "-1", "travel_cost_yen": "lots"}
+    assert client.post(url("details", report), data).status_code == 400
+    report.refresh_from_db()
+    assert report.travel_trips is None
+
+
+def test_it_asks_why_the_buyout_was_not_used(client, report, pi):
+    client.force_login(pi)
+    response = client.post(
+        url("details", report), {"version": report.version, "buyout_used": "false"}
+    )
+    assert response.status_code == 400
+    assert "Say why the buy-out was not used." in response.text
+
+
+def test_it_refuses_a_doi_already_reported_for_the_project(client, report, pi):
+    PaperFactory(report=report, doi="10.1000/ABC")
+    client.force_login(pi)
+    response = post_paper(client, report, doi="10.1000/abc", title="Again")
+    assert response.status_code == 400
+    assert "already reported for this project" in response.text
+    assert Paper.objects.count() == 1
+
+
+def test_it_asks_the_purpose_of_a_short_stay(client, report, pi):
+    client.force_login(pi)
+    data = {**GARBAGE["exchanges"], "country": "US", "end_date": "2024-06-14"}
+    response = client.post(url("add", report, "exchanges"), {**data, "version": report.version})
+    assert response.status_code == 400
+    assert "Say what a stay of 7 days or less was for." in response.text
+    data["purpose"] = "Joint experiment"
+    response = client.post(url("add", report, "exchanges"), {**data, "version": report.version})
+    assert response.status_code == 302
+    assert Exchange.objects.get().purpose == "Joint experiment"
+
+
+def test_it_keeps_but_marks_an_output_from_before_the_project(client, report, pi):
+    client.force_login(pi)
+    post_paper(client, report, published_on="2023-12-01")
+    assert Paper.objects.count() == 1
+    assert "not counted: before the project started" in client.get(url("report", report)).text
+
+
+def test_it_edits_and_removes_rows_in_place(client, report, pi):
+    paper = PaperFactory(report=report, title="Old")
+    client.force_login(pi)
+    edit = url("edit", report, "papers", paper.pk)
+    assert client.get(edit).status_code == 200
+    data = {**PAPER, "title": "New", "version": report.version}
+    assert client.post(edit, data).status_code == 302
+    paper.refresh_from_db()
+    assert paper.title == "New"
+    report.refresh_from_db()
+    delete = url("delete", report, "papers", paper.pk)
+    assert client.post(delete, {"version": report.version}).status_code == 302
+    assert Paper.objects.count() == 0
+
+
+def test_it_offers_one_lab_statistics_row_per_year(client, report, pi):
+    client.force_login(pi)
+    data = {"events_held": 2, "researchers_invited": 3, "researchers_dispatched": 1}
+    client.post(url("add", report, "lab_statistics"), {**data, "version": report.version})
+    assert LabStatistic.objects.get().events_held == 2
+    assert (
+        f'action="/reports/{report.pk}/lab_statistics/add/"'
+        not in client.get(url("report", report)).text
+    )
+
+
+# --- Less typing -------------------------------------------------------------------------
+
+
+def test_it_copies_last_years_continuing_stays(client, report, pi):
+    last_year = ReportFactory(project=report.project, fiscal_year=2023)
+    ExchangeFactory(
+        report=last_year, person="Ongoing", start_date=datetime.date(2024, 2, 1), end_date=None
+    )
+    ExchangeFactory(
+        report=last_year,
+        person="Finished",
+        start_date=datetime.date(2024, 1, 10),
+        end_date=datetime.date(2024, 2, 1),
+    )
+    client.force_login(pi)
+    client.post(url("copy", report), {"version": report.version})
+    copied = Exchange.objects.get(report=report)
+    assert copied.person == "Ongoing"
+    assert copied.start_date == datetime.date(2024, 4, 1)
+    report.refresh_from_db()
+    client.post(url("copy", report), {"version": report.version})
+    assert Exchange.objects.filter(report=report).count() == 1  # twice copies once
+
+
+# --- Lists and queries -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outputs", [5, 100])
+def test_it_renders_the_report_in_a_fixed_number_of_queries(
+    client, report, pi, django_assert_num_queries, outputs
+):
+    PaperFactory.create_batch(outputs, report=report)
+    ExchangeFactory.create_batch(outputs, report=report)
+    client.force_login(pi)
+    # session, user, report (+project, proposal, call, program), projects visible (subquery),
+    # membership checks of the rules (change, submit, review: group lookups), reporting
+    # period, seven sections, DOI lookups, history.
+    with django_assert_num_queries(QUERIES_REPORT_PAGE):
+        assert client.get(url("report", report)).status_code == 200
+
+
+QUERIES_REPORT_PAGE = 16
+
+
+@pytest.mark.parametrize("projects", [2, 20])
+def test_it_lists_my_projects_in_a_fixed_number_of_queries(
+    client, django_assert_num_queries, projects
+):
+    user = UserFactory(roles=["pi"])
+    for member in MemberFactory.create_batch(projects, user=user):
+        ReportFactory(project=member.project, status=ReportStatus.DRAFT)
+    client.force_login(user)
+    # session, user, projects with program, their reports (prefetch), reporting periods
+    with django_assert_num_queries(5):
+        response = client.get(reverse("projects:mine"))
+    assert response.text.count("FY2024") == projects
+
+
+@pytest.mark.parametrize("reports", [2, 20])
+def test_it_queues_submitted_reports_for_staff(client, django_assert_num_queries, reports):
+    ReportFactory.create_batch(reports, status=ReportStatus.SUBMITTED)
+    ReportFactory(status=ReportStatus.DRAFT)
+    client.force_login(UserFactory(roles=["staff"]))
+    # session, user, staff check (groups), submitted reports with projects, progress
+    with django_assert_num_queries(5):
+        response = client.get(reverse("projects:queue"))
+    assert response.status_code == 200
+
+
+def test_it_counts_progress_per_program_and_year(report):
+    ReportFactory(project=report.project, fiscal_year=2023, status=ReportStatus.ACCEPTED)
+    rows = reporting.progress(datetime.date(2025, 6, 1))
+    by_year = {row["fiscal_year"]: row for row in rows}
+    assert by_year[2023]["accepted_share"] == 100.0
+    assert by_year[2024]["submitted"] == 0
+
+
+def test_it_keeps_the_queue_from_pis(client, pi):
+    client.force_login(pi)
+    assert client.get(reverse("projects:queue")).status_code == 403
