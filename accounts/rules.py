@@ -69,6 +69,7 @@ def is_editable_report(user, report) -> bool:
 rules.add_perm("calls.view_proposal", is_staff_member | is_assigned_reviewer | is_committee)
 rules.add_perm("calls.change_review", is_staff_member | is_assigned_reviewer)
 rules.add_perm("projects.view_project", is_staff_member | is_committee | is_project_member)
+rules.add_perm("projects.change_projectmember", is_project_pi)
 rules.add_perm("projects.view_annualreport", is_staff_member | is_committee | is_report_member)
 rules.add_perm("projects.change_annualreport", is_report_member & is_editable_report)
 rules.add_perm("projects.submit_annualreport", is_report_pi & is_editable_report)

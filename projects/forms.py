@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from projects.models import (
     SHORT_STAY_DAYS,
     AnnualReport,
@@ -161,3 +162,22 @@ class DoiForm(forms.Form):
         max_length=20000,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MemberForm(forms.Form):
+    """The PI names a colleague, by the e-mail they sign in with, to help edit drafts."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        self.user = User.objects.filter(email__iexact=email).first()
+        if self.user is None:
+            raise ValidationError(_("No one signs in with this e-mail; ask staff to invite them."))
+        if self.project.memberships.filter(user=self.user).exists():
+            raise ValidationError(_("This person is already a member of the project."))
+        return email

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programs.fiscal import fiscal_year_start
+from programs.fiscal import fiscal_year_end, fiscal_year_start
 from projects.models import (
     AnnualReport,
     Event,
@@ -23,6 +23,7 @@ from projects.models import (
     LabStatistic,
     Paper,
     Presentation,
+    Project,
     ReportingPeriod,
     ReportStatus,
 )
@@ -260,3 +261,19 @@ def _shares(row: dict) -> dict:
         f"{name}_share": round(100 * row[name] / row["total"], 1)
         for name in ("submitted", "accepted", "overdue")
     }
+
+
+def open_reports(today: datetime.date) -> int:
+    """Open a draft report for each running project once its reporting period opens."""
+    before = AnnualReport.objects.count()
+    for period in ReportingPeriod.objects.filter(opens_on__lte=today):
+        start, end = fiscal_year_start(period.fiscal_year), fiscal_year_end(period.fiscal_year)
+        running = Project.objects.filter(
+            proposal__call__program=period.program_id, start_date__lte=end, end_date__gte=start
+        )
+        drafts = [
+            AnnualReport(project=project, fiscal_year=period.fiscal_year) for project in running
+        ]
+        # Reports that exist already, in whatever state, are left alone.
+        AnnualReport.objects.bulk_create(drafts, ignore_conflicts=True)
+    return AnnualReport.objects.count() - before

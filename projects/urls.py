@@ -6,6 +6,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("my/", views.my_projects, name="mine"),
+    path("projects/<int:pk>/members/", views.members, name="members"),
     path("reports/queue/", views.queue, name="queue"),
     path("reports/<int:pk>/", views.report_page, name="report"),
     path("reports/<int:pk>/details/", views.save_details, name="details"),

@@ -27,9 +27,11 @@ from projects.models import (
     Exchange,
     Hub,
     LabStatistic,
+    MemberRole,
     Paper,
     Presentation,
     Project,
+    ProjectMember,
     ReportingPeriod,
     ReportStatus,
     SurveyAnswer,
@@ -351,6 +353,25 @@ def review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         return redirect(report_url(report))
     messages.success(request, _("Accepted.") if decision == "accept" else _("Returned to the PI."))
     return redirect("projects:queue")
+
+
+@login_required
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PI names the members who may edit drafts, and removes them."""
+    project = get_object_or_404(visible_projects(request.user, Project.objects.all()), pk=pk)
+    if not request.user.has_perm("projects.change_projectmember", project):
+        raise PermissionDenied
+    form = forms.MemberForm(request.POST or None, project=project)
+    if request.method == "POST" and "remove" in request.POST:
+        project.memberships.filter(pk=request.POST["remove"], role=MemberRole.MEMBER).delete()
+        return redirect("projects:members", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        ProjectMember.objects.create(project=project, user=form.user, role=MemberRole.MEMBER)
+        messages.success(request, _("%(user)s can now edit drafts.") % {"user": form.user})
+        return redirect("projects:members", pk=pk)
+    memberships = project.memberships.select_related("user").order_by("role", "user__email")
+    context = {"project": project, "form": form, "memberships": memberships}
+    return render(request, "projects/members.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -6,7 +6,14 @@ import pytest
 from django.urls import reverse
 
 from projects import reporting
-from projects.models import AnnualReport, Exchange, LabStatistic, Paper, ReportStatus
+from projects.models import (
+    AnnualReport,
+    Exchange,
+    LabStatistic,
+    Paper,
+    ReportingPeriod,
+    ReportStatus,
+)
 from tests.factories import (
     ExchangeFactory,
     MemberFactory,
@@ -382,3 +389,47 @@ def test_it_counts_progress_per_program_and_year(report):
 def test_it_keeps_the_queue_from_pis(client, pi):
     client.force_login(pi)
     assert client.get(reverse("projects:queue")).status_code == 403
+
+
+# --- Members and opening reports ----------------------------------------------------------
+
+
+def test_it_lets_the_pi_name_a_member_who_may_then_edit(client, report, pi):
+    colleague = UserFactory(email="colleague@example.org", roles=[])
+    client.force_login(pi)
+    members = reverse("projects:members", args=[report.project.pk])
+    assert client.post(members, {"email": "COLLEAGUE@example.org"}).status_code == 302
+    client.force_login(colleague)
+    assert post_paper(client, report).status_code == 302
+
+
+def test_it_refuses_an_unknown_or_repeated_member(client, report, pi):
+    client.force_login(pi)
+    members = reverse("projects:members", args=[report.project.pk])
+    response = client.post(members, {"email": "nobody@example.org"})
+    assert response.status_code == 400
+    assert "No one signs in with this e-mail" in response.text
+    response = client.post(members, {"email": pi.email})
+    assert "already a member" in response.text
+    assert report.project.memberships.count() == 1
+
+
+def test_it_keeps_members_from_naming_members(client, report, member):
+    client.force_login(member)
+    members = reverse("projects:members", args=[report.project.pk])
+    assert client.get(members).status_code == 403
+
+
+def test_it_opens_draft_reports_when_the_period_opens(report):
+    program = report.project.proposal.call.program
+    ReportingPeriod.objects.create(
+        program=program,
+        fiscal_year=2025,
+        opens_on=datetime.date(2026, 3, 1),
+        due_on=datetime.date(2026, 5, 31),
+    )
+    assert reporting.open_reports(datetime.date(2026, 2, 28)) == 0
+    assert reporting.open_reports(datetime.date(2026, 3, 1)) == 1
+    assert reporting.open_reports(datetime.date(2026, 3, 2)) == 0  # once
+    opened = AnnualReport.objects.get(fiscal_year=2025)
+    assert opened.status == ReportStatus.DRAFT
