@@ -433,3 +433,36 @@ def test_it_opens_draft_reports_when_the_period_opens(report):
     assert reporting.open_reports(datetime.date(2026, 3, 2)) == 0  # once
     opened = AnnualReport.objects.get(fiscal_year=2025)
     assert opened.status == ReportStatus.DRAFT
+
+
+# --- Signing in ------------------------------------------------------------------------------
+
+
+def test_it_signs_in_by_email_and_lands_on_my_projects(client, pi):
+    response = client.post(reverse("login"), {"username": pi.email, "password": "secret-password"})
+    assert response.status_code == 302
+    assert client.get(response["Location"], follow=True).request["PATH_INFO"] == "/my/"
+
+
+def test_it_throttles_repeated_failed_sign_ins(client, pi, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": pi.email, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": pi.email, "password": "secret-password"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_sends_a_password_reset_link(client, pi, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": pi.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_it_forbids_inline_script_on_every_page(client, pi, report):
+    client.force_login(pi)
+    response = client.get(url("report", report))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "<script>" not in response.text
