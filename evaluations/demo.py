@@ -38,7 +38,16 @@ from calls.models import (
     Researcher,
     Review,
 )
-from evaluations.models import Target
+from evaluations import demo_evaluation as published
+from evaluations.models import (
+    CommitteeMember,
+    CommitteeRole,
+    Evaluation,
+    EvaluationKind,
+    GoalAssessment,
+    Opinion,
+    Target,
+)
 from programs.catalogue import MILLION, load_catalogue
 from programs.fiscal import fiscal_year, fiscal_year_end, fiscal_year_start
 from programs.models import FundingAgency, Program, SupportType
@@ -537,7 +546,8 @@ HUBS = [  # (project index, name, country, established on, closed on)
 
 # --- Accounts ------------------------------------------------------------------------
 STAFF = ("staff@aspire.example", "佐藤 美咲", "日本医療研究開発機構", "")
-COMMITTEE = ("committee@aspire.example", "藤原 恵子", "東京医科大学", "")
+# The demo committee account sits in the chair of the evaluation committee (別紙1).
+COMMITTEE = ("committee@aspire.example", "大曲 貴夫", "国立国際医療センター", "")
 PI_EMAIL = "pi@aspire.example"  # the Japanese PI of the first flagship project
 REVIEWERS = [  # e-mail, name, institution, reviewer code
     ("reviewer@aspire.example", "松本 直樹", "大阪大学", "AMED-R001"),
@@ -870,6 +880,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> Demo:
     projects = _projects(proposals, users)
     _reports_and_outputs(projects)
     _targets(program)
+    _evaluation(program, users[COMMITTEE[0]])
     accounts = [
         (str(Role.STAFF.label), STAFF[0]),
         (str(Role.PI.label), PI_EMAIL),
@@ -1601,3 +1612,61 @@ def _targets(program: Program) -> None:
     ]
     existing = Target.objects.filter(program=program)
     _sync(Target, ("program", "indicator", "fiscal_year"), rows, existing)
+
+
+def _evaluation(program: Program, chair_user: User) -> Evaluation:
+    """The mid-term evaluation of seed 000: committee, goal texts, opinions, grade S."""
+    row = {
+        "program": program,
+        "kind": EvaluationKind.MID_TERM,
+        "as_of": AS_OF,
+        "held_on": published.HELD_ON,
+        "overall_grade": published.OVERALL_GRADE,
+        "overall_comment": published.OVERALL_COMMENT,
+    }
+    evaluation = _sync(Evaluation, ("program", "kind", "as_of"), [row])[
+        (program.pk, row["kind"], AS_OF)
+    ]
+    members = _committee(evaluation, chair_user)
+    _sync(
+        GoalAssessment,
+        ("evaluation", "goal"),
+        [
+            {
+                "evaluation": evaluation,
+                "goal": goal,
+                "assessment": text,
+                "future_directions": future,
+            }
+            for goal, (text, future) in published.ASSESSMENTS.items()
+        ],
+        evaluation.assessments.all(),
+    )
+    seats = cycle(members)
+    opinions = [
+        {"member": next(seats), "goal": goal, "text": text}
+        for goal, texts in published.OPINIONS.items()
+        for text in texts
+    ]
+    existing = Opinion.objects.filter(member__evaluation=evaluation)
+    _sync(Opinion, ("member", "goal", "text"), opinions, existing)
+    return evaluation
+
+
+def _committee(evaluation: Evaluation, chair_user: User) -> list[CommitteeMember]:
+    chair_name, chair_affiliation = published.CHAIR
+    rows = [
+        {
+            "evaluation": evaluation,
+            "name": chair_name,
+            "affiliation": chair_affiliation,
+            "role": CommitteeRole.CHAIR,
+            "user": chair_user,
+            "order": 0,
+        }
+    ] + [
+        {"evaluation": evaluation, "name": name, "affiliation": affiliation, "order": order}
+        for order, (name, affiliation) in enumerate(published.MEMBERS, start=1)
+    ]
+    seats = _sync(CommitteeMember, ("evaluation", "name"), rows, evaluation.members.all())
+    return list(seats.values())
