@@ -66,6 +66,21 @@ def is_editable_report(user, report) -> bool:
     return report is not None and report.status in ("draft", "returned")
 
 
+@rules.predicate
+def holds_seat(user, evaluation) -> bool:
+    """A member of this evaluation's committee (their seat is linked to their account)."""
+    return (
+        user.is_authenticated
+        and evaluation is not None
+        and evaluation.members.filter(user=user).exists()
+    )
+
+
+@rules.predicate
+def is_open_evaluation(user, evaluation) -> bool:
+    return evaluation is not None and evaluation.finalised_at is None
+
+
 rules.add_perm("calls.view_proposal", is_staff_member | is_assigned_reviewer | is_committee)
 rules.add_perm("calls.change_review", is_staff_member | is_assigned_reviewer)
 rules.add_perm("projects.view_project", is_staff_member | is_committee | is_project_member)
@@ -74,6 +89,10 @@ rules.add_perm("projects.view_annualreport", is_staff_member | is_committee | is
 rules.add_perm("projects.change_annualreport", is_report_member & is_editable_report)
 rules.add_perm("projects.submit_annualreport", is_report_pi & is_editable_report)
 rules.add_perm("projects.review_annualreport", is_staff_member)
+rules.add_perm("evaluations.view_evaluation", is_staff_member | is_committee)
+rules.add_perm("evaluations.change_evaluation", (is_staff_member | holds_seat) & is_open_evaluation)
+rules.add_perm("evaluations.add_opinion", holds_seat & is_open_evaluation)
+rules.add_perm("evaluations.finalise_evaluation", is_staff_member & is_open_evaluation)
 
 
 def visible_proposals(user, proposals: QuerySet) -> QuerySet:

@@ -36,6 +36,32 @@ def finalise(evaluation: Evaluation) -> Evaluation:
 
 def ensure_goal_assessments(evaluation: Evaluation) -> list[GoalAssessment]:
     """One assessment per goal, created empty so the committee has four to fill in."""
-    for goal in range(1, 5):
+    present = set(evaluation.assessments.values_list("goal", flat=True))
+    for goal in sorted(set(range(1, 5)) - present):
         GoalAssessment.objects.get_or_create(evaluation=evaluation, goal=goal)
     return list(evaluation.assessments.all())
+
+
+class EditConflict(Exception):
+    """Someone saved this text after the editor opened it; their version is `current`."""
+
+    def __init__(self, current):
+        super().__init__(_("Someone else saved this since you opened it."))
+        self.current = current
+
+
+def last_seen(obj) -> int | None:
+    """The id of the newest history entry: what an editor has seen when the form opens."""
+    return obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+@transaction.atomic
+def save_checked(obj, seen: int | None, fields: list[str]):
+    """Save `fields` of an assessment or evaluation unless someone saved it since `seen`."""
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if seen is not None and last_seen(current) != seen:
+        raise EditConflict(current)
+    for field in fields:
+        setattr(current, field, getattr(obj, field))
+    current.save(update_fields=fields)
+    return current

@@ -1,0 +1,185 @@
+"""The committee's evaluation page: figures, grades, opinions, finalising and the report files.
+
+Views stay thin: permissions are rules of accounts/rules.py, the work is in
+evaluations.services and evaluations.report.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations import forms, report, services
+from evaluations.catalogue import GOALS
+from evaluations.models import (
+    Evaluation,
+    EvaluationReport,
+    GoalAssessment,
+    Opinion,
+    ReportFileStatus,
+)
+
+
+def _evaluation(request: HttpRequest, pk: int, perm: str = "view_evaluation") -> Evaluation:
+    evaluation = get_object_or_404(Evaluation.objects.select_related("program"), pk=pk)
+    if not request.user.has_perm("evaluations.view_evaluation", evaluation):
+        raise Http404
+    if not request.user.has_perm(f"evaluations.{perm}", evaluation):
+        raise PermissionDenied
+    return evaluation
+
+
+@login_required
+def evaluation_page(request: HttpRequest, pk: int, bound: dict | None = None, status: int = 200):
+    evaluation = _evaluation(request, pk)
+    services.ensure_goal_assessments(evaluation)
+    context = _context(request, evaluation, bound or {})
+    return render(request, "evaluations/evaluation.html", context, status=status)
+
+
+def _context(request: HttpRequest, evaluation: Evaluation, bound: dict) -> dict:
+    document = services.figures(evaluation)
+    seat = evaluation.members.filter(user=request.user).first()
+    opinions = Opinion.objects.filter(member__evaluation=evaluation).select_related("member")
+    goals = [
+        _goal(assessment, document, opinions, seat, bound)
+        for assessment in evaluation.assessments.order_by("goal")
+    ]
+    files = list(evaluation.reports.all())
+    return {
+        "evaluation": evaluation,
+        "goals": goals,
+        "members": evaluation.members.all(),
+        "seat": seat,
+        "can_edit": request.user.has_perm("evaluations.change_evaluation", evaluation),
+        "can_give_opinion": request.user.has_perm("evaluations.add_opinion", evaluation),
+        "can_finalise": request.user.has_perm("evaluations.finalise_evaluation", evaluation),
+        "overall_form": bound.get("overall") or _overall_form(evaluation),
+        "request_form": forms.ReportRequestForm(),
+        "files": files,
+        "working": any(
+            f.status in (ReportFileStatus.PENDING, ReportFileStatus.RUNNING) for f in files
+        ),
+        "snapshot_taken_at": document.get("snapshot_taken_at"),
+        "conflict": bound.get("conflict"),
+    }
+
+
+def _overall_form(evaluation: Evaluation) -> forms.OverallForm:
+    return forms.OverallForm(instance=evaluation, initial={"seen": services.last_seen(evaluation)})
+
+
+def _goal(assessment, document, opinions, seat, bound) -> dict:
+    goal = assessment.goal
+    form = bound.get(f"goal{goal}") or forms.AssessmentForm(
+        instance=assessment, prefix=f"goal{goal}", initial={"seen": services.last_seen(assessment)}
+    )
+    return {
+        "number": goal,
+        "label": GOALS[goal],
+        "assessment": assessment,
+        "form": form,
+        "figures": report.figure_rows(document, goal),
+        "opinions": [opinion for opinion in opinions if opinion.goal == goal],
+        "opinion_form": bound.get(f"opinion{goal}")
+        or forms.OpinionForm(initial={"goal": goal}, prefix=f"opinion{goal}"),
+    }
+
+
+@require_POST
+@login_required
+def save_assessment(request: HttpRequest, pk: int, goal: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk, "change_evaluation")
+    assessment = get_object_or_404(GoalAssessment, evaluation=evaluation, goal=goal)
+    form = forms.AssessmentForm(request.POST, instance=assessment, prefix=f"goal{goal}")
+    return _save(request, evaluation, form, f"goal{goal}")
+
+
+@require_POST
+@login_required
+def save_overall(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk, "change_evaluation")
+    return _save(
+        request, evaluation, forms.OverallForm(request.POST, instance=evaluation), "overall"
+    )
+
+
+def _save(request, evaluation, form, key: str) -> HttpResponse:
+    """Save unless invalid or someone saved in between; then show the form again, input kept."""
+    if not form.is_valid():
+        return evaluation_page(request, evaluation.pk, bound={key: form}, status=400)
+    try:
+        services.save_checked(form.instance, form.cleaned_data["seen"], list(form.Meta.fields))
+    except services.EditConflict as conflict:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("seen")] = services.last_seen(conflict.current)
+        bound = {key: form, "conflict": conflict.current}
+        return evaluation_page(request, evaluation.pk, bound=bound, status=409)
+    messages.success(request, _("Saved."))
+    return redirect(f"{evaluation_url(evaluation)}#{key}")
+
+
+@require_POST
+@login_required
+def add_opinion(request: HttpRequest, pk: int, goal: int) -> HttpResponse:
+    """A member writes their own opinion on a goal (別紙3)."""
+    evaluation = _evaluation(request, pk, "add_opinion")
+    form = forms.OpinionForm(request.POST, prefix=f"opinion{goal}")
+    if not form.is_valid():
+        return evaluation_page(request, pk, bound={f"opinion{goal}": form}, status=400)
+    form.instance.member = evaluation.members.get(user=request.user)
+    form.save()
+    messages.success(request, _("Your opinion was added."))
+    return redirect(f"{evaluation_url(evaluation)}#goal{goal}")
+
+
+@require_POST
+@login_required
+def delete_opinion(request: HttpRequest, pk: int, opinion: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk, "add_opinion")
+    mine = Opinion.objects.filter(member__evaluation=evaluation, member__user=request.user)
+    get_object_or_404(mine, pk=opinion).delete()
+    return redirect(evaluation_url(evaluation))
+
+
+@require_POST
+@login_required
+def finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk, "finalise_evaluation")
+    try:
+        services.finalise(evaluation)
+        messages.success(request, _("Finalised: the figures are frozen."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(evaluation_url(evaluation))
+
+
+@require_POST
+@login_required
+def request_file(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    form = forms.ReportRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a language and a format."))
+    else:
+        report.request_report(
+            evaluation, form.cleaned_data["language"], form.cleaned_data["format"]
+        )
+        messages.success(request, _("The report is being generated."))
+    return redirect(f"{evaluation_url(evaluation)}#files")
+
+
+@login_required
+def download(request: HttpRequest, pk: int, file: int) -> FileResponse:
+    evaluation = _evaluation(request, pk)
+    done = EvaluationReport.objects.filter(evaluation=evaluation, status=ReportFileStatus.DONE)
+    generated = get_object_or_404(done, pk=file)
+    return FileResponse(generated.file.open("rb"), as_attachment=True)
+
+
+def evaluation_url(evaluation: Evaluation) -> str:
+    return reverse("evaluations:evaluation", args=[evaluation.pk])

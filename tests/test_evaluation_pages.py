@@ -1,0 +1,166 @@
+"""The committee's evaluation page: who may do what, conflicts, finalising, report files."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from evaluations import report, services
+from evaluations.models import (
+    CommitteeMember,
+    Evaluation,
+    EvaluationReport,
+    GoalAssessment,
+    Opinion,
+    ReportFileStatus,
+)
+from tests.factories import ProgramFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evaluation():
+    evaluation = Evaluation.objects.create(
+        program=ProgramFactory(), kind="mid_term", as_of=datetime.date(2025, 3, 31)
+    )
+    services.ensure_goal_assessments(evaluation)
+    return evaluation
+
+
+@pytest.fixture
+def member(evaluation):
+    user = UserFactory(roles=["committee"])
+    CommitteeMember.objects.create(evaluation=evaluation, name="Member", user=user)
+    return user
+
+
+def url(name: str, evaluation: Evaluation, *args) -> str:
+    return reverse(f"evaluations:{name}", args=[evaluation.pk, *args])
+
+
+def assessment_data(evaluation, goal=1, **fields) -> dict:
+    assessment = evaluation.assessments.get(goal=goal)
+    prefix = f"goal{goal}-"
+    data = {"grade": "A", "assessment": "Good", "future_directions": "More"}
+    data.update(fields)
+    data = {prefix + key: value for key, value in data.items()}
+    data[prefix + "seen"] = services.last_seen(assessment)
+    return data
+
+
+def test_it_shows_the_figures_to_the_committee(client, evaluation, member):
+    client.force_login(member)
+    response = client.get(url("evaluation", evaluation))
+    assert response.status_code == 200
+    assert "g1.proposals" not in response.text  # labels, not codes
+    assert response.text.count("<table") >= 4
+
+
+def test_it_hides_evaluations_from_pis_and_reviewers(client, evaluation):
+    for role in ["pi", "reviewer"]:
+        client.force_login(UserFactory(roles=[role]))
+        assert client.get(url("evaluation", evaluation)).status_code == 404
+
+
+def test_it_lets_a_member_grade_a_goal_and_keeps_who_did_it(client, evaluation, member):
+    client.force_login(member)
+    response = client.post(url("assessment", evaluation, 1), assessment_data(evaluation))
+    assert response.status_code == 302
+    assessment = evaluation.assessments.get(goal=1)
+    assert assessment.grade == "A"
+    assert assessment.history.first().history_user == member
+
+
+def test_it_refuses_a_grade_outside_s_a_b_c(client, evaluation, member):
+    client.force_login(member)
+    response = client.post(url("assessment", evaluation, 1), assessment_data(evaluation, grade="E"))
+    assert response.status_code == 400
+    assert evaluation.assessments.get(goal=1).grade == ""
+
+
+def test_it_never_overwrites_a_text_saved_in_between(client, evaluation, member):
+    opened = assessment_data(evaluation, assessment="Mine")  # the form as it was opened
+    other = evaluation.assessments.get(goal=1)
+    other.assessment = "Theirs"
+    other.save()
+    client.force_login(member)
+    response = client.post(url("assessment", evaluation, 1), opened)
+    assert response.status_code == 409
+    assert "Theirs" in response.text and "Mine" in response.text  # both versions shown
+    assert evaluation.assessments.get(goal=1).assessment == "Theirs"
+
+
+def test_it_lets_members_write_only_their_own_opinions(client, evaluation, member):
+    client.force_login(member)
+    client.post(
+        url("opinion", evaluation, 2), {"opinion2-goal": 2, "opinion2-text": "Track growth"}
+    )
+    opinion = Opinion.objects.get()
+    assert (opinion.member.user, opinion.goal) == (member, 2)
+    outsider = UserFactory(roles=["committee"])
+    client.force_login(outsider)
+    data = {"opinion2-goal": 2, "opinion2-text": "Not mine to give"}
+    assert client.post(url("opinion", evaluation, 2), data).status_code == 403
+    assert client.post(url("delete_opinion", evaluation, opinion.pk)).status_code == 403
+    assert Opinion.objects.count() == 1
+
+
+def test_it_freezes_everything_once_finalised(client, evaluation, member):
+    staff = UserFactory(roles=["staff"])
+    client.force_login(staff)
+    response = client.post(url("finalise", evaluation), follow=True)
+    assert "Give an overall grade before finalising." in response.text
+    evaluation.overall_grade = "S"
+    evaluation.save()
+    client.post(url("finalise", evaluation))
+    evaluation.refresh_from_db()
+    assert evaluation.snapshot["snapshot_taken_at"]
+    client.force_login(member)
+    response = client.post(url("assessment", evaluation, 1), assessment_data(evaluation))
+    assert response.status_code == 403
+    assert GoalAssessment.objects.get(evaluation=evaluation, goal=1).grade == ""
+
+
+def test_it_queues_a_report_file_and_offers_it_when_done(
+    client, evaluation, member, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(member)
+    client.post(url("request_file", evaluation), {"language": "en", "format": "xlsx"})
+    requested = EvaluationReport.objects.get()
+    page = client.get(url("evaluation", evaluation)).text
+    assert 'http-equiv="refresh"' in page  # the page follows the job until it is done
+    report.generate(requested.pk)  # what the worker does with the queued job
+    page = client.get(url("evaluation", evaluation)).text
+    download = url("download", evaluation, requested.pk)
+    assert download in page
+    response = client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"PK"  # an XLSX is a zip
+
+
+def test_it_refuses_a_report_in_an_unknown_format(client, evaluation, member):
+    client.force_login(member)
+    client.post(url("request_file", evaluation), {"language": "en", "format": "docx"})
+    assert EvaluationReport.objects.count() == 0
+
+
+@pytest.mark.parametrize("opinions", [2, 20])
+def test_it_renders_the_page_in_a_fixed_number_of_queries(
+    client, evaluation, member, django_assert_num_queries, opinions
+):
+    seat = CommitteeMember.objects.get(user=member)
+    Opinion.objects.bulk_create(Opinion(member=seat, goal=1, text=f"O{n}") for n in range(opinions))
+    EvaluationReport.objects.create(
+        evaluation=evaluation, language="ja", format="pdf", status=ReportFileStatus.DONE
+    )
+    client.force_login(member)
+    with django_assert_num_queries(QUERIES):
+        assert client.get(url("evaluation", evaluation)).status_code == 200
+
+
+# session, user, groups, evaluation, seat check (view), goals present, indicators (15) and
+# their targets, seat, opinions, assessments, last-seen history per goal (4), seat checks
+# (change, opinion, finalise), last-seen of the evaluation, report files, members
+QUERIES = 33
