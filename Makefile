@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aspire
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test lint install python messages clean
+.PHONY: demo test lint install python system messages clean
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -31,15 +31,20 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	JOBS_EAGER=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+# Debian packages the suite needs (gettext, Chromium, Japanese fonts): installed if missing.
+system:
+	.ci/system-packages
+
+# REQUIRE_REDIS: the job tests must talk to the real Redis, never fall back to eager jobs.
+test: lint system
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_REDIS=true $(BIN)/pytest
 
 messages: install
 	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l ja -l en --ignore=.venv

@@ -27,7 +27,12 @@ def redis_reachable(url: str) -> bool:
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me" if DEBUG else None)
+# Production must set its own key: without one, env() stops the start with a clear message.
+SECRET_KEY = (
+    env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
+    if DEBUG
+    else env("DJANGO_SECRET_KEY")
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -147,7 +152,8 @@ CACHES = {
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
-CELERY_TASK_ALWAYS_EAGER = not USE_REDIS
+# `make demo` runs jobs in the request (JOBS_EAGER=true): it starts no worker.
+CELERY_TASK_ALWAYS_EAGER = env.bool("JOBS_EAGER", default=not USE_REDIS)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -158,8 +164,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {}
 
-# Mail: the console in the demo, EMAIL_URL (smtp://user:pass@host:587, ...) in production.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+
+# Mail: EMAIL_URL such as smtp+tls://user:password@host:587.
+def mailer(url: dict) -> dict:
+    """A MAILERS entry (Django 6.1) from django-environ's reading of EMAIL_URL."""
+    names = {
+        "EMAIL_HOST": "host",
+        "EMAIL_PORT": "port",
+        "EMAIL_HOST_USER": "username",
+        "EMAIL_HOST_PASSWORD": "password",
+        "EMAIL_USE_TLS": "use_tls",
+        "EMAIL_USE_SSL": "use_ssl",
+        "EMAIL_FILE_PATH": "file_path",
+    }
+    options = {names[key]: value for key, value in url.items() if key in names and value}
+    return {"BACKEND": url["EMAIL_BACKEND"], "OPTIONS": options}
+
+
+# The demo prints mail to the console; production sends through EMAIL_URL (a local MTA by default).
+MAIL_DEFAULT = "consolemail://" if DEBUG else "smtp://localhost:25"
+MAILERS = {"default": mailer(env.email_url("EMAIL_URL", default=MAIL_DEFAULT))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="aspire@localhost")
 
 # Production hardening; `manage.py check --deploy` is clean with DJANGO_DEBUG=false.
