@@ -5,7 +5,7 @@ use the `visible_*` querysets below, which say the same thing in SQL.
 """
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 
@@ -22,6 +22,15 @@ is_staff_member = rules.is_superuser | _in_group(Role.STAFF)
 is_reviewer = _in_group(Role.REVIEWER)
 is_pi = _in_group(Role.PI)
 is_committee = _in_group(Role.COMMITTEE)
+
+
+@rules.predicate
+def is_api_client(user) -> bool:
+    """A program pulling data with an API key: it reads what is not confidential."""
+    return getattr(user, "is_api_client", False)
+
+
+reads_everything = is_staff_member | is_committee | is_api_client
 
 
 @rules.predicate
@@ -96,8 +105,8 @@ rules.add_perm("evaluations.finalise_evaluation", is_staff_member & is_open_eval
 
 
 def visible_proposals(user, proposals: QuerySet) -> QuerySet:
-    """Staff and the committee see every proposal, a reviewer those assigned to them."""
-    if is_staff_member(user) or is_committee(user):
+    """Staff, the committee and API clients see every proposal, a reviewer those assigned."""
+    if reads_everything(user):
         return proposals
     if not user.is_authenticated:
         return proposals.none()
@@ -105,9 +114,23 @@ def visible_proposals(user, proposals: QuerySet) -> QuerySet:
 
 
 def visible_projects(user, projects: QuerySet) -> QuerySet:
-    """Staff and the committee see every project, anyone else only their own."""
-    if is_staff_member(user) or is_committee(user):
+    """Staff, the committee and API clients see every project, anyone else only their own."""
+    if reads_everything(user):
         return projects
     if not user.is_authenticated:
         return projects.none()
     return projects.filter(memberships__user=user)
+
+
+def visible_reports(user, reports: QuerySet) -> QuerySet:
+    """Annual reports (or outputs, through `report`): members see their drafts too; the
+    committee and API clients only what was handed in; staff everything."""
+    prefix = "" if reports.model.__name__ == "AnnualReport" else "report__"
+    if is_staff_member(user):
+        return reports
+    handed_in = Q(**{f"{prefix}status__in": ["submitted", "accepted"]})
+    if reads_everything(user):
+        return reports.filter(handed_in)
+    if not user.is_authenticated:
+        return reports.none()
+    return reports.filter(**{f"{prefix}project__memberships__user": user})

@@ -17,3 +17,12 @@ def _postgres_in_ci(django_db_setup, django_db_blocker):
     if os.environ.get("CI") == "true":
         with django_db_blocker.unblock():
             assert connection.vendor == "postgresql", "CI must run the suite on PostgreSQL"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """A cache per test: API rate budgets and lockouts must not leak between tests or runs."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()

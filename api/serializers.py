@@ -1,0 +1,167 @@
+"""What the API shows of each record: never reviews, reviewers or contact data."""
+
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from calls.models import Call, Proposal
+from evaluations.models import CommitteeMember, Evaluation, Target
+from programs.models import FundingAgency, Program, SupportType
+from projects.models import AnnualReport, Event, Exchange, Hub, Paper, Presentation, Project
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    country = CountryField()
+
+    class Meta:
+        model = FundingAgency
+        fields = ["code", "name", "name_ja", "country"]
+
+
+class SupportTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupportType
+        fields = [
+            "code",
+            "name",
+            "name_ja",
+            "min_annual_budget_yen",
+            "max_annual_budget_yen",
+            "min_years",
+            "max_years",
+            "note",
+        ]
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    managing_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    support_types = SupportTypeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Program
+        fields = ["code", "name", "name_ja", "managing_agency", "budget_yen", "description"]
+        fields += ["support_types"]
+
+
+class CallSerializer(serializers.ModelSerializer):
+    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    support_type = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    partner_agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Call
+        fields = ["code", "program", "support_type", "kind", "title", "open_date", "close_date"]
+        fields += ["adoptable_score", "partner_agencies", "status"]
+
+
+class ResearcherField(serializers.Serializer):
+    """A PI as the public knows them: name, institution, country — no identifiers, no contact."""
+
+    name = serializers.CharField()
+    institution = serializers.CharField()
+    country = CountryField()
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    call = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jp_pi = ResearcherField(read_only=True)
+    partner_pi = ResearcherField(read_only=True, allow_null=True)
+    final_score = serializers.DecimalField(
+        max_digits=5, decimal_places=2, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["ref", "call", "title", "status", "jp_pi", "partner_pi", "final_score"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    proposal = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    program = serializers.CharField(source="proposal.call.program.code", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["code", "title", "proposal", "program", "start_date", "end_date"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AnnualReport
+        fields = ["id", "project", "fiscal_year", "status", "nothing_to_report", "buyout_used"]
+        fields += ["travel_trips", "travel_cost_yen", "submitted_at"]
+
+
+class _OutputSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    fiscal_year = serializers.IntegerField(source="report.fiscal_year", read_only=True)
+
+
+class PaperSerializer(_OutputSerializer):
+    class Meta:
+        model = Paper
+        fields = ["id", "project", "fiscal_year", "doi", "title", "journal", "published_on"]
+        fields += ["international_coauthored", "authors"]
+
+
+class PresentationSerializer(_OutputSerializer):
+    country = CountryField()
+
+    class Meta:
+        model = Presentation
+        fields = ["id", "project", "fiscal_year", "title", "conference", "country"]
+        fields += ["presented_on", "international"]
+
+
+class EventSerializer(_OutputSerializer):
+    country = CountryField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "project", "fiscal_year", "kind", "title", "held_on", "country"]
+        fields += ["participants"]
+
+
+class ExchangeSerializer(_OutputSerializer):
+    """A stay abroad; the traveller is not named (a person is personal data)."""
+
+    country = CountryField()
+
+    class Meta:
+        model = Exchange
+        fields = ["id", "project", "fiscal_year", "direction", "career_stage", "country"]
+        fields += ["institution", "start_date", "end_date", "funded_by_program", "purpose"]
+
+
+class HubSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    country = CountryField()
+
+    class Meta:
+        model = Hub
+        fields = ["id", "project", "name", "country", "established_on", "closed_on"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
+
+    class Meta:
+        model = Target
+        fields = ["id", "program", "indicator", "fiscal_year", "value"]
+
+
+class CommitteeMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitteeMember
+        fields = ["name", "affiliation", "role"]
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    members = CommitteeMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = ["id", "program", "kind", "as_of", "held_on", "overall_grade"]
+        fields += ["overall_comment", "finalised_at", "members", "snapshot"]

@@ -1,0 +1,27 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter()
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("programs", views.ProgramViewSet, basename="program")
+router.register("calls", views.CallViewSet, basename="call")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("reports", views.ReportViewSet, basename="report")
+router.register("papers", views.PaperViewSet, basename="paper")
+router.register("presentations", views.PresentationViewSet, basename="presentation")
+router.register("events", views.EventViewSet, basename="event")
+router.register("exchanges", views.ExchangeViewSet, basename="exchange")
+router.register("hubs", views.HubViewSet, basename="hub")
+router.register("targets", views.TargetViewSet, basename="target")
+router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+
+urlpatterns = [
+    path("v1/programs/<str:code>/indicators/", views.IndicatorsView.as_view(), name="indicators"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+]

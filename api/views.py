@@ -1,0 +1,187 @@
+"""The endpoints of /api/v1/: querysets narrowed by accounts.rules, one query per page."""
+
+import hashlib
+import json
+
+from django.db.models import Max, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.rules import visible_projects, visible_proposals, visible_reports
+from api import filters
+from api import serializers as s
+from calls.models import Call, Proposal
+from evaluations.indicators import compute
+from evaluations.models import Evaluation, Target
+from programs.models import FundingAgency, Program
+from projects.models import AnnualReport, Event, Exchange, Hub, Paper, Presentation, Project
+
+
+class AgencyViewSet(viewsets.ModelViewSet):
+    """Funding agencies; `country` JP marks a domestic one. Write keys may add and edit."""
+
+    queryset = FundingAgency.objects.order_by("code")
+    serializer_class = s.AgencySerializer
+    filterset_class = filters.AgencyFilter
+    ordering_fields = ["code", "name", "country"]
+    lookup_field = "code"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Program.objects.select_related("managing_agency")
+        .prefetch_related("support_types")
+        .order_by("code")
+    )
+    serializer_class = s.ProgramSerializer
+    filterset_class = filters.ProgramFilter
+    ordering_fields = ["code", "name"]
+    lookup_field = "code"
+
+
+class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Call.objects.select_related("program", "support_type")
+        .prefetch_related(Prefetch("partner_agencies", FundingAgency.objects.order_by("code")))
+        .order_by("code")
+    )
+    serializer_class = s.CallSerializer
+    filterset_class = filters.CallFilter
+    ordering_fields = ["code", "open_date", "close_date"]
+    lookup_field = "code"
+
+
+class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
+    """Proposals with status and final score; reviews and reviewers are never shown."""
+
+    serializer_class = s.ProposalSerializer
+    filterset_class = filters.ProposalFilter
+    ordering_fields = ["ref", "final_score", "status"]
+    lookup_field = "ref"
+
+    def get_queryset(self) -> QuerySet:
+        proposals = Proposal.objects.with_scores().select_related("call", "jp_pi", "partner_pi")
+        return visible_proposals(self.request.user, proposals).order_by("ref")
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ProjectSerializer
+    filterset_class = filters.ProjectFilter
+    ordering_fields = ["code", "start_date", "end_date"]
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet:
+        projects = Project.objects.select_related("proposal__call__program")
+        return visible_projects(self.request.user, projects).order_by("code")
+
+
+class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Annual reports; outside the project only those handed in (submitted or accepted)."""
+
+    serializer_class = s.ReportSerializer
+    filterset_class = filters.ReportFilter
+    ordering_fields = ["fiscal_year", "submitted_at"]
+
+    def get_queryset(self) -> QuerySet:
+        reports = AnnualReport.objects.select_related("project")
+        return visible_reports(self.request.user, reports).order_by("project__code", "fiscal_year")
+
+
+def output_viewset(model, serializer, filterset, ordering: list[str]) -> type:
+    """A read-only endpoint for one kind of output, seen as its reports are."""
+
+    class OutputViewSet(viewsets.ReadOnlyModelViewSet):
+        serializer_class = serializer
+        filterset_class = filterset
+        ordering_fields = ordering
+
+        def get_queryset(self) -> QuerySet:
+            outputs = model.objects.select_related("project", "report")
+            return visible_reports(self.request.user, outputs).order_by("pk")
+
+    OutputViewSet.__name__ = f"{model.__name__}ViewSet"
+    OutputViewSet.__doc__ = f"{model._meta.verbose_name_plural.capitalize()} of annual reports."
+    return OutputViewSet
+
+
+PaperViewSet = output_viewset(Paper, s.PaperSerializer, filters.PaperFilter, ["published_on"])
+PresentationViewSet = output_viewset(
+    Presentation, s.PresentationSerializer, filters.PresentationFilter, ["presented_on"]
+)
+EventViewSet = output_viewset(Event, s.EventSerializer, filters.EventFilter, ["held_on"])
+ExchangeViewSet = output_viewset(
+    Exchange, s.ExchangeSerializer, filters.ExchangeFilter, ["start_date"]
+)
+
+
+class HubViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.HubSerializer
+    filterset_class = filters.HubFilter
+    ordering_fields = ["name", "established_on"]
+
+    def get_queryset(self) -> QuerySet:
+        projects = visible_projects(self.request.user, Project.objects.all())
+        return Hub.objects.filter(project__in=projects).select_related("project").order_by("pk")
+
+
+class TargetViewSet(viewsets.ModelViewSet):
+    """Targets per indicator and fiscal year. Write keys may add and edit."""
+
+    queryset = Target.objects.select_related("program").order_by("program__code", "indicator")
+    serializer_class = s.TargetSerializer
+    filterset_class = filters.TargetFilter
+    ordering_fields = ["fiscal_year", "indicator"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Finalised evaluations with their frozen indicator snapshot."""
+
+    queryset = (
+        Evaluation.objects.filter(finalised_at__isnull=False)
+        .select_related("program")
+        .prefetch_related("members")
+        .order_by("-as_of")
+    )
+    serializer_class = s.EvaluationSerializer
+    filterset_class = filters.EvaluationFilter
+    ordering_fields = ["as_of"]
+
+
+class AsOf(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text=_("YYYY-MM-DD; today if left out."))
+
+
+class IndicatorsView(APIView):
+    """The indicators of shared/design/indicators.md, as the `indicators` command prints them."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT
+    )
+    def get(self, request, code: str) -> Response:
+        program = get_object_or_404(Program, code=code)
+        params = AsOf(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        as_of = params.validated_data.get("as_of") or timezone.localdate()
+        document = compute(program, as_of)
+        digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+        etag = f'"{digest}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            return Response(status=304, headers={"ETag": etag})
+        return Response(document, headers={"ETag": etag, **_last_modified(program)})
+
+
+def _last_modified(program: Program) -> dict:
+    """When a report of the program last changed: what the figures are computed from."""
+    latest = AnnualReport.objects.filter(project__proposal__call__program=program).aggregate(
+        latest=Max("updated_at")
+    )["latest"]
+    return {"Last-Modified": http_date(latest.timestamp())} if latest else {}

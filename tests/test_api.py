@@ -1,0 +1,294 @@
+"""The REST API: keys, what each caller may see, lists, errors and the indicators."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.test import APIClient as Client
+
+from api.models import APIClient
+from api.services import create_client, revoke
+from projects.models import ReportStatus
+from tests.factories import (
+    AgencyFactory,
+    CallFactory,
+    EventFactory,
+    ExchangeFactory,
+    HubFactory,
+    MemberFactory,
+    PaperFactory,
+    PresentationFactory,
+    ProgramFactory,
+    ProjectFactory,
+    ProposalFactory,
+    ReportFactory,
+    ReviewFactory,
+    TargetFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def keyed():
+    """A client holding a read-only key."""
+    _client, key = create_client("analytics")
+    api = Client()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api
+
+
+def api_as(user) -> Client:
+    api = Client()
+    api.force_login(user)
+    return api
+
+
+# --- Keys ---------------------------------------------------------------------------------
+
+
+def test_it_answers_401_without_a_key(client):
+    response = client.get("/api/v1/projects/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_it_prints_the_new_key_alone_on_the_last_line_and_keeps_only_its_hash():
+    out = io.StringIO()
+    call_command("create_api_client", "ministry", "--write", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    stored = APIClient.objects.get(name="ministry")
+    assert stored.can_write
+    assert key not in str(APIClient.objects.values().get())
+    api = Client()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/agencies/").status_code == 200
+    stored.refresh_from_db()
+    assert stored.last_used_at is not None
+
+
+def test_it_refuses_a_second_client_of_the_same_name():
+    create_client("ministry")
+    with pytest.raises(Exception, match="exists already"):
+        call_command("create_api_client", "ministry", stdout=io.StringIO())
+
+
+def test_it_stops_a_revoked_key_at_once(keyed):
+    assert keyed.get("/api/v1/agencies/").status_code == 200
+    revoke(APIClient.objects.get())
+    assert keyed.get("/api/v1/agencies/").status_code == 401
+
+
+def test_it_refuses_a_wrong_key():
+    api = Client()
+    api.credentials(HTTP_AUTHORIZATION="Token abcdefgh.not-the-key")
+    assert api.get("/api/v1/agencies/").status_code == 401
+
+
+def test_it_lets_only_write_keys_write(keyed):
+    data = {"code": "NIH", "name": "National Institutes of Health", "country": "US"}
+    assert keyed.post("/api/v1/agencies/", data).status_code == 403
+    _client, key = create_client("loader", can_write=True)
+    writer = Client()
+    writer.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert writer.post("/api/v1/agencies/", data).status_code == 201
+    bad = writer.post("/api/v1/agencies/", {"code": "X", "name": "", "country": "ZZ"})
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"name", "country"}
+
+
+# --- What each caller sees ------------------------------------------------------------------
+
+
+def test_it_never_shows_reviews_or_reviewers_to_a_key_holder(keyed):
+    review = ReviewFactory(reviewer__email="secret.reviewer@example.org", comment="Weak aims")
+    body = keyed.get("/api/v1/proposals/").content.decode()
+    assert review.proposal.ref in body
+    assert "secret.reviewer" not in body and "Weak aims" not in body
+    assert '"final_score":"7.00"' in body
+
+
+def test_it_shows_a_pi_only_their_projects(client):
+    mine = MemberFactory()
+    other = ProjectFactory()
+    api = api_as(mine.user)
+    codes = [row["code"] for row in api.get("/api/v1/projects/").json()["results"]]
+    assert codes == [mine.project.code]
+    assert api.get(f"/api/v1/projects/{other.code}/").status_code == 404
+
+
+def test_it_shows_a_reviewer_only_assigned_proposals():
+    review = ReviewFactory()
+    other = ProposalFactory()
+    api = api_as(review.reviewer)
+    refs = [row["ref"] for row in api.get("/api/v1/proposals/").json()["results"]]
+    assert refs == [review.proposal.ref]
+    assert api.get(f"/api/v1/proposals/{other.ref}/").status_code == 404
+
+
+def test_it_keeps_drafts_from_key_holders_and_the_committee(keyed):
+    PaperFactory(report__status=ReportStatus.DRAFT, title="Unfinished")
+    PaperFactory(report__status=ReportStatus.ACCEPTED, title="Published")
+    for api in [keyed, api_as(UserFactory(roles=["committee"]))]:
+        titles = [row["title"] for row in api.get("/api/v1/papers/").json()["results"]]
+        assert titles == ["Published"]
+
+
+def test_it_shows_only_finalised_evaluations(keyed):
+    from evaluations.models import Evaluation
+
+    program = ProgramFactory()
+    Evaluation.objects.create(program=program, kind="mid_term", as_of="2025-03-31")
+    assert keyed.get("/api/v1/evaluations/").json()["count"] == 0
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def build(endpoint: str, rows: int) -> None:
+    """`rows` records behind one endpoint, with distinct parents where it matters."""
+    report = ReportFactory()
+    builders = {
+        "agencies": lambda: AgencyFactory.create_batch(rows),
+        "programs": lambda: ProgramFactory.create_batch(rows),
+        "calls": lambda: [
+            call.partner_agencies.add(AgencyFactory()) for call in CallFactory.create_batch(rows)
+        ],
+        "proposals": lambda: [
+            ReviewFactory(proposal=p) for p in ProposalFactory.create_batch(rows)
+        ],
+        "projects": lambda: ProjectFactory.create_batch(rows),
+        "reports": lambda: ReportFactory.create_batch(rows),
+        "papers": lambda: PaperFactory.create_batch(rows, report=report),
+        "presentations": lambda: PresentationFactory.create_batch(rows, report=report),
+        "events": lambda: EventFactory.create_batch(rows, report=report),
+        "exchanges": lambda: ExchangeFactory.create_batch(rows, report=report),
+        "hubs": lambda: HubFactory.create_batch(rows, project=report.project),
+        "targets": lambda: [TargetFactory(fiscal_year=2000 + n) for n in range(rows)],
+    }
+    builders[endpoint]()
+
+
+LIST_QUERIES = {
+    # every list: the key (1) and its last use (1), the count (1) and the page (1); and:
+    "agencies": 4,
+    "programs": 5,  # + support types (prefetch)
+    "calls": 5,  # + partner agencies (prefetch)
+    "proposals": 4,
+    "projects": 4,
+    "reports": 4,
+    "papers": 4,
+    "presentations": 4,
+    "events": 4,
+    "exchanges": 4,
+    "hubs": 4,
+    "targets": 4,
+}
+
+
+@pytest.mark.parametrize("rows", [5, 200])
+@pytest.mark.parametrize("endpoint", LIST_QUERIES)
+def test_it_lists_in_a_fixed_number_of_queries(keyed, django_assert_num_queries, endpoint, rows):
+    build(endpoint, rows)
+    with django_assert_num_queries(LIST_QUERIES[endpoint]):
+        response = keyed.get(f"/api/v1/{endpoint}/")
+    assert response.status_code == 200
+    assert response.json()["count"] >= rows
+
+
+def test_it_pages_lists_of_fifty(keyed):
+    AgencyFactory.create_batch(60)
+    page = keyed.get("/api/v1/agencies/").json()
+    assert (page["count"], len(page["results"]), page["previous"]) == (60, 50, None)
+    assert "page=2" in page["next"]
+
+
+def test_it_filters_and_orders(keyed):
+    AgencyFactory(code="B", country="GB")
+    AgencyFactory(code="A", country="US")
+    AgencyFactory(code="C", country="US")
+    rows = keyed.get("/api/v1/agencies/?country=US&ordering=-code").json()["results"]
+    assert [row["code"] for row in rows] == ["C", "A"]
+
+
+def test_it_gives_any_list_as_csv(keyed):
+    AgencyFactory(code="NIH", name="National Institutes of Health", country="US")
+    response = keyed.get("/api/v1/agencies/?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().splitlines() == [
+        "code,name,name_ja,country",
+        "NIH,National Institutes of Health,,US",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "papers/?fiscal_year=abc",
+        "papers/?published_on_after=2025-02-30",
+        "proposals/?status=maybe",
+        "calls/?kind=party",
+    ],
+)
+def test_it_answers_bad_query_parameters_with_400(keyed, query):
+    response = keyed.get(f"/api/v1/{query}")
+    assert response.status_code == 400
+    assert response.json()  # the field and what is wrong
+
+
+def test_it_limits_the_rate_per_key(keyed, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"caller": "3/min"},
+    }
+    statuses = [keyed.get("/api/v1/agencies/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+# --- Indicators ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_it_gives_the_same_indicators_as_the_command(keyed, demo):
+    out = io.StringIO()
+    call_command("indicators", "ASPIRE", "--as-of", "2025-03-31", "--format", "json", stdout=out)
+    response = keyed.get(
+        "/api/v1/programs/ASPIRE/indicators/?as_of=2025-03-31", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert response.json() == json.loads(out.getvalue())
+    assert response.json()["indicators"]["g2.intl_coauthored_papers"]["value"] == 18
+
+
+def test_it_answers_304_when_the_figures_did_not_change(keyed, demo):
+    url = "/api/v1/programs/ASPIRE/indicators/?as_of=2025-03-31"
+    first = keyed.get(url)
+    assert first["Last-Modified"]
+    again = keyed.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_it_refuses_a_bad_date_and_an_unknown_program(keyed):
+    ProgramFactory(code="ASPIRE")
+    bad = keyed.get("/api/v1/programs/ASPIRE/indicators/?as_of=2025-02-30")
+    assert bad.status_code == 400
+    assert "as_of" in bad.json()
+    assert keyed.get("/api/v1/programs/NOPE/indicators/").status_code == 404
+
+
+# --- Schema and docs ------------------------------------------------------------------------
+
+
+def test_it_serves_the_schema_and_local_docs(keyed, client):
+    assert "openapi" in keyed.get("/api/schema/?format=json").json()
+    docs = client.get(reverse("docs")).content.decode()
+    assert "cdn" not in docs.lower()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
