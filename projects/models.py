@@ -166,6 +166,13 @@ class ReportOutput(models.Model):
         self.project_id = self.report.project_id
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        # The project comes from the report and is no form field, so forms skip the
+        # constraints that name it (one paper per project, …): check them here instead.
+        if self.report_id:
+            self.project_id = self.report.project_id
+            self.validate_constraints()
+
     @property
     def before_project_start(self) -> bool:
         """Kept, but never counted: it happened before the project started."""
@@ -206,7 +213,11 @@ class Paper(ReportOutput):
         verbose_name_plural = _("papers")
         ordering = ["published_on", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "dedupe_key"], name="one_paper_per_project"),
+            models.UniqueConstraint(
+                fields=["project", "dedupe_key"],
+                name="one_paper_per_project",
+                violation_error_message=_("This paper is already reported for this project."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,6 +226,10 @@ class Paper(ReportOutput):
     def save(self, *args, **kwargs):
         self.dedupe_key = paper_key(self.doi, self.title)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.dedupe_key = paper_key(self.doi, self.title)
+        super().clean()
 
     @property
     def output_date(self) -> datetime.date:
@@ -241,7 +256,9 @@ class Presentation(ReportOutput):
         ordering = ["presented_on", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "title", "presented_on"], name="one_presentation_per_day"
+                fields=["project", "title", "presented_on"],
+                name="one_presentation_per_day",
+                violation_error_message=_("This presentation is already reported."),
             ),
         ]
 
@@ -281,7 +298,9 @@ class Event(ReportOutput):
         ordering = ["held_on", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "title", "held_on"], name="one_event_per_day"
+                fields=["project", "title", "held_on"],
+                name="one_event_per_day",
+                violation_error_message=_("This event is already reported."),
             ),
         ]
 
@@ -329,6 +348,7 @@ class Exchange(ReportOutput):
             models.UniqueConstraint(
                 fields=["project", "person", "direction", "start_date"],
                 name="one_exchange_per_start",
+                violation_error_message=_("This stay is already reported."),
             ),
             _ends_after_start("start_date", "end_date", "exchange_ends_after_start"),
         ]
@@ -338,6 +358,7 @@ class Exchange(ReportOutput):
 
     def clean(self) -> None:
         _check_dates(self.start_date, self.end_date, "end_date")
+        super().clean()
 
     @property
     def output_date(self) -> datetime.date:

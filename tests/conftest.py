@@ -26,3 +26,9 @@ def _own_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Factories hash a password per user: a fast hasher keeps big data sets quick to build."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -252,8 +252,7 @@ def test_it_limits_the_rate_per_key(keyed, settings):
 
 
 @pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo():
     call_command("load_demo", stdout=io.StringIO())
 
 

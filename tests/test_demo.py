@@ -48,12 +48,6 @@ ACCOUNTS = [
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The demo checks and sets a dozen passwords a run: a fast hasher keeps this quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo():
     out = io.StringIO()

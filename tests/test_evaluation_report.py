@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def evaluation(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", stdout=io.StringIO())
     return Evaluation.objects.get(program__code="ASPIRE", kind="mid_term")
