@@ -6,6 +6,7 @@ from accounts.views import home
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("evaluations/", include("evaluations.urls")),

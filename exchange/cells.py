@@ -1,0 +1,108 @@
+"""Reading and writing one cell of shared/design/data-exchange.md.
+
+A parser turns the text of a cell into a value or raises CellError with a message for
+the person who typed it; a formatter writes a value back so that it parses to itself.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+TRUE = {"true", "yes", "1"}
+FALSE = {"false", "no", "0"}
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why."""
+
+
+def text(cell: str) -> str:
+    """Free text as written (an export must import back unchanged), blank as empty."""
+    return cell if cell.strip() else ""
+
+
+def code(cell: str) -> str:
+    """A code or reference: surrounding spaces are never part of it."""
+    return cell.strip()
+
+
+def integer(cell: str) -> int | None:
+    if not cell.strip():
+        return None
+    try:
+        return int(cell.strip())
+    except ValueError:
+        raise CellError(_("%(value)r is not a whole number.") % {"value": cell}) from None
+
+
+def decimal(cell: str) -> Decimal | None:
+    if not cell.strip():
+        return None
+    try:
+        value = Decimal(cell.strip())
+    except InvalidOperation:
+        raise CellError(_("%(value)r is not a number.") % {"value": cell}) from None
+    if not value.is_finite():
+        raise CellError(_("%(value)r is not a number.") % {"value": cell})
+    return value
+
+
+def date(cell: str) -> datetime.date | None:
+    if not cell.strip():
+        return None
+    try:
+        return datetime.date.fromisoformat(cell.strip())
+    except ValueError:
+        message = _("%(value)r is not a date of the form YYYY-MM-DD.") % {"value": cell}
+        raise CellError(message) from None
+
+
+def boolean(cell: str) -> bool | None:
+    value = cell.strip().casefold()
+    if not value:
+        return None
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise CellError(_("%(value)r is not one of true/false, yes/no, 1/0.") % {"value": cell})
+
+
+def country(cell: str) -> str:
+    code = cell.strip().upper()
+    if code and code not in countries:
+        raise CellError(_("%(value)r is not an ISO 3166-1 alpha-2 country code.") % {"value": cell})
+    return code
+
+
+def choice(*allowed: str):
+    def parse(cell: str) -> str:
+        value = cell.strip()
+        if value and value not in allowed:
+            raise CellError(
+                _("%(value)r is not one of %(allowed)s.")
+                % {"value": cell, "allowed": ", ".join(allowed)}
+            )
+        return value
+
+    return parse
+
+
+def codes(cell: str) -> list[str]:
+    """Codes separated by `;`, as partner agencies are written."""
+    return [code.strip() for code in cell.split(";") if code.strip()]
+
+
+def formatted(value) -> str:
+    """The canonical text of a value: an export imports back to the same record."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ";".join(str(item) for item in value)
+    return str(value)
