@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -167,7 +168,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Reports open as drafts when their period opens, before the day's reminders go out.
+    "open-reports": {"task": "projects.tasks.open_reports", "schedule": crontab(hour=6, minute=0)},
+    "send-due-reminders": {
+        "task": "projects.tasks.send_due_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+# Days before the due date on which PIs are reminded; overdue notices follow weekly.
+REMINDER_DAYS_BEFORE = tuple(env.list("REMINDER_DAYS_BEFORE", cast=int, default=[30, 7, 1]))
+CROSSREF_API_URL = env("CROSSREF_API_URL", default="https://api.crossref.org")
 
 
 # Mail: EMAIL_URL such as smtp+tls://user:password@host:587.

@@ -32,3 +32,14 @@ def _own_cache(settings):
 def _fast_passwords(settings):
     """Factories hash a password per user: a fast hasher keeps big data sets quick to build."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def crossref_replay(settings):
+    """Crossref replayed from tests/data/crossref by a local server: never the network."""
+    from tests.crossref_replay import serve
+
+    server, url = serve()
+    settings.CROSSREF_API_URL = url
+    yield url
+    server.shutdown()
