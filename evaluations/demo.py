@@ -64,6 +64,7 @@ from projects.models import (
     Project,
     ProjectBudget,
     ProjectMember,
+    ReportingPeriod,
     ReportStatus,
     SurveyAnswer,
     paper_key,
@@ -881,6 +882,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> Demo:
     _reports_and_outputs(projects)
     _targets(program)
     _evaluation(program, users[COMMITTEE[0]])
+    _open_year(program)
     accounts = [
         (str(Role.STAFF.label), STAFF[0]),
         (str(Role.PI.label), PI_EMAIL),
@@ -927,7 +929,8 @@ def _users(password: str) -> dict[str, User]:
         for email, name, institution, code, _groups, superuser in people
     ]
     users = _sync(User, ("email",), rows, User.objects.filter(email__in=[r["email"] for r in rows]))
-    groups = {group.name: group for group in Group.objects.filter(name__in=list(Role))}
+    # The groups come from accounts' data migration; made here too should they be missing.
+    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role}
     for email, _name, _institution, _code, roles, _superuser in people:
         users[email].groups.add(*[groups[role] for role in roles])
     _set_password(users.values(), password)
@@ -1670,3 +1673,25 @@ def _committee(evaluation: Evaluation, chair_user: User) -> list[CommitteeMember
     ]
     seats = _sync(CommitteeMember, ("evaluation", "name"), rows, evaluation.members.all())
     return list(seats.values())
+
+
+def _open_year(program: Program) -> None:
+    """FY2025's reporting period and the demo PI's draft report, so the PI has work to do."""
+    period = {
+        "program": program,
+        "fiscal_year": OPEN_YEAR,
+        "opens_on": date(OPEN_YEAR + 1, 4, 1),
+        "due_on": date(OPEN_YEAR + 1, 5, 31),
+    }
+    _sync(ReportingPeriod, ("program", "fiscal_year"), [period], program.reporting_periods.all())
+    project = Project.objects.get(memberships__user__email=PI_EMAIL)
+    row = {"project": project, "fiscal_year": OPEN_YEAR, "status": ReportStatus.DRAFT}
+    _sync(
+        AnnualReport,
+        ("project", "fiscal_year"),
+        [row],
+        project.reports.filter(fiscal_year=OPEN_YEAR),
+    )
+
+
+OPEN_YEAR = 2025

@@ -161,7 +161,6 @@ class DoiForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=20000,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class MemberForm(forms.Form):

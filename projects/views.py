@@ -176,8 +176,10 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
         ).first(),
         "sections": [_section(name, report, bound, can_edit) for name in SECTIONS],
         "details_form": bound.get("details")
-        or forms.ReportDetailsForm(instance=report, initial={"version": report.version}),
-        "doi_form": bound.get("dois") or forms.DoiForm(initial={"version": report.version}),
+        or forms.ReportDetailsForm(
+            instance=report, prefix="details", initial={"version": report.version}
+        ),
+        "doi_form": bound.get("dois") or forms.DoiForm(prefix="dois"),
         "lookups": DoiLookup.objects.filter(report=report).exclude(status="found"),
         "can_edit": can_edit,
         "can_submit": user.has_perm("projects.submit_annualreport", report),
@@ -197,7 +199,7 @@ def _section(name: str, report: AnnualReport, bound: dict, can_edit: bool) -> di
         row.cells = [_cell(row, name) for name in section.columns]
     form = bound.get(name)
     if form is None and can_edit:
-        form = section.form(report=report, initial={"version": report.version})
+        form = section.form(report=report, prefix=name, initial={"version": report.version})
     single = section.model is LabStatistic and rows
     return {
         "name": name,
@@ -213,7 +215,8 @@ def _section(name: str, report: AnnualReport, bound: dict, can_edit: bool) -> di
 def add_row(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     report = _editable_report(request, pk)
     spec = SECTIONS.get(section) or _not_found()
-    form = spec.form(request.POST, report=report, instance=spec.model())
+    # Each section's form has its own prefix: one page holds seven forms, ids stay unique.
+    form = spec.form(request.POST, report=report, instance=spec.model(), prefix=section)
     spec.attach(form.instance, report)
     return _save(request, report, section, form)
 
@@ -238,7 +241,8 @@ def _save(request, report, section, form, page: str | None = None) -> HttpRespon
     """Validate and save a row; a stale version or bad input re-renders with the input kept."""
     if form.is_valid():
         try:
-            reporting.save_row(report, _version(request), form.save(commit=False))
+            row = form.save(commit=False)
+            reporting.save_row(report, form.cleaned_data["version"], row)
             messages.success(request, _("Saved."))
             return redirect(f"{report_url(report)}#{section}")
         except reporting.ReportChanged as changed:
@@ -253,7 +257,7 @@ def _save(request, report, section, form, page: str | None = None) -> HttpRespon
 def _conflict(request, report, section, form, changed, page) -> HttpResponse:
     """Keep what the user typed, show what changed, and let them save on the new version."""
     form.data = form.data.copy()
-    form.data["version"] = changed.report.version
+    form.data[form.add_prefix("version")] = changed.report.version
     messages.warning(request, str(changed))
     if page:
         context = _row_context(report, SECTIONS[section], form, changes=changed.changes)
@@ -280,11 +284,12 @@ def delete_row(request: HttpRequest, pk: int, section: str, row: int) -> HttpRes
 @login_required
 def save_details(request: HttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
-    form = forms.ReportDetailsForm(request.POST, instance=report)
+    form = forms.ReportDetailsForm(request.POST, instance=report, prefix="details")
     if not form.is_valid():
         return report_page(request, pk, bound={"details": form}, status=400)
     try:
-        reporting.save_report(form.save(commit=False), _version(request), list(form.Meta.fields))
+        fields = list(form.Meta.fields)
+        reporting.save_report(form.save(commit=False), form.cleaned_data["version"], fields)
     except reporting.ReportChanged as changed:
         return _conflict(request, report, "details", form, changed, None)
     messages.success(request, _("Saved."))
@@ -313,7 +318,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def look_up_dois(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a Crossref lookup per pasted DOI; the rows fill in as the jobs finish."""
     report = _editable_report(request, pk)
-    form = forms.DoiForm(request.POST)
+    form = forms.DoiForm(request.POST, prefix="dois")
     if not form.is_valid():
         return report_page(request, pk, bound={"dois": form}, status=400)
     lookups = crossref.request_lookups(report, form.cleaned_data["dois"])

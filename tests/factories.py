@@ -38,7 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         for role in extracted or []:
-            self.groups.add(Group.objects.get(name=role))
+            # get_or_create: a transactional test's flush also empties the groups that
+            # accounts' data migration made.
+            self.groups.add(Group.objects.get_or_create(name=role)[0])
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):

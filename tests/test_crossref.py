@@ -107,7 +107,7 @@ def test_it_queues_lookups_from_the_report_page(
     client.force_login(pi)
     url = reverse("projects:dois", args=[report.pk])
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        response = client.post(url, {"dois": NATURE, "version": report.version})
+        response = client.post(url, {"dois-dois": NATURE})
     assert response.status_code == 302
     assert len(queued) == 1  # the job goes to the worker once the request commits
     assert DoiLookup.objects.get().status == LookupStatus.PENDING

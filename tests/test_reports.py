@@ -45,6 +45,11 @@ def url(name: str, report: AnnualReport, *args) -> str:
     return reverse(f"projects:{name}", args=[report.pk, *args])
 
 
+def prefixed(prefix: str, data: dict) -> dict:
+    """A section's form data as the page posts it: each form has its own prefix."""
+    return {f"{prefix}-{key}": value for key, value in data.items()}
+
+
 PAPER = {
     "doi": "10.1000/abc",
     "title": "Joint work",
@@ -57,7 +62,7 @@ PAPER = {
 
 def post_paper(client, report, version=None, **fields):
     data = {**PAPER, **fields, "version": version or report.version}
-    return client.post(url("add", report, "papers"), data)
+    return client.post(url("add", report, "papers"), prefixed("papers", data))
 
 
 # --- Who may see and do what -----------------------------------------------------------
@@ -199,7 +204,7 @@ def test_it_refuses_a_stale_details_save(client, report, pi):
     client.force_login(pi)
     post_paper(client, report)
     data = {"version": report.version, "buyout_used": "true", "travel_trips": "3"}
-    assert client.post(url("details", report), data).status_code == 409
+    assert client.post(url("details", report), prefixed("details", data)).status_code == 409
     report.refresh_from_db()
     assert report.travel_trips is None
 
@@ -229,7 +234,7 @@ GARBAGE = {
 def test_it_refuses_garbage_in_every_section_and_writes_nothing(client, report, pi, section):
     client.force_login(pi)
     data = {**GARBAGE[section], "version": report.version}
-    response = client.post(url("add", report, section), data)
+    response = client.post(url("add", report, section), prefixed(section, data))
     assert response.status_code == 400
     assert 'class="errorlist' in response.text
     assert "<script>alert(1)</script>" not in response.text  # escaped, never run
@@ -241,7 +246,7 @@ def test_it_refuses_garbage_in_every_section_and_writes_nothing(client, report, 
 def test_it_refuses_garbage_in_the_details(client, report, pi):
     client.force_login(pi)
     data = {"version": report.version, "travel_trips": "-1", "travel_cost_yen": "lots"}
-    assert client.post(url("details", report), data).status_code == 400
+    assert client.post(url("details", report), prefixed("details", data)).status_code == 400
     report.refresh_from_db()
     assert report.travel_trips is None
 
@@ -249,7 +254,8 @@ def test_it_refuses_garbage_in_the_details(client, report, pi):
 def test_it_asks_why_the_buyout_was_not_used(client, report, pi):
     client.force_login(pi)
     response = client.post(
-        url("details", report), {"version": report.version, "buyout_used": "false"}
+        url("details", report),
+        prefixed("details", {"version": report.version, "buyout_used": "false"}),
     )
     assert response.status_code == 400
     assert "Say why the buy-out was not used." in response.text
@@ -267,11 +273,12 @@ def test_it_refuses_a_doi_already_reported_for_the_project(client, report, pi):
 def test_it_asks_the_purpose_of_a_short_stay(client, report, pi):
     client.force_login(pi)
     data = {**GARBAGE["exchanges"], "country": "US", "end_date": "2024-06-14"}
-    response = client.post(url("add", report, "exchanges"), {**data, "version": report.version})
+    data["version"] = report.version
+    response = client.post(url("add", report, "exchanges"), prefixed("exchanges", data))
     assert response.status_code == 400
     assert "Say what a stay of 7 days or less was for." in response.text
     data["purpose"] = "Joint experiment"
-    response = client.post(url("add", report, "exchanges"), {**data, "version": report.version})
+    response = client.post(url("add", report, "exchanges"), prefixed("exchanges", data))
     assert response.status_code == 302
     assert Exchange.objects.get().purpose == "Joint experiment"
 
@@ -301,7 +308,8 @@ def test_it_edits_and_removes_rows_in_place(client, report, pi):
 def test_it_offers_one_lab_statistics_row_per_year(client, report, pi):
     client.force_login(pi)
     data = {"events_held": 2, "researchers_invited": 3, "researchers_dispatched": 1}
-    client.post(url("add", report, "lab_statistics"), {**data, "version": report.version})
+    data["version"] = report.version
+    client.post(url("add", report, "lab_statistics"), prefixed("lab_statistics", data))
     assert LabStatistic.objects.get().events_held == 2
     assert (
         f'action="/reports/{report.pk}/lab_statistics/add/"'

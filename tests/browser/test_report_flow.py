@@ -1,0 +1,143 @@
+"""In a real browser (Debian's Chromium, headless): a PI reports, staff return and accept.
+
+The demo is loaded, Crossref is replayed from tests/data/crossref, and the DOI lookup runs
+on a real Celery worker over the real Redis.
+"""
+
+import datetime
+import io
+import os
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.management import call_command
+from playwright.sync_api import Page, sync_playwright
+
+from aspire.celery import app
+from evaluations.indicators import compute
+from programs.models import Program
+from projects.models import AnnualReport, ReportStatus
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+# itself are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+DOI = "10.1038/s41467-025-61234-5"
+AS_OF = datetime.date(2026, 3, 31)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), f"Install Debian's chromium ({CHROMIUM}): make system"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db, crossref_replay):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def sign_in(browser, live_server, email: str) -> Page:
+    page = browser.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Refused" in message.text else None,
+    )
+    page.refused = refused  # Content Security Policy violations, if any
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", "demo")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def wait_for(page: Page, url: str, text: str, seconds: int = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in page.content():
+        assert time.monotonic() < deadline, f"{text!r} never appeared"
+        time.sleep(0.5)
+        page.goto(url)
+
+
+def intl_papers() -> int:
+    program = Program.objects.get(code="ASPIRE")
+    return compute(program, AS_OF)["indicators"]["g2.intl_coauthored_papers"]["value"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_takes_a_report_from_the_pi_to_acceptance(browser, live_server, demo):
+    before = intl_papers()
+    report = AnnualReport.objects.get(project__code="ASPIRE-2023-1-001", fiscal_year=2025)
+    report_url = f"{live_server.url}/reports/{report.pk}/"
+
+    with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False):
+        pi = sign_in(browser, live_server, "pi@aspire.example")
+        assert pi.url.endswith("/my/")
+        pi.click(f'a[href="/reports/{report.pk}/"]')
+
+        # Paste a DOI: the worker fetches the record and fills the row.
+        pi.fill("#id_dois-dois", f"https://doi.org/{DOI}")
+        pi.click("#dois button[type=submit]")
+        wait_for(pi, report_url, "Tissue-resident memory T cells")
+
+        # The PI confirms the suggested international co-authorship.
+        pi.click("#papers a[href*='/papers/']")
+        assert pi.is_checked("#id_international_coauthored")
+        pi.click("main form button[type=submit]")
+
+        # An exchange: a short stay, so its purpose is asked for.
+        pi.click("#exchanges summary")
+        pi.select_option("#id_exchanges-direction", "dispatch")
+        pi.fill("#id_exchanges-person", "小川 陸")
+        pi.select_option("#id_exchanges-career_stage", "student")
+        pi.select_option("#id_exchanges-country", "US")
+        pi.fill("#id_exchanges-start_date", "2025-10-01")
+        pi.fill("#id_exchanges-end_date", "2025-10-05")
+        pi.check("#id_exchanges-funded_by_program")
+        pi.click("#exchanges details form button[type=submit]")
+        assert pi.locator("#exchanges details .errorlist").count() == 1  # the purpose is missing
+        assert pi.input_value("#id_exchanges-person") == "小川 陸"  # nothing typed is lost
+        pi.fill("#id_exchanges-purpose", "Joint experiment at Harvard")
+        pi.click("#exchanges details form button[type=submit]")
+        assert "小川 陸" in pi.inner_text("#exchanges table")
+
+        pi.click("#submit form:first-of-type button")
+        pi.wait_for_load_state()
+
+    # Staff return it with a comment.
+    staff = sign_in(browser, live_server, "staff@aspire.example")
+    staff.goto(f"{live_server.url}/reports/queue/")
+    staff.click(f'a[href="/reports/{report.pk}/"]')
+    staff.fill("#id_comment", "Please add the host institution of the stay.")
+    staff.click("form[action$='/return/'] button")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+
+    # The PI sees why, fixes it and submits again.
+    pi.goto(report_url)
+    assert "Please add the host institution of the stay." in pi.inner_text(".returned")
+    pi.click("#exchanges tr:has-text('小川 陸') a")
+    pi.fill("#id_institution", "Harvard Medical School")
+    pi.click("main form button[type=submit]")
+    pi.click("#submit form:first-of-type button")
+    pi.wait_for_load_state()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+    # Staff accept: the paper now counts.
+    staff.goto(report_url)
+    staff.click("form[action$='/accept/'] button")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+    assert intl_papers() == before + 1
+    assert pi.refused == [] and staff.refused == []  # no Content Security Policy violation
