@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import home
+from exchange.views import upload_to_report
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("reports/<int:pk>/<str:section>/upload/", upload_to_report, name="report_upload"),
     path("", include("projects.urls")),
     path("", home, name="home"),
 ]

@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from exchange.cells import CellError, formatted
 from exchange.kinds import KINDS, Kind, References, RowError
 from programs.models import Program
+from projects import reporting
 
 
 class ImportFailed(Exception):
@@ -219,3 +220,27 @@ def write_xlsx(table: list[list[str]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- A PI's upload into one report ------------------------------------------------------
+
+
+def import_for_report(report, kind_name: str, table: list[list[str]]) -> ImportResult:
+    """Fill a section of one annual report from a file: every row must be of that report."""
+    header = [cell.strip() for cell in table[0]] if table else []
+    result = ImportResult()
+    for number, row in enumerate(table[1:], start=2):
+        cells = dict(zip(header, row, strict=False))
+        if cells.get("project", "").strip() != report.project.code:
+            message = _("this file may only hold rows of project %(code)s.")
+            result.add_error(number, "project", message % {"code": report.project.code})
+        year = cells.get("fiscal_year", str(report.fiscal_year)).strip()
+        if year != str(report.fiscal_year):
+            message = _("this report is of fiscal year %(year)s.")
+            result.add_error(number, "fiscal_year", message % {"year": report.fiscal_year})
+    if result.errors:
+        raise ImportFailed(result)
+    with transaction.atomic():
+        imported = import_table(kind_name, table)
+        reporting.bump(reporting.lock(report, None))
+    return imported

@@ -5,23 +5,27 @@ import base64
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from exchange.kinds import KINDS, Kind
 from exchange.services import (
     ImportFailed,
     export_table,
+    import_for_report,
     import_table,
     read_table,
     write_csv,
     write_xlsx,
 )
 from programs.models import Program
+from projects.views import editable_report
 
 MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -122,3 +126,41 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# The report page's sections and the kinds their files hold.
+SECTION_KINDS = {
+    "papers": "publications",
+    "presentations": "presentations",
+    "events": "events",
+    "exchanges": "exchanges",
+    "hubs": "hubs",
+    "lab_statistics": "lab_statistics",
+    "surveys": "surveys",
+}
+
+
+@require_POST
+@login_required
+def upload_to_report(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """A PI fills a section of their report from a file in the format of data-exchange.md."""
+    report = editable_report(request, pk)
+    kind = SECTION_KINDS.get(section) or _not_found()
+    form = UploadForm(request.POST, request.FILES)
+    back = reverse("projects:report", args=[report.pk]) + f"#{section}"
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("file", [_("Choose a file.")])))
+        return redirect(back)
+    upload = form.cleaned_data["file"]
+    try:
+        result = import_for_report(report, kind, read_table(upload.read(), upload.name))
+    except ImportFailed as failure:
+        for error in failure.result.errors:
+            messages.error(request, error)
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(name)s: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.")
+        % {"name": upload.name, **vars(result)},
+    )
+    return redirect(back)

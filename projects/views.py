@@ -123,7 +123,8 @@ def _report(request: HttpRequest, pk: int) -> AnnualReport:
     return get_object_or_404(reports, pk=pk, project__in=projects)
 
 
-def _editable_report(request: HttpRequest, pk: int) -> AnnualReport:
+def editable_report(request: HttpRequest, pk: int) -> AnnualReport:
+    """The report if the user may edit it now; 404 if they may not see it, 403 if not edit."""
     report = _report(request, pk)
     if not request.user.has_perm("projects.change_annualreport", report):
         raise PermissionDenied(_("This report cannot be edited now."))
@@ -213,7 +214,7 @@ def _section(name: str, report: AnnualReport, bound: dict, can_edit: bool) -> di
 @require_POST
 @login_required
 def add_row(request: HttpRequest, pk: int, section: str) -> HttpResponse:
-    report = _editable_report(request, pk)
+    report = editable_report(request, pk)
     spec = SECTIONS.get(section) or _not_found()
     # Each section's form has its own prefix: one page holds seven forms, ids stay unique.
     form = spec.form(request.POST, report=report, instance=spec.model(), prefix=section)
@@ -223,7 +224,7 @@ def add_row(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 
 @login_required
 def edit_row(request: HttpRequest, pk: int, section: str, row: int) -> HttpResponse:
-    report = _editable_report(request, pk)
+    report = editable_report(request, pk)
     spec = SECTIONS.get(section) or _not_found()
     instance = get_object_or_404(spec.rows(report), pk=row)
     if request.method != "POST":
@@ -269,7 +270,7 @@ def _conflict(request, report, section, form, changed, page) -> HttpResponse:
 @require_POST
 @login_required
 def delete_row(request: HttpRequest, pk: int, section: str, row: int) -> HttpResponse:
-    report = _editable_report(request, pk)
+    report = editable_report(request, pk)
     spec = SECTIONS.get(section) or _not_found()
     instance = get_object_or_404(spec.rows(report), pk=row)
     try:
@@ -283,7 +284,7 @@ def delete_row(request: HttpRequest, pk: int, section: str, row: int) -> HttpRes
 @require_POST
 @login_required
 def save_details(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _editable_report(request, pk)
+    report = editable_report(request, pk)
     form = forms.ReportDetailsForm(request.POST, instance=report, prefix="details")
     if not form.is_valid():
         return report_page(request, pk, bound={"details": form}, status=400)
@@ -317,7 +318,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def look_up_dois(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a Crossref lookup per pasted DOI; the rows fill in as the jobs finish."""
-    report = _editable_report(request, pk)
+    report = editable_report(request, pk)
     form = forms.DoiForm(request.POST, prefix="dois")
     if not form.is_valid():
         return report_page(request, pk, bound={"dois": form}, status=400)
@@ -329,7 +330,7 @@ def look_up_dois(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def copy_standing_items(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _editable_report(request, pk)
+    report = editable_report(request, pk)
     try:
         count = reporting.copy_standing_items(report, _version(request))
         messages.success(request, _("%(count)d continuing stays copied.") % {"count": count})

@@ -1,6 +1,7 @@
 """The PI's annual report pages: permissions, workflow, conflicts, bad input, query counts."""
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -42,7 +43,8 @@ def member(report):
 
 
 def url(name: str, report: AnnualReport, *args) -> str:
-    return reverse(f"projects:{name}", args=[report.pk, *args])
+    namespaced = name if name == "report_upload" else f"projects:{name}"
+    return reverse(namespaced, args=[report.pk, *args])
 
 
 def prefixed(prefix: str, data: dict) -> dict:
@@ -474,3 +476,57 @@ def test_it_forbids_inline_script_on_every_page(client, pi, report):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "<script>" not in response.text
+
+
+# --- Filling a section from a file ---------------------------------------------------------
+
+
+def upload(rows: list[list[str]]) -> io.BytesIO:
+    from exchange.services import write_xlsx
+
+    header = ["project", "fiscal_year", "doi", "title", "journal", "published_on"]
+    header += ["international_coauthored"]
+    content = io.BytesIO(write_xlsx([header, *rows]))
+    content.name = "papers.xlsx"
+    return content
+
+
+def test_it_fills_a_section_from_an_xlsx_file(client, report, pi):
+    code = report.project.code
+    rows = [
+        [code, "2024", "10.1/a", "First", "Cell", "2024-06-01", "yes"],
+        [code, "2024", "", "Second", "", "2024-07-01", "no"],
+    ]
+    client.force_login(pi)
+    response = client.post(
+        url("report_upload", report, "papers"), {"file": upload(rows)}, follow=True
+    )
+    assert "papers.xlsx: 2 added, 0 updated, 0 unchanged." in response.text
+    assert sorted(Paper.objects.filter(report=report).values_list("title", flat=True)) == [
+        "First",
+        "Second",
+    ]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT  # it joined the draft, which stays a draft
+
+
+def test_it_refuses_a_file_with_rows_of_another_project_or_year(client, report, pi):
+    rows = [
+        [report.project.code, "2023", "", "Last year", "", "2023-06-01", "yes"],
+        ["SOMEONE-ELSE", "2024", "", "Theirs", "", "2024-06-01", "yes"],
+    ]
+    client.force_login(pi)
+    response = client.post(
+        url("report_upload", report, "papers"), {"file": upload(rows)}, follow=True
+    )
+    assert "row 2, column fiscal_year: this report is of fiscal year 2024." in response.text
+    assert "row 3, column project: this file may only hold rows of project" in response.text
+    assert Paper.objects.count() == 0
+
+
+def test_it_keeps_strangers_from_uploading(client, report):
+    client.force_login(UserFactory(roles=["pi"]))
+    rows = [[report.project.code, "2024", "", "Sneaky", "", "2024-06-01", "yes"]]
+    response = client.post(url("report_upload", report, "papers"), {"file": upload(rows)})
+    assert response.status_code == 404
+    assert Paper.objects.count() == 0
