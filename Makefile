@@ -47,8 +47,8 @@ test: lint system
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_REDIS=true $(BIN)/pytest
 
 messages: install
-	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l ja -l en --ignore=.venv
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages -l ja --ignore=.venv
 
 clean:
 	rm -rf $(VENV) aspire.sqlite3 staticfiles

@@ -43,3 +43,9 @@ def crossref_replay(settings):
     settings.CROSSREF_API_URL = url
     yield url
     server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Tests read messages in English; the tests of Japanese ask for it (tests/test_i18n.py)."""
+    settings.LANGUAGE_CODE = "en"

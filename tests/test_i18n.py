@@ -1,5 +1,8 @@
 """Japanese by default, English one click away; fiscal years as FY2024 (令和6年度)."""
 
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
@@ -8,6 +11,11 @@ from django.utils import translation
 from programs.fiscal import format_fiscal_year
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _japanese_by_default(settings):
+    settings.LANGUAGE_CODE = "ja"  # as aspire/settings.py says; the suite's default is English
 
 
 def test_it_speaks_japanese_by_default(client):
@@ -41,3 +49,19 @@ def test_it_shows_fiscal_years_with_the_japanese_era(year, shown):
         assert (
             Template("{% load fiscal %}{{ y|fiscal_year }}").render(Context({"y": year})) == shown
         )
+
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale" / "ja" / "LC_MESSAGES"
+
+
+def test_it_has_a_japanese_translation_for_every_message():
+    entries = (LOCALE / "django.po").read_text().split("\n\n")[1:]  # after the header
+    empty = ('msgstr ""', 'msgstr[0] ""')
+    untranslated = [entry for entry in entries if entry.rstrip().endswith(empty)]
+    assert untranslated == []
+
+
+def test_it_ships_the_compiled_catalogue_of_the_current_messages(tmp_path):
+    compiled = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "-o", compiled, LOCALE / "django.po"], check=True)
+    assert compiled.read_bytes() == (LOCALE / "django.mo").read_bytes()
