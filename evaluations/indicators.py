@@ -142,15 +142,23 @@ def hindex_figures(program: Program, as_of: datetime.date) -> Figures:
 # --- Goal 2 ------------------------------------------------------------------------------
 
 
-def paper_figures(program: Program, as_of: datetime.date) -> Figures:
-    """Distinct papers (same DOI ignoring case, or same normalised title: `dedupe_key`)."""
-    rows = counted_outputs(Paper, program, as_of).filter(international_coauthored=True)
+def intl_papers(program: Program, as_of: datetime.date) -> QuerySet:
+    return counted_outputs(Paper, program, as_of).filter(international_coauthored=True)
+
+
+def papers_before_start(program: Program, as_of: datetime.date) -> QuerySet:
+    """International papers whose every row is dated before its project's start."""
+    rows = intl_papers(program, as_of)
     on_or_after_start = rows.filter(
         dedupe_key=OuterRef("dedupe_key"), published_on__gte=F("project__start_date")
     )
-    before_only = rows.filter(published_on__lt=F("project__start_date")).exclude(
-        Exists(on_or_after_start)
-    )
+    return rows.filter(published_on__lt=F("project__start_date")).exclude(Exists(on_or_after_start))
+
+
+def paper_figures(program: Program, as_of: datetime.date) -> Figures:
+    """Distinct papers (same DOI ignoring case, or same normalised title: `dedupe_key`)."""
+    rows = intl_papers(program, as_of)
+    before_only = papers_before_start(program, as_of)
     return {
         "g2.intl_coauthored_papers": rows.filter(in_window("published_on", as_of))
         .values("dedupe_key")
@@ -248,14 +256,19 @@ def _alias(code: str) -> str:
 # --- Goal 4 ------------------------------------------------------------------------------
 
 
-def stay_figures(program: Program, as_of: datetime.date) -> Figures:
-    """Stays (end - start + 1 days) of the program-funded dispatches that have ended."""
-    rows = counted_outputs(Exchange, program, as_of).filter(
+def ended_stays(program: Program, as_of: datetime.date) -> QuerySet:
+    """The program-funded dispatches that have ended: the population of the stay figures."""
+    return counted_outputs(Exchange, program, as_of).filter(
         in_window("start_date", as_of),
         funded_by_program=True,
         direction="dispatch",
         end_date__lte=as_of,
     )
+
+
+def stay_figures(program: Program, as_of: datetime.date) -> Figures:
+    """Stays (end - start + 1 days) of the program-funded dispatches that have ended."""
+    rows = ended_stays(program, as_of)
     days = [(end - start).days + 1 for start, end in rows.values_list("start_date", "end_date")]
     short = sum(1 for stay in days if stay <= SHORT_STAY_DAYS)
     return {
@@ -264,16 +277,21 @@ def stay_figures(program: Program, as_of: datetime.date) -> Figures:
     }
 
 
-def survey_figures(program: Program, as_of: datetime.date) -> Figures:
-    """Mean after - before per item, over the people who answered both."""
+def survey_pairs(program: Program, as_of: datetime.date) -> QuerySet:
+    """`after` answers annotated with the same person's `before` (before_<item>), if any."""
     before = SurveyAnswer.objects.filter(
         project=OuterRef("project"), person=OuterRef("person"), timing="before"
     )
-    pairs = (
+    return (
         SurveyAnswer.objects.filter(project__in=counted_projects(program, as_of), timing="after")
         .annotate(**{f"before_{item}": Subquery(before.values(item)[:1]) for item in SURVEY_ITEMS})
         .filter(before_networking__isnull=False)
     )
+
+
+def survey_figures(program: Program, as_of: datetime.date) -> Figures:
+    """Mean after - before per item, over the people who answered both."""
+    pairs = survey_pairs(program, as_of)
     gains = {
         f"g4.survey_gain_{item}": Avg(F(item) - F(f"before_{item}"), output_field=FloatField())
         for item in SURVEY_ITEMS

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import evaluation_views
+from evaluations import evaluation_views, views
 
 app_name = "evaluations"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/finalise/", evaluation_views.finalise, name="finalise"),
     path("<int:pk>/files/", evaluation_views.request_file, name="request_file"),
     path("<int:pk>/files/<int:file>/", evaluation_views.download, name="download"),
+    path("<str:code>/", views.dashboard_page, name="dashboard"),
 ]

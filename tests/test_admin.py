@@ -183,3 +183,16 @@ def test_it_refuses_a_duplicate_paper_with_a_message_not_a_crash(admin_client):
     assert response.status_code == 200
     assert "already reported for this project" in response.text
     assert Paper.objects.count() == 1
+
+
+def test_it_lets_the_committee_read_the_admin_but_not_reviews(client):
+    client.force_login(UserFactory(roles=["committee"], is_staff=True))
+    assert client.get(changelist(Proposal)).status_code == 200
+    assert client.get(reverse("admin:calls_proposal_add")).status_code == 403
+    assert client.get(changelist(Review)).status_code == 403
+
+
+def test_it_lets_program_staff_manage_the_program_data(client):
+    client.force_login(UserFactory(roles=["staff"], is_staff=True))
+    assert client.get(reverse("admin:calls_proposal_add")).status_code == 200
+    assert client.get(changelist(Review)).status_code == 200

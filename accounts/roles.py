@@ -1,0 +1,28 @@
+"""What each group may do in the staff admin, kept in step after every migrate.
+
+Object-level rules (whose report, which proposal) are in accounts/rules.py; these are the
+model permissions the admin checks: staff manage everything of the program data, the
+committee reads it (never reviews, reviewers or conflicts of interest).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from accounts.models import Role
+
+STAFF_APPS = ["programs", "calls", "projects", "evaluations", "api"]
+COMMITTEE_APPS = ["programs", "calls", "projects", "evaluations"]
+CONFIDENTIAL = ["review", "conflictofinterest", "historicalreview"]
+
+
+def grant_role_permissions(**kwargs) -> None:
+    """Give the staff and committee groups their permissions (a post_migrate handler)."""
+    staff, _created = Group.objects.get_or_create(name=Role.STAFF)
+    staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
+    for role in (Role.REVIEWER, Role.PI):
+        Group.objects.get_or_create(name=role)
+    committee, _created = Group.objects.get_or_create(name=Role.COMMITTEE)
+    readable = Permission.objects.filter(
+        Q(content_type__app_label__in=COMMITTEE_APPS) & Q(codename__startswith="view_")
+    ).exclude(content_type__model__in=CONFIDENTIAL)
+    committee.permissions.add(*readable)
