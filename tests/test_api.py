@@ -10,6 +10,7 @@ from rest_framework.test import APIClient as Client
 
 from api.models import APIClient
 from api.services import create_client, revoke
+from evaluations.models import CommitteeMember, Evaluation
 from projects.models import ReportStatus
 from tests.factories import (
     AgencyFactory,
@@ -138,8 +139,6 @@ def test_it_keeps_drafts_from_key_holders_and_the_committee(keyed):
 
 
 def test_it_shows_only_finalised_evaluations(keyed):
-    from evaluations.models import Evaluation
-
     program = ProgramFactory()
     Evaluation.objects.create(program=program, kind="mid_term", as_of="2025-03-31")
     assert keyed.get("/api/v1/evaluations/").json()["count"] == 0
@@ -291,3 +290,31 @@ def test_it_serves_the_schema_and_local_docs(keyed, client):
     docs = client.get(reverse("docs")).content.decode()
     assert "cdn" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
+
+
+def test_it_lets_staff_make_a_key_in_the_admin_and_shows_it_once(admin_client):
+    response = admin_client.post(
+        reverse("admin:api_apiclient_add"), {"name": "portal", "can_write": ""}, follow=True
+    )
+    message = next(m.message for m in response.context["messages"])
+    key = message.rsplit(" ", 1)[-1]
+    api = Client()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/agencies/").status_code == 200
+    assert key not in admin_client.get(reverse("admin:api_apiclient_changelist")).content.decode()
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_it_lists_evaluations_in_a_fixed_number_of_queries(keyed, django_assert_num_queries, rows):
+    for n in range(rows):
+        evaluation = Evaluation.objects.create(
+            program=ProgramFactory(),
+            kind="mid_term",
+            as_of="2025-03-31",
+            finalised_at="2025-04-01T00:00Z",
+            snapshot={},
+        )
+        CommitteeMember.objects.create(evaluation=evaluation, name=f"Member {n}")
+    # the key and its last use, the count, the page, the members (prefetch)
+    with django_assert_num_queries(5):
+        assert keyed.get("/api/v1/evaluations/").json()["count"] == rows

@@ -1,17 +1,20 @@
 """The evaluation report: the seed's structure and figures, as PDF and XLSX, made by a job."""
 
 import io
+import time
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from aspire.celery import app
 from evaluations import report, services
 from evaluations.indicators import compute
 from evaluations.models import Evaluation, EvaluationReport, ReportFileStatus
 from projects.models import Paper
-from tests.factories import PaperFactory
+from tests.factories import PaperFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +92,20 @@ def test_it_generates_the_file_once_and_shows_progress(evaluation):
     report.generate(requested.pk)  # a second run (a redelivered job) changes nothing
     requested.refresh_from_db()
     assert requested.file.name == first_file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_makes_the_file_on_a_real_worker(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    evaluation = Evaluation.objects.create(
+        program=ProgramFactory(), kind="mid_term", as_of="2025-03-31", overall_grade="A"
+    )
+    with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False):
+        requested = report.request_report(evaluation, "en", "pdf")
+        for _attempt in range(100):
+            requested.refresh_from_db()
+            if requested.status in (ReportFileStatus.DONE, ReportFileStatus.FAILED):
+                break
+            time.sleep(0.1)
+    assert (requested.status, requested.progress) == (ReportFileStatus.DONE, 100)
+    assert requested.file.read()[:4] == b"%PDF"

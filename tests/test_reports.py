@@ -530,3 +530,34 @@ def test_it_keeps_strangers_from_uploading(client, report):
     response = client.post(url("report_upload", report, "papers"), {"file": upload(rows)})
     assert response.status_code == 404
     assert Paper.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("dois", {"dois-dois": "x" * 20001}),
+        ("members", {"email": "not an e-mail <script>"}),
+    ],
+)
+def test_it_refuses_garbage_in_the_small_forms(client, report, pi, name, data):
+    client.force_login(pi)
+    target = (
+        reverse("projects:members", args=[report.project.pk])
+        if name == "members"
+        else url(name, report)
+    )
+    response = client.post(target, data)
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.text
+    assert report.project.memberships.count() == 1
+    assert not report.doi_lookups.exists()
+
+
+def test_it_refuses_a_return_comment_that_is_too_long(client, report):
+    report.status = ReportStatus.SUBMITTED
+    report.save()
+    client.force_login(UserFactory(roles=["staff"]))
+    response = client.post(url("return", report), {"comment": "x" * 5001})
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert (report.status, report.staff_comment) == (ReportStatus.SUBMITTED, "")
