@@ -6,6 +6,7 @@ app_name = "evaluations"
 
 # The committee's pages. Evaluations are numbered; dashboards are named by program code.
 urlpatterns = [
+    path("", views.index, name="index"),
     path("<int:pk>/", evaluation_views.evaluation_page, name="evaluation"),
     path("<int:pk>/goals/<int:goal>/", evaluation_views.save_assessment, name="assessment"),
     path("<int:pk>/overall/", evaluation_views.save_overall, name="overall"),

@@ -20,6 +20,20 @@ from programs.models import Program
 
 
 @login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The programs with calls, each with its dashboard and evaluations."""
+    if not (is_staff_member(request.user) or is_committee(request.user)):
+        raise PermissionDenied
+    programs = (
+        Program.objects.filter(calls__isnull=False)
+        .distinct()
+        .prefetch_related("evaluations")
+        .order_by("code")
+    )
+    return render(request, "evaluations/index.html", {"programs": programs})
+
+
+@login_required
 def dashboard_page(request: HttpRequest, code: str) -> HttpResponse:
     if not (is_staff_member(request.user) or is_committee(request.user)):
         raise PermissionDenied

@@ -147,3 +147,22 @@ def test_it_renders_in_a_fixed_number_of_queries(client, django_assert_num_queri
 
 
 QUERIES = 57
+
+
+def test_it_sends_the_committee_from_home_to_the_programs(client, demo):
+    client.force_login(UserFactory(roles=["committee"]))
+    response = client.get("/", follow=True)
+    assert response.request["PATH_INFO"] == reverse("evaluations:index")
+    assert reverse("evaluations:dashboard", args=["ASPIRE"]) in response.text
+    assert "Mid-term evaluation 2025-03-31" in response.text
+
+
+@pytest.mark.parametrize("programs", [1, 10])
+def test_it_lists_programs_in_a_fixed_number_of_queries(
+    client, django_assert_num_queries, programs
+):
+    CallFactory.create_batch(programs)
+    client.force_login(UserFactory(roles=["committee"]))
+    # session, user, groups, programs with calls, their evaluations (prefetch)
+    with django_assert_num_queries(5):
+        assert client.get(reverse("evaluations:index")).status_code == 200

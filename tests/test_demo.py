@@ -404,7 +404,7 @@ def test_it_sets_the_password_given(demo, client):
 
 
 def test_it_prints_how_to_sign_in(demo):
-    assert "http://127.0.0.1:8000/admin/" in demo
+    assert "Sign in at http://127.0.0.1:8000/ with:" in demo
     for email in ACCOUNTS:
         assert f"{email} / password: demo" in demo
 

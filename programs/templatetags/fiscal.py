@@ -1,3 +1,5 @@
+"""`{{ year|fiscal_year }}`: 2024 → FY2024 (令和6年度), in the active language's catalogue."""
+
 from django import template
 
 from programs.fiscal import format_fiscal_year
@@ -5,7 +7,13 @@ from programs.fiscal import format_fiscal_year
 register = template.Library()
 
 
-@register.filter
-def fiscal_year(year: int | None) -> str:
-    """2024 → FY2024 (令和6年度)."""
-    return format_fiscal_year(int(year)) if year not in (None, "") else ""
+@register.filter(is_safe=True)
+def fiscal_year(year):
+    """A fiscal year as FY2024 (令和6年度); empty for None, anything else not a year unchanged."""
+    if year is None or year == "":
+        return ""
+    try:
+        number = int(year)
+    except (TypeError, ValueError):
+        return year
+    return format_fiscal_year(number)

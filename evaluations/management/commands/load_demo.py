@@ -29,7 +29,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(
-            _("Sign in at %(url)s with:") % {"url": settings.SITE_URL.rstrip("/") + "/admin/"}
+            _("Sign in at %(url)s with:") % {"url": settings.SITE_URL.rstrip("/") + "/"}
         )
         for role, email in demo.accounts:
             self.stdout.write(
