@@ -468,6 +468,8 @@ class Outputs(Kind):
     def to_row(self, obj):
         row = {"project": obj.project.code, "fiscal_year": obj.report.fiscal_year}
         row.update({name: getattr(obj, name) for name in self.output_fields})
+        if "country" in row:
+            row["country"] = _country_code(row["country"])
         return row
 
 
@@ -508,9 +510,6 @@ class Presentations(Outputs):
     output_fields = ["title", "conference", "country", "presented_on", "international"]
     key_fields = ["title", "presented_on"]
 
-    def to_row(self, obj):
-        return {**super().to_row(obj), "country": _country_code(obj.country)}
-
 
 class Events(Outputs):
     name, model = "events", Event
@@ -525,9 +524,6 @@ class Events(Outputs):
     ]
     output_fields = ["kind", "title", "held_on", "country", "participants"]
     key_fields = ["title", "held_on"]
-
-    def to_row(self, obj):
-        return {**super().to_row(obj), "country": _country_code(obj.country)}
 
 
 class Exchanges(Outputs):
@@ -557,9 +553,6 @@ class Exchanges(Outputs):
         "purpose",
     ]
     key_fields = ["person", "direction", "start_date"]
-
-    def to_row(self, obj):
-        return {**super().to_row(obj), "country": _country_code(obj.country)}
 
 
 class LabStatistics(Outputs):

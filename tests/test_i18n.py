@@ -1,16 +1,16 @@
-"""Japanese by default, English one click away; fiscal years as FY2024 (令和6年度)."""
+"""Japanese by default, English one click away, in the admin and on Aspire's own pages."""
 
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from django.template import Context, Template
+from django.conf import settings as project_settings
 from django.urls import reverse
-from django.utils import translation
-
-from programs.fiscal import format_fiscal_year
 
 pytestmark = pytest.mark.django_db
+
+ADMIN_LOGIN = reverse("admin:login")
 
 
 @pytest.fixture(autouse=True)
@@ -18,37 +18,78 @@ def _japanese_by_default(settings):
     settings.LANGUAGE_CODE = "ja"  # as aspire/settings.py says; the suite's default is English
 
 
-def test_it_speaks_japanese_by_default(client):
-    response = client.get(reverse("login"))
-    assert '<html lang="ja">' in response.text
-    assert "ログイン" in response.text
+def switcher(page: str) -> str:
+    """The language switcher's form in a page ('' when there is none)."""
+    found = re.search(r'<form[^>]*action="/i18n/setlang/".*?</form>', page, re.S)
+    return found.group(0) if found else ""
 
 
-def test_it_switches_to_english_in_one_click(client):
-    switcher = client.get(reverse("login")).text
-    assert 'name="language" value="en"' in switcher
-    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
-    response = client.get(reverse("login"))
-    assert '<html lang="en">' in response.text
-    assert "Sign in" in response.text
+def choose(client, language: str, next_url: str):
+    return client.post(reverse("set_language"), {"language": language, "next": next_url})
 
 
-def test_it_offers_the_switcher_in_the_admin(admin_client):
+def test_the_project_speaks_japanese_first():
+    assert project_settings.LANGUAGE_CODE == "ja"
+    assert [code for code, _name in project_settings.LANGUAGES] == ["ja", "en"]
+
+
+def test_the_admin_sign_in_page_is_japanese_by_default(client):
+    page = client.get(ADMIN_LOGIN).text
+    assert '<html lang="ja"' in page
+    assert "ログイン" in page
+    assert '<div id="site-name"><a href="/admin/">Aspire</a></div>' in page
+
+
+def test_the_admin_sign_in_page_is_english_after_choosing_it(client):
+    response = choose(client, "en", ADMIN_LOGIN)
+    assert response.status_code == 302
+    assert response["Location"] == ADMIN_LOGIN
+    page = client.get(ADMIN_LOGIN).text
+    assert '<html lang="en"' in page
+    assert "Log in" in page
+    assert "ログイン" not in page
+
+
+def test_the_admin_sign_in_page_offers_both_languages_without_script(client):
+    form = switcher(client.get(ADMIN_LOGIN + "?next=/admin/").text)
+    assert 'method="post"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="next" value="/admin/login/?next=/admin/">' in form
+    assert 'name="language" value="ja"' in form
+    assert 'name="language" value="en"' in form
+    assert 'value="ja" lang="ja" aria-current="true"' in form  # the current language is marked
+    # The Content Security Policy allows no inline script: one submit button per language.
+    assert "<script" not in form
+    assert not re.search(r"\son[a-z]+=", form)
+
+
+def test_the_admin_offers_the_switcher_once_signed_in(admin_client):
     page = admin_client.get(reverse("admin:index")).text
-    assert reverse("set_language") in page
-    assert 'value="en"' in page
+    form = switcher(page)
+    assert 'name="language" value="en"' in form
+    assert page.count('action="/i18n/setlang/"') == 1
+    assert choose(admin_client, "en", "/admin/").status_code == 302
+    assert '<html lang="en"' in admin_client.get(reverse("admin:index")).text
 
 
-@pytest.mark.parametrize(
-    ("year", "shown"),
-    [(2024, "FY2024 (令和6年度)"), (2019, "FY2019 (令和元年度)"), (2018, "FY2018 (平成30年度)")],
-)
-def test_it_shows_fiscal_years_with_the_japanese_era(year, shown):
-    with translation.override("en"):
-        assert format_fiscal_year(year) == shown
-        assert (
-            Template("{% load fiscal %}{{ y|fiscal_year }}").render(Context({"y": year})) == shown
-        )
+def test_aspire_pages_speak_japanese_by_default(client):
+    page = client.get(reverse("login")).text
+    assert '<html lang="ja">' in page
+    assert "ログイン" in page
+    assert 'name="language" value="en"' in switcher(page)
+
+
+def test_aspire_pages_switch_to_english_in_one_click(client):
+    choose(client, "en", reverse("login"))
+    page = client.get(reverse("login")).text
+    assert '<html lang="en">' in page
+    assert "Sign in" in page
+    assert 'value="en" lang="en" aria-current="true"' in switcher(page)
+
+
+def test_aspire_pages_load_only_local_static_files(client):
+    page = client.get(reverse("login")).text
+    assert not re.search(r'(src|href)="(https?:)?//', page)
 
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "ja" / "LC_MESSAGES"
