@@ -136,6 +136,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# In DEBUG (the demo, the tests) whitenoise serves straight from the apps' static folders:
+# no collectstatic needed. Production serves the collected, hashed and compressed files.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -181,9 +185,15 @@ REMINDER_DAYS_BEFORE = tuple(env.list("REMINDER_DAYS_BEFORE", cast=int, default=
 CROSSREF_API_URL = env("CROSSREF_API_URL", default="https://api.crossref.org")
 
 
-# Mail: EMAIL_URL such as smtp+tls://user:password@host:587.
+# Mail through Django 6.1's MAILERS (the EMAIL_* settings are deprecated), read from one URL:
+# EMAIL_URL such as smtp+tls://user:password@host:587?timeout=20, smtp+ssl://…, consolemail://.
+# The demo prints mail to the console; production sends through EMAIL_URL (a local MTA by
+# default). The test runner swaps every mailer for the locmem backend (mail.outbox).
+SMTP_TIMEOUT = 10  # seconds: a stuck mail server must not hold a worker for ever
+
+
 def mailer(url: dict) -> dict:
-    """A MAILERS entry (Django 6.1) from django-environ's reading of EMAIL_URL."""
+    """A MAILERS entry from django-environ's reading of EMAIL_URL."""
     names = {
         "EMAIL_HOST": "host",
         "EMAIL_PORT": "port",
@@ -194,10 +204,13 @@ def mailer(url: dict) -> dict:
         "EMAIL_FILE_PATH": "file_path",
     }
     options = {names[key]: value for key, value in url.items() if key in names and value}
+    # The URL's query string (?timeout=20&ssl_certfile=…) names further backend options.
+    options |= {key.lower(): value for key, value in url.get("OPTIONS", {}).items()}
+    if url["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        options.setdefault("timeout", SMTP_TIMEOUT)
     return {"BACKEND": url["EMAIL_BACKEND"], "OPTIONS": options}
 
 
-# The demo prints mail to the console; production sends through EMAIL_URL (a local MTA by default).
 MAIL_DEFAULT = "consolemail://" if DEBUG else "smtp://localhost:25"
 MAILERS = {"default": mailer(env.email_url("EMAIL_URL", default=MAIL_DEFAULT))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="aspire@localhost")
@@ -231,7 +244,7 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field, which holds the e-mail
 AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False  # no banner on every command
+AXES_VERBOSE = False  # failures and lockouts are still logged; no banner on every command
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 

@@ -1,5 +1,10 @@
-"""The settings module, read from the environment, in the demo and in production."""
+"""The settings module, read from the environment, in the demo and in production.
 
+Most tests run manage.py in a subprocess with a clean environment: settings are read once,
+at start-up, so that is the only honest way to see what a given environment produces.
+"""
+
+import ast
 import os
 import secrets
 import subprocess
@@ -7,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core import mail
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -17,24 +24,38 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://aspire:secret@mail.example:587",
 }
+MAILERS_CONSOLE = "django.core.mail.backends.console"
+NO_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+# Deprecations (Django's RemovedInDjango* warnings among them) are errors in these runs.
+STRICT = ["-W", "error::DeprecationWarning", "-W", "error::PendingDeprecationWarning"]
 
 
-def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+def manage(*args: str, env: dict, python: tuple = ()) -> subprocess.CompletedProcess:
     """Run manage.py in a clean environment holding only `env` (and PATH)."""
     clean = {"PATH": os.environ["PATH"], **env}
-    command = [sys.executable, "manage.py", *args]
+    command = [sys.executable, *python, "manage.py", *args]
     return subprocess.run(command, cwd=ROOT, env=clean, capture_output=True, text=True)
 
 
-def setting(name: str, env: dict) -> str:
-    code = f"from django.conf import settings; print(settings.{name})"
-    return manage("shell", "-c", code, env=env).stdout.strip().splitlines()[-1]
+def setting(name: str, env: dict):
+    """The value of a setting as `env` makes it: a Python literal (a path as a string)."""
+    code = (
+        "from pathlib import Path; from django.conf import settings as s; "
+        f"value = s.{name}; print(repr(str(value) if isinstance(value, Path) else value))"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.strip().splitlines()[-1])
+
+
+# Production
 
 
 def test_it_passes_the_deployment_checks_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr
 
 
 def test_it_refuses_to_start_production_without_a_secret_key():
@@ -45,22 +66,124 @@ def test_it_refuses_to_start_production_without_a_secret_key():
 
 
 def test_it_never_runs_jobs_eagerly_in_production():
-    env = {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:1/0"}  # nothing listens there
-    assert setting("CELERY_TASK_ALWAYS_EAGER", env) == "False"
+    env = {**PRODUCTION, "REDIS_URL": NO_REDIS}  # even when Redis cannot be reached
+    assert setting("CELERY_TASK_ALWAYS_EAGER", env) is False
+    assert setting("CELERY_BROKER_URL", env) == NO_REDIS
+    assert setting("CACHES['default']['BACKEND']", env).endswith("RedisCache")
+
+
+def test_the_demo_runs_jobs_eagerly_only_without_redis():
+    assert setting("CELERY_TASK_ALWAYS_EAGER", {"REDIS_URL": NO_REDIS}) is True
+    # The test suite insists on the real Redis: no silent fall-back to eager jobs.
+    strict = {"REDIS_URL": NO_REDIS, "REQUIRE_REDIS": "true"}
+    assert setting("CELERY_TASK_ALWAYS_EAGER", strict) is False
+
+
+def test_it_serves_hashed_and_compressed_static_files_in_production():
+    storage = setting("STORAGES['staticfiles']['BACKEND']", PRODUCTION)
+    assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert setting("STATIC_ROOT", PRODUCTION) == str(ROOT / "staticfiles")
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+
+
+def test_the_demo_and_the_tests_need_no_collectstatic():
+    storage = setting("STORAGES['staticfiles']['BACKEND']", {})
+    assert storage == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    assert setting("WHITENOISE_USE_FINDERS", {}) is True
+
+
+# The demo's defaults
 
 
 def test_it_runs_the_demo_on_sqlite_in_the_project_folder():
-    assert setting("DATABASES['default']['NAME']", {}) == str(ROOT / "aspire.sqlite3")
     assert setting("DATABASES['default']['ENGINE']", {}) == "django.db.backends.sqlite3"
-
-
-def test_it_reads_the_mailer_from_email_url():
-    mailer = setting("MAILERS['default']['OPTIONS']", PRODUCTION)
-    assert "'host': 'mail.example'" in mailer
-    assert "'use_tls': True" in mailer
+    assert setting("DATABASES['default']['NAME']", {}) == str(ROOT / "aspire.sqlite3")
+    assert setting("DEBUG", {}) is True
 
 
 @pytest.mark.parametrize("debug", ["true", "false"])
 def test_it_pools_postgresql_connections(debug):
     env = {**PRODUCTION, "DJANGO_DEBUG": debug}
     assert "pool" in setting("DATABASES['default']['OPTIONS']", env)
+    assert setting("DATABASES['default']['CONN_MAX_AGE']", env) == 0
+
+
+def test_it_finds_the_project_templates():
+    assert ROOT / "templates" in settings.TEMPLATES[0]["DIRS"]
+
+
+# Mail through MAILERS (Django 6.1)
+
+
+def test_it_reads_the_mailer_from_email_url():
+    mailers = setting("MAILERS", PRODUCTION)
+    assert mailers == {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "mail.example",
+                "port": 587,
+                "username": "aspire",
+                "password": "secret",
+                "use_tls": True,
+                "timeout": 10,
+            },
+        }
+    }
+
+
+def test_it_passes_the_query_string_of_email_url_to_the_mailer():
+    env = {**PRODUCTION, "EMAIL_URL": "smtp+ssl://mail.example:465?timeout=30"}
+    options = setting("MAILERS['default']['OPTIONS']", env)
+    assert options == {"host": "mail.example", "port": 465, "use_ssl": True, "timeout": 30}
+
+
+def test_production_mails_through_a_local_mta_by_default():
+    env = {key: value for key, value in PRODUCTION.items() if key != "EMAIL_URL"}
+    mailer = setting("MAILERS['default']", env)
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"] == {"host": "localhost", "port": 25, "timeout": 10}
+
+
+def test_the_demo_prints_mail_to_the_console():
+    mailer = setting("MAILERS['default']", {})
+    assert mailer == {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}
+    assert setting("DEFAULT_FROM_EMAIL", {}) == "aspire@localhost"
+    assert setting("DEFAULT_FROM_EMAIL", {"DEFAULT_FROM_EMAIL": "aspire@amed.example"}) == (
+        "aspire@amed.example"
+    )
+
+
+def test_the_tests_keep_mail_in_the_outbox():
+    assert settings.MAILERS == {
+        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    }
+    mail.outbox.clear()
+    mail.send_mail("Subject", "Body", None, ["pi@aspire.example"])
+    assert [message.to for message in mail.outbox] == [["pi@aspire.example"]]
+    assert mail.outbox[0].from_email == settings.DEFAULT_FROM_EMAIL
+
+
+@pytest.mark.parametrize("env", [{}, PRODUCTION], ids=["demo", "production"])
+def test_the_settings_use_nothing_deprecated(env):
+    """Django 6.1 deprecates EMAIL_BACKEND and friends: none of them, and no other deprecation."""
+    result = manage("check", env=env, python=STRICT)
+    assert result.returncode == 0, result.stderr
+    code = "from django.core import mail; print(type(mail.mailers['default']).__module__)"
+    result = manage("shell", "--no-imports", "-c", code, env=env, python=STRICT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] in {"django.core.mail.backends.smtp", MAILERS_CONSOLE}
+
+
+def test_the_settings_module_names_no_email_setting():
+    import aspire.settings
+
+    assert [name for name in vars(aspire.settings) if name.startswith("EMAIL_")] == []
+
+
+def test_the_demo_sends_mail_without_deprecation_warnings():
+    code = "from django.core import mail; mail.send_mail('Subject', 'Body', None, ['a@b.example'])"
+    result = manage("shell", "--no-imports", "-c", code, env={}, python=STRICT)
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Subject" in result.stdout
+    assert "From: aspire@localhost" in result.stdout
