@@ -1,7 +1,7 @@
 # Aspire: `make demo` to try it, `make test` to check it. Both set everything up.
 
 # The first Python >= 3.12 found: on PATH, then in pyenv.
-PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; exit 0; }; \
 	done; \
 	for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9])' | sort -rV); do \
