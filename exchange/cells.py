@@ -1,7 +1,9 @@
 """Reading and writing one cell of shared/design/data-exchange.md.
 
 A parser turns the text of a cell into a value or raises CellError with a message for
-the person who typed it; a formatter writes a value back so that it parses to itself.
+the person who typed it; `formatted` writes a value back so that it parses to itself
+(dates ISO, booleans `true`/`false`, empty text for None), which is what makes an
+export import back unchanged.
 """
 
 import datetime
@@ -9,9 +11,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django_countries import countries
+from django_countries.fields import Country
 
 TRUE = {"true", "yes", "1"}
 FALSE = {"false", "no", "0"}
+# Fiscal years as people write them; anything else is a typo (and would not fit the column).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 class CellError(ValueError):
@@ -19,12 +24,12 @@ class CellError(ValueError):
 
 
 def text(cell: str) -> str:
-    """Free text as written (an export must import back unchanged), blank as empty."""
+    """Free text as written (an export must import back unchanged); blank is empty."""
     return cell if cell.strip() else ""
 
 
 def code(cell: str) -> str:
-    """A code or reference: surrounding spaces are never part of it."""
+    """A code or a reference: surrounding spaces are never part of it."""
     return cell.strip()
 
 
@@ -37,6 +42,13 @@ def integer(cell: str) -> int | None:
         raise CellError(_("%(value)r is not a whole number.") % {"value": cell}) from None
 
 
+def year(cell: str) -> int | None:
+    value = integer(cell)
+    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
+        raise CellError(_("%(value)r is not a fiscal year such as 2025.") % {"value": cell})
+    return value
+
+
 def decimal(cell: str) -> Decimal | None:
     if not cell.strip():
         return None
@@ -44,7 +56,7 @@ def decimal(cell: str) -> Decimal | None:
         value = Decimal(cell.strip())
     except InvalidOperation:
         raise CellError(_("%(value)r is not a number.") % {"value": cell}) from None
-    if not value.is_finite():
+    if not value.is_finite():  # NaN and Infinity parse, but are no score or target
         raise CellError(_("%(value)r is not a number.") % {"value": cell})
     return value
 
@@ -71,13 +83,15 @@ def boolean(cell: str) -> bool | None:
 
 
 def country(cell: str) -> str:
-    code = cell.strip().upper()
-    if code and code not in countries:
+    value = cell.strip().upper()
+    if value and value not in countries:
         raise CellError(_("%(value)r is not an ISO 3166-1 alpha-2 country code.") % {"value": cell})
-    return code
+    return value
 
 
 def choice(*allowed: str):
+    """A parser for one of a few codes, such as a status."""
+
     def parse(cell: str) -> str:
         value = cell.strip()
         if value and value not in allowed:
@@ -101,8 +115,12 @@ def formatted(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Country):
+        return value.code or ""
     if isinstance(value, list | tuple):
-        return ";".join(str(item) for item in value)
+        return ";".join(formatted(item) for item in value)
     return str(value)

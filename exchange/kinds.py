@@ -1,32 +1,70 @@
-"""The kinds of shared/design/data-exchange.md: columns, natural keys, and how a row
-becomes a record and a record a row.
+"""The kinds of shared/design/data-exchange.md: one declarative spec per kind.
 
-Where the contract and the models differ, the contract's words win at the edge:
-- `publications` are Paper rows; `surveys` are SurveyAnswer rows; `lab_statistics` are
-  LabStatistic rows; researchers are found or made by (name, institution), Japanese PIs
-  in Japan, partner PIs in `partner_pi_country`.
-- a `projects` row adopts its proposal (status `adopted`) and records the project with
-  the dates given; budgets and members are left to staff, as the file does not carry them.
-- agencies, programs and targets have no program of their own to filter by: `--program`
-  exports the agencies of its calls (and its managing agency), the program itself and its
-  targets.
+A kind lists its columns (name, parser, required), its natural key, how a record becomes
+a row (`to_row`) and how a row becomes a record (`upsert`: references resolved, the record
+found by its natural key, created or updated, validated by the model's full_clean() and
+saved only when something changed, so that a second import writes no history).
+
+Where the contract and the models disagree, or the contract is silent, what users expect
+wins, as follows.
+
+- Names: `publications` are Paper rows, `targets` evaluations' Target rows,
+  `lab_statistics` LabStatistic rows and `surveys` SurveyAnswer rows.
+- Researchers are no kind of their own. A proposal row names its PIs by name and
+  institution, the Researcher's natural key, and they are found or made. A Japanese PI
+  made so is in Japan; a partner PI is in `partner_pi_country`. Researchers are shared
+  by proposals, so an empty h-index or country cell keeps what is known instead of
+  erasing it, and two rows of one file may not disagree about one researcher.
+- Reviewers are user accounts, named by e-mail (any case) or reviewer code; an import
+  never makes accounts. A review without a score is an assignment still pending, not a
+  result, and the contract's score is required: the export leaves pending ones out, so
+  that every exported row imports back.
+- A `projects` row adopts its proposal. A proposal with a project stays adopted: a
+  proposals row giving it another status is refused.
+- A column left out of a file leaves that field of existing records as it is (a file of
+  a few columns must not erase the others); an empty cell in a present column empties
+  the field. Key columns cannot be left out, and an institution left out is empty,
+  because it is part of a researcher's key.
+- A file may not name one record twice: the later row would silently win, and importing
+  the file again would flip the record back and forth.
+- "References must exist already or come earlier in the same file": one file holds one
+  kind and no kind refers to its own kind, so what an earlier row can make for a later
+  one are the records made on the way: researchers and annual reports.
+- `--program` exports what belongs to the program: its calls' partner agencies and its
+  managing agency, the program itself, its targets, and everything under its calls.
+- Outputs that change a report bump its version, so that a PI editing that report at
+  the same time is told instead of overwriting the import.
+- A domestic (JP) agency among a call's partner agencies is accepted: the indicators
+  leave it out, and refusing it would break the round trip of data entered in the admin.
 """
 
 import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from calls.models import Call, CallKind, CareerStage, Proposal, ProposalStatus, Researcher, Review
+from calls.models import (
+    DEFAULT_ADOPTABLE_SCORE,
+    Call,
+    CallKind,
+    CareerStage,
+    Proposal,
+    ProposalStatus,
+    Researcher,
+    Review,
+)
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from exchange import cells
 from programs.models import DOMESTIC_COUNTRY, FundingAgency, Program
+from projects import reporting
 from projects.models import (
+    SURVEY_ITEMS,
     AnnualReport,
     Direction,
     Event,
@@ -43,6 +81,8 @@ from projects.models import (
     paper_key,
 )
 
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
 
 class RowError(Exception):
     """A problem with one cell of a row, named by its column."""
@@ -57,88 +97,193 @@ class Column:
     name: str
     parse: Callable[[str], Any] = cells.text
     required: bool = False
+    # The model field a plain column sets and exports; None where the kind resolves the
+    # column itself (references, the fiscal year of an output).
+    field: str | None = None
 
 
 def required(name: str, parse: Callable[[str], Any] = cells.text) -> Column:
-    return Column(name, parse, required=True)
+    return Column(name, parse, required=True, field=name)
 
 
-class References:
-    """Records a row names by code, found in the database (earlier rows are saved there)."""
+def optional(name: str, parse: Callable[[str], Any] = cells.text) -> Column:
+    return Column(name, parse, field=name)
+
+
+def reference(name: str, parse: Callable[[str], Any] = cells.code, needed=True) -> Column:
+    return Column(name, parse, required=needed)
+
+
+class ImportContext:
+    """What one import keeps between its rows: references found, records already named
+    by a row, what the file said about each researcher, and the reports it changed."""
 
     def __init__(self):
-        self._cache: dict[tuple, Any] = {}
+        self.row = 0
+        self.touched_reports: set[int] = set()
+        self.wrote_elsewhere = False  # the current row changed records beside its own
+        self._found: dict[tuple, Any] = {}
+        self._claimed: dict[tuple, int] = {}
+        self._researchers: dict[tuple[str, str], tuple[int, dict]] = {}
 
-    def get(self, column: str, model, what: str, **lookup):
+    def start_row(self, number: int) -> None:
+        self.row, self.wrote_elsewhere = number, False
+
+    def claim(self, obj: models.Model, column: str) -> None:
+        """Refuse a second row naming a record an earlier row of the file named."""
+        key = (type(obj), obj.pk)
+        first = self._claimed.setdefault(key, self.row)
+        if first != self.row:
+            raise RowError(
+                column, _("this row names the same record as row %(row)d.") % {"row": first}
+            )
+
+    def agree_on_researcher(self, key: tuple[str, str], facts: dict, columns: dict) -> None:
+        """Two rows of one file saying different things of one researcher are a mistake."""
+        first_row, known = self._researchers.setdefault(key, (self.row, facts))
+        for name, value in facts.items():
+            if name in known and known[name] != value:
+                message = _("row %(row)d says otherwise of the same researcher.") % {
+                    "row": first_row
+                }
+                raise RowError(columns[name], message)
+        known.update(facts)
+
+    def _get(self, column: str, model, what: str, **lookup):
         key = (model, *sorted(lookup.items()))
-        if key not in self._cache:
-            self._cache[key] = model.objects.filter(**lookup).first()
-        if self._cache[key] is None:
+        if key not in self._found:
+            self._found[key] = model.objects.filter(**lookup).first()
+        if self._found[key] is None:
             value = next(iter(lookup.values()))
             raise RowError(
                 column, _("unknown %(what)s %(value)r.") % {"what": what, "value": value}
             )
-        return self._cache[key]
+        return self._found[key]
 
     def agency(self, code: str, column: str) -> FundingAgency:
-        return self.get(column, FundingAgency, _("agency"), code=code)
+        return self._get(column, FundingAgency, _("agency"), code=code)
 
-    def program(self, code: str, column: str = "program") -> Program:
-        return self.get(column, Program, _("program"), code=code)
+    def program(self, code: str) -> Program:
+        return self._get("program", Program, _("program"), code=code)
 
     def call(self, code: str) -> Call:
-        return self.get("call", Call, _("call"), code=code)
+        return self._get("call", Call, _("call"), code=code)
 
     def proposal(self, ref: str) -> Proposal:
-        return self.get("proposal", Proposal, _("proposal"), ref=ref)
+        return self._get("proposal", Proposal, _("proposal"), ref=ref)
 
     def project(self, code: str) -> Project:
-        return self.get("project", Project, _("project"), code=code)
+        return self._get("project", Project, _("project"), code=code)
 
     def reviewer(self, name: str) -> User:
-        found = User.objects.filter(Q(email__iexact=name) | Q(reviewer_code=name)).first()
-        if found is None:
+        key = (User, "reviewer", name.casefold())
+        if key not in self._found:
+            named = Q(email__iexact=name) | Q(reviewer_code=name)
+            self._found[key] = User.objects.filter(named).first()
+        if self._found[key] is None:
             raise RowError("reviewer", _("unknown reviewer %(value)r.") % {"value": name})
-        return found
+        return self._found[key]
 
     def report(self, project: Project, fiscal_year: int) -> AnnualReport:
-        """The report the outputs land in; an accepted one is made when there is none."""
+        """The report outputs land in; an accepted one is made where there is none.
+
+        Not remembered between rows: a report made by a row that fails is rolled back
+        with that row, and a later row must not be given it.
+        """
         report, _created = AnnualReport.objects.get_or_create(
             project=project, fiscal_year=fiscal_year, defaults={"status": ReportStatus.ACCEPTED}
         )
         return report
 
+    def bump_touched_reports(self) -> None:
+        for report in AnnualReport.objects.filter(pk__in=self.touched_reports).order_by("pk"):
+            reporting.bump(reporting.lock(report, None))
+
+
+def _state(obj: models.Model) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
 
 class Kind:
-    """One kind of record: subclasses say how a row reads and writes."""
+    """One kind of record. Subclasses declare the columns and natural key and resolve
+    their references; plain columns are read and written here."""
 
     name: str
     model: type[models.Model]
     columns: list[Column]
+    natural_key: tuple[str, ...]
     # Validation errors of these model fields belong to these columns.
     field_columns: dict[str, str] = {}
+
+    # --- Export --------------------------------------------------------------------
 
     def queryset(self, program: Program | None) -> QuerySet:
         raise NotImplementedError
 
-    def find(self, values: dict, refs: References) -> models.Model | None:
-        raise NotImplementedError
+    def to_row(self, obj: models.Model) -> dict[str, Any]:
+        """The values of a record's row; references are added by the kinds that have them."""
+        return {column.name: getattr(obj, column.field) for column in self.plain_columns()}
 
-    def assign(self, obj: models.Model, values: dict, refs: References) -> None:
-        raise NotImplementedError
+    # --- Import --------------------------------------------------------------------
 
-    def to_row(self, obj: models.Model) -> dict:
-        raise NotImplementedError
+    def upsert(self, values: dict, ctx: ImportContext) -> str:
+        """Create, update or leave the record the row names: CREATED, UPDATED or UNCHANGED."""
+        obj = self.find(values, ctx)
+        if obj is not None:
+            ctx.claim(obj, self.key_column(values))
+        is_new = obj is None
+        obj = obj or self.model()
+        before = _state(obj)
+        self.assign(obj, values, ctx)
+        changed = is_new or _state(obj) != before
+        if changed:
+            obj.full_clean()  # the model's own rules: ranges, dates, COI, support types…
+            obj.save()
+            self.after_change(obj, before, ctx)
+        if is_new:
+            ctx.claim(obj, self.key_column(values))
+        related = self.save_related(obj, values, ctx)
+        if is_new:
+            return CREATED
+        return UPDATED if changed or related or ctx.wrote_elsewhere else UNCHANGED
 
-    def after_save(self, obj: models.Model, values: dict, refs: References) -> bool:
-        """Changes beyond the record's own fields (many-to-many, a proposal's status)."""
+    def key_lookup(self, values: dict, ctx: ImportContext) -> dict:
+        """The lookup of the record a row names; kinds keyed by references override it."""
+        return {name: values[name] for name in self.natural_key}
+
+    def find(self, values: dict, ctx: ImportContext) -> models.Model | None:
+        return self.model.objects.filter(**self.key_lookup(values, ctx)).first()
+
+    def assign(self, obj: models.Model, values: dict, ctx: ImportContext) -> None:
+        """Set the plain fields whose columns the file has (a missing column keeps its field)."""
+        for column in self.plain_columns():
+            if column.name in values:
+                setattr(obj, column.field, values[column.name])
+
+    def after_change(self, obj: models.Model, before: dict, ctx: ImportContext) -> None:
+        """Called once a changed record is saved."""
+
+    def save_related(self, obj: models.Model, values: dict, ctx: ImportContext) -> bool:
+        """Save what is not a field of the record (many-to-many); True if it changed."""
         return False
 
-    def column_of(self, field: str) -> str:
-        names = {column.name for column in self.columns}
-        if field in names:
-            return field
-        return self.field_columns.get(field, self.columns[0].name)
+    # --- Columns -------------------------------------------------------------------
+
+    def plain_columns(self) -> list[Column]:
+        return [column for column in self.columns if column.field]
+
+    def key_column(self, values: dict) -> str:
+        """The column a clash of natural keys is reported in."""
+        return self.natural_key[-1]
+
+    def column_of(self, field: str, values: dict) -> str:
+        for column in self.columns:
+            if field in (column.name, column.field):
+                return column.name
+        return self.field_columns.get(field, self.key_column(values))
+
+
+# --- Programs and calls ---------------------------------------------------------------
 
 
 class Agencies(Kind):
@@ -146,31 +291,16 @@ class Agencies(Kind):
     columns = [
         required("code", cells.code),
         required("name"),
-        Column("name_ja"),
+        optional("name_ja"),
         required("country", cells.country),
     ]
+    natural_key = ("code",)
 
     def queryset(self, program):
         agencies = FundingAgency.objects.order_by("code")
         if program is None:
             return agencies
-        related = Q(calls__program=program) | Q(programs=program)
-        return agencies.filter(related).distinct()
-
-    def find(self, values, refs):
-        return FundingAgency.objects.filter(code=values["code"]).first()
-
-    def assign(self, obj, values, refs):
-        obj.code, obj.name, obj.name_ja = values["code"], values["name"], values["name_ja"]
-        obj.country = values["country"]
-
-    def to_row(self, obj):
-        return {
-            "code": obj.code,
-            "name": obj.name,
-            "name_ja": obj.name_ja,
-            "country": obj.country.code,
-        }
+        return agencies.filter(Q(calls__program=program) | Q(programs=program)).distinct()
 
 
 class Programs(Kind):
@@ -178,62 +308,54 @@ class Programs(Kind):
     columns = [
         required("code", cells.code),
         required("name"),
-        Column("name_ja"),
-        required("managing_agency", cells.code),
+        optional("name_ja"),
+        reference("managing_agency"),
     ]
+    natural_key = ("code",)
 
     def queryset(self, program):
         programs = Program.objects.select_related("managing_agency").order_by("code")
         return programs if program is None else programs.filter(pk=program.pk)
 
-    def find(self, values, refs):
-        return Program.objects.filter(code=values["code"]).first()
-
-    def assign(self, obj, values, refs):
-        obj.code, obj.name, obj.name_ja = values["code"], values["name"], values["name_ja"]
-        obj.managing_agency = refs.agency(values["managing_agency"], "managing_agency")
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.managing_agency = ctx.agency(values["managing_agency"], "managing_agency")
 
     def to_row(self, obj):
-        return {
-            "code": obj.code,
-            "name": obj.name,
-            "name_ja": obj.name_ja,
-            "managing_agency": obj.managing_agency.code,
-        }
+        return super().to_row(obj) | {"managing_agency": obj.managing_agency.code}
 
 
 class Calls(Kind):
     name, model = "calls", Call
     columns = [
-        required("program", cells.code),
+        reference("program"),
         required("code", cells.code),
         required("kind", cells.choice(*CallKind.values)),
         required("title"),
-        Column("open_date", cells.date),
-        Column("close_date", cells.date),
-        Column("partner_agencies", cells.codes),
-        Column("adoptable_score", cells.decimal),
+        optional("open_date", cells.date),
+        optional("close_date", cells.date),
+        reference("partner_agencies", cells.codes, needed=False),
+        optional("adoptable_score", cells.decimal),
     ]
+    natural_key = ("code",)
 
     def queryset(self, program):
         calls = Call.objects.select_related("program").prefetch_related("partner_agencies")
         calls = calls.order_by("code")
         return calls if program is None else calls.filter(program=program)
 
-    def find(self, values, refs):
-        return Call.objects.filter(code=values["code"]).first()
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.program = ctx.program(values["program"])
+        if "adoptable_score" in values and values["adoptable_score"] is None:
+            obj.adoptable_score = DEFAULT_ADOPTABLE_SCORE  # the contract's default
+        for code in values.get("partner_agencies", []):
+            ctx.agency(code, "partner_agencies")  # unknown codes fail before anything is saved
 
-    def assign(self, obj, values, refs):
-        obj.program = refs.program(values["program"])
-        obj.code, obj.kind, obj.title = values["code"], values["kind"], values["title"]
-        obj.open_date, obj.close_date = values["open_date"], values["close_date"]
-        default = Call._meta.get_field("adoptable_score").default
-        obj.adoptable_score = values["adoptable_score"] or default
-        for code in values["partner_agencies"]:
-            refs.agency(code, "partner_agencies")
-
-    def after_save(self, obj, values, refs):
-        wanted = {refs.agency(code, "partner_agencies") for code in values["partner_agencies"]}
+    def save_related(self, obj, values, ctx):
+        if "partner_agencies" not in values:
+            return False
+        wanted = {ctx.agency(code, "partner_agencies") for code in values["partner_agencies"]}
         if set(obj.partner_agencies.all()) == wanted:
             return False
         obj.partner_agencies.set(wanted)
@@ -241,34 +363,33 @@ class Calls(Kind):
 
     def to_row(self, obj):
         partners = sorted(agency.code for agency in obj.partner_agencies.all())
-        return {
-            "program": obj.program.code,
-            "code": obj.code,
-            "kind": obj.kind,
-            "title": obj.title,
-            "open_date": obj.open_date,
-            "close_date": obj.close_date,
-            "partner_agencies": partners,
-            "adoptable_score": obj.adoptable_score,
-        }
+        return super().to_row(obj) | {"program": obj.program.code, "partner_agencies": partners}
+
+
+# --- Proposals, reviews, projects, targets -----------------------------------------------
+
+PI_FACTS = {"h_index": "hindex", "country": "country"}  # Researcher field → column suffix
 
 
 class Proposals(Kind):
     name, model = "proposals", Proposal
     columns = [
-        required("call", cells.code),
+        reference("call"),
         required("ref", cells.code),
         required("title"),
         required("status", cells.choice(*ProposalStatus.values)),
-        required("jp_pi_name"),
-        Column("jp_pi_institution"),
-        Column("jp_pi_hindex", cells.integer),
-        Column("partner_pi_name"),
-        Column("partner_pi_institution"),
-        Column("partner_pi_country", cells.country),
-        Column("partner_pi_hindex", cells.integer),
-        Column("panel_score", cells.decimal),
+        reference("jp_pi_name", cells.text),
+        reference("jp_pi_institution", cells.text, needed=False),
+        reference("jp_pi_hindex", cells.integer, needed=False),
+        reference("partner_pi_name", cells.text, needed=False),
+        reference("partner_pi_institution", cells.text, needed=False),
+        reference("partner_pi_country", cells.country, needed=False),
+        reference("partner_pi_hindex", cells.integer, needed=False),
+        optional("panel_score", cells.decimal),
     ]
+    natural_key = ("ref",)
+    # The requested budget and duration are no columns: a call whose support type does
+    # not allow them is what the row got wrong.
     field_columns = {
         "jp_pi": "jp_pi_name",
         "partner_pi": "partner_pi_name",
@@ -280,370 +401,321 @@ class Proposals(Kind):
         proposals = Proposal.objects.select_related("call", "jp_pi", "partner_pi").order_by("ref")
         return proposals if program is None else proposals.filter(call__program=program)
 
-    def find(self, values, refs):
-        return Proposal.objects.filter(ref=values["ref"]).first()
-
-    def assign(self, obj, values, refs):
-        obj.call = refs.call(values["call"])
-        obj.ref, obj.title, obj.status = values["ref"], values["title"], values["status"]
-        obj.panel_score = values["panel_score"]
-        obj.jp_pi = _researcher(values, "jp_pi", DOMESTIC_COUNTRY)
-        obj.partner_pi = _researcher(values, "partner_pi", values["partner_pi_country"])
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.call = ctx.call(values["call"])
+        obj.jp_pi = _researcher(values, "jp_pi", ctx, default_country=DOMESTIC_COUNTRY)
+        if "partner_pi_name" in values:
+            obj.partner_pi = _researcher(values, "partner_pi", ctx, default_country="")
+        if obj.pk and obj.status != ProposalStatus.ADOPTED:
+            project = Project.objects.filter(proposal=obj).values_list("code", flat=True).first()
+            if project:
+                message = _("the proposal has the project %(code)s, so it stays adopted.")
+                raise RowError("status", message % {"code": project})
 
     def to_row(self, obj):
         jp, partner = obj.jp_pi, obj.partner_pi
-        return {
+        return super().to_row(obj) | {
             "call": obj.call.code,
-            "ref": obj.ref,
-            "title": obj.title,
-            "status": obj.status,
             "jp_pi_name": jp.name,
             "jp_pi_institution": jp.institution,
             "jp_pi_hindex": jp.h_index,
             "partner_pi_name": partner.name if partner else "",
             "partner_pi_institution": partner.institution if partner else "",
-            "partner_pi_country": partner.country.code if partner else "",
+            "partner_pi_country": partner.country if partner else "",
             "partner_pi_hindex": partner.h_index if partner else None,
-            "panel_score": obj.panel_score,
         }
 
 
-def _researcher(values: dict, prefix: str, country: str) -> Researcher | None:
-    """The PI named by a row, found by (name, institution); h-index and country updated."""
-    name = values[f"{prefix}_name"]
-    if not name:
+def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: str):
+    """The PI a row names by (name, institution), made if new; its facts kept up to date."""
+    columns = {field: f"{prefix}_{suffix}" for field, suffix in PI_FACTS.items()}
+    columns |= {"name": f"{prefix}_name", "institution": f"{prefix}_institution"}
+    name, institution = values[columns["name"]], values.get(columns["institution"], "")
+    # Empty fact cells keep what is known: the researcher may be another proposal's PI too.
+    facts = {
+        field: values[column]
+        for field, column in columns.items()
+        if field in PI_FACTS and values.get(column) not in (None, "")
+    }
+    if not name.strip():
+        if institution.strip() or facts:
+            raise RowError(columns["name"], _("name the researcher these cells describe."))
         return None
-    researcher, _created = Researcher.objects.get_or_create(
-        name=name,
-        institution=values[f"{prefix}_institution"],
-        defaults={"country": country, "h_index": values[f"{prefix}_hindex"]},
-    )
-    changed = {"country": country or researcher.country, "h_index": values[f"{prefix}_hindex"]}
-    changed = {key: value for key, value in changed.items() if getattr(researcher, key) != value}
-    if changed:
-        for key, value in changed.items():
-            setattr(researcher, key, value)
-        researcher.save(update_fields=list(changed))
+    ctx.agree_on_researcher((name, institution), facts, columns)
+    researcher = Researcher.objects.filter(name=name, institution=institution).first()
+    if researcher is None:
+        researcher = Researcher(name=name, institution=institution, country=default_country)
+    before = _state(researcher)
+    for field, value in facts.items():
+        setattr(researcher, field, value)
+    if researcher.pk is None or _state(researcher) != before:
+        try:
+            researcher.full_clean()
+        except ValidationError as error:  # reported in the row's columns, not the model's
+            raise ValidationError(
+                {columns.get(field, columns["name"]): errors for field, errors in error}
+            ) from None
+        researcher.save()
+        ctx.wrote_elsewhere = True
     return researcher
 
 
 class Reviews(Kind):
     name, model = "reviews", Review
     columns = [
-        required("proposal", cells.code),
-        required("reviewer", cells.code),
+        reference("proposal"),
+        reference("reviewer"),
         required("score", cells.decimal),
-        Column("comment"),
+        optional("comment"),
     ]
+    natural_key = ("proposal", "reviewer")
 
     def queryset(self, program):
-        reviews = Review.objects.select_related("proposal", "reviewer").order_by(
-            "proposal__ref", "reviewer__email"
-        )
+        # Reviews still pending have no score, which the contract requires: left out.
+        reviews = Review.objects.filter(score__isnull=False).select_related("proposal", "reviewer")
+        reviews = reviews.order_by("proposal__ref", "reviewer__email")
         return reviews if program is None else reviews.filter(proposal__call__program=program)
 
-    def find(self, values, refs):
-        proposal, reviewer = refs.proposal(values["proposal"]), refs.reviewer(values["reviewer"])
-        return Review.objects.filter(proposal=proposal, reviewer=reviewer).first()
+    def key_lookup(self, values, ctx):
+        return {
+            "proposal": ctx.proposal(values["proposal"]),
+            "reviewer": ctx.reviewer(values["reviewer"]),
+        }
 
-    def assign(self, obj, values, refs):
-        obj.proposal, obj.reviewer = (
-            refs.proposal(values["proposal"]),
-            refs.reviewer(values["reviewer"]),
-        )
-        obj.score, obj.comment = values["score"], values["comment"]
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.proposal = ctx.proposal(values["proposal"])
+        obj.reviewer = ctx.reviewer(values["reviewer"])
 
     def to_row(self, obj):
         reviewer = obj.reviewer.reviewer_code or obj.reviewer.email
-        return {
-            "proposal": obj.proposal.ref,
-            "reviewer": reviewer,
-            "score": obj.score,
-            "comment": obj.comment,
-        }
+        return super().to_row(obj) | {"proposal": obj.proposal.ref, "reviewer": reviewer}
 
 
 class Projects(Kind):
     name, model = "projects", Project
     columns = [
-        required("proposal", cells.code),
+        reference("proposal"),
         required("code", cells.code),
-        Column("title"),
+        optional("title"),
         required("start_date", cells.date),
         required("end_date", cells.date),
     ]
+    natural_key = ("code",)
 
     def queryset(self, program):
         projects = Project.objects.select_related("proposal").order_by("code")
         return projects if program is None else projects.filter(proposal__call__program=program)
 
-    def find(self, values, refs):
-        return Project.objects.filter(code=values["code"]).first()
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.proposal = ctx.proposal(values["proposal"])
 
-    def assign(self, obj, values, refs):
-        obj.proposal = refs.proposal(values["proposal"])
-        obj.code, obj.title = values["code"], values["title"]
-        obj.start_date, obj.end_date = values["start_date"], values["end_date"]
-
-    def after_save(self, obj, values, refs):
+    def save_related(self, obj, values, ctx):
+        """The contract: the proposal of a project becomes adopted."""
         proposal = obj.proposal
         if proposal.status == ProposalStatus.ADOPTED:
             return False
         proposal.status = ProposalStatus.ADOPTED
-        proposal.save(update_fields=["status"])
+        proposal.save(update_fields=["status"])  # save(), not update(): history records it
         return True
 
     def to_row(self, obj):
-        return {
-            "proposal": obj.proposal.ref,
-            "code": obj.code,
-            "title": obj.title,
-            "start_date": obj.start_date,
-            "end_date": obj.end_date,
-        }
+        return super().to_row(obj) | {"proposal": obj.proposal.ref}
 
 
 class Targets(Kind):
     name, model = "targets", Target
     columns = [
-        required("program", cells.code),
+        reference("program"),
         required("indicator", cells.choice(*INDICATORS)),
-        required("fiscal_year", cells.integer),
+        required("fiscal_year", cells.year),
         required("value", cells.decimal),
     ]
+    natural_key = ("program", "indicator", "fiscal_year")
 
     def queryset(self, program):
-        targets = Target.objects.select_related("program").order_by(
-            "program__code", "indicator", "fiscal_year"
-        )
+        targets = Target.objects.select_related("program")
+        targets = targets.order_by("program__code", "indicator", "fiscal_year")
         return targets if program is None else targets.filter(program=program)
 
-    def find(self, values, refs):
-        lookup = {"indicator": values["indicator"], "fiscal_year": values["fiscal_year"]}
-        return Target.objects.filter(program=refs.program(values["program"]), **lookup).first()
+    def key_lookup(self, values, ctx):
+        return super().key_lookup(values, ctx) | {"program": ctx.program(values["program"])}
 
-    def assign(self, obj, values, refs):
-        obj.program = refs.program(values["program"])
-        obj.indicator, obj.fiscal_year, obj.value = (
-            values["indicator"],
-            values["fiscal_year"],
-            values["value"],
-        )
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.program = ctx.program(values["program"])
 
     def to_row(self, obj):
-        return {
-            "program": obj.program.code,
-            "indicator": obj.indicator,
-            "fiscal_year": obj.fiscal_year,
-            "value": obj.value,
-        }
+        return super().to_row(obj) | {"program": obj.program.code}
 
 
-class Outputs(Kind):
-    """Rows that land in the annual report of (project, fiscal_year)."""
+# --- What projects did --------------------------------------------------------------------
 
-    output_fields: list[str]
-    key_fields: list[str]
-    field_columns = {"report": "fiscal_year", "project": "project", "dedupe_key": "title"}
+
+def _of_program(queryset: QuerySet, program: Program | None) -> QuerySet:
+    return (
+        queryset if program is None else queryset.filter(project__proposal__call__program=program)
+    )
+
+
+class ProjectRecords(Kind):
+    """Rows that belong to a project, named by its code."""
+
+    order: tuple[str, ...]
 
     def queryset(self, program):
-        outputs = self.model.objects.select_related("project", "report").order_by("pk")
-        return (
-            outputs if program is None else outputs.filter(project__proposal__call__program=program)
-        )
+        records = self.model.objects.select_related(*self.related()).order_by(*self.order)
+        return _of_program(records, program)
 
-    def find(self, values, refs):
-        project = refs.project(values["project"])
-        lookup = {name: values[name] for name in self.key_fields}
-        return self.model.objects.filter(project=project, **lookup).first()
+    def related(self) -> list[str]:
+        return ["project"]
 
-    def assign(self, obj, values, refs):
-        project = refs.project(values["project"])
-        if values["fiscal_year"] is not None:
-            obj.report = refs.report(project, values["fiscal_year"])
-        obj.project = project
-        for name in self.output_fields:
-            setattr(obj, name, values[name])
+    def key_lookup(self, values, ctx):
+        lookup = super().key_lookup(values, ctx)
+        return lookup | {"project": ctx.project(values["project"])}
+
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.project = ctx.project(values["project"])
 
     def to_row(self, obj):
-        row = {"project": obj.project.code, "fiscal_year": obj.report.fiscal_year}
-        row.update({name: getattr(obj, name) for name in self.output_fields})
-        if "country" in row:
-            row["country"] = _country_code(row["country"])
-        return row
+        return super().to_row(obj) | {"project": obj.project.code}
 
 
-def _country_code(value) -> str:
-    return getattr(value, "code", value) or ""
+class Outputs(ProjectRecords):
+    """Rows that land in the annual report of (project, fiscal_year)."""
+
+    field_columns = {"report": "fiscal_year"}
+
+    def related(self):
+        return ["project", "report"]
+
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.report = ctx.report(obj.project, values["fiscal_year"])
+
+    def after_change(self, obj, before, ctx):
+        # Both the report it left (if it moved to another year) and the one it is in now.
+        ctx.touched_reports.update(pk for pk in (before["report_id"], obj.report_id) if pk)
+
+    def to_row(self, obj):
+        return super().to_row(obj) | {"fiscal_year": obj.report.fiscal_year}
+
+
+def _output_columns(*columns: Column) -> list[Column]:
+    return [reference("project"), reference("fiscal_year", cells.year), *columns]
 
 
 class Publications(Outputs):
     name, model = "publications", Paper
-    columns = [
-        required("project", cells.code),
-        required("fiscal_year", cells.integer),
-        Column("doi"),
+    columns = _output_columns(
+        optional("doi", cells.code),
         required("title"),
-        Column("journal"),
+        optional("journal"),
         required("published_on", cells.date),
         required("international_coauthored", cells.boolean),
-    ]
-    output_fields = ["doi", "title", "journal", "published_on", "international_coauthored"]
+    )
+    natural_key = ("project", "doi", "title")
+    order = ("project__code", "report__fiscal_year", "published_on", "dedupe_key")
+    field_columns = Outputs.field_columns | {"dedupe_key": "title"}
 
-    def find(self, values, refs):
-        # "Same paper" of indicators.md: the DOI ignoring case, else the normalised title.
-        key = paper_key(values["doi"], values["title"])
-        return Paper.objects.filter(project=refs.project(values["project"]), dedupe_key=key).first()
+    def key_lookup(self, values, ctx):
+        # "Same paper" of indicators.md: the DOI ignoring case, else the normalised title;
+        # a row with a DOI never matches a paper without one.
+        key = paper_key(values.get("doi", ""), values["title"])
+        return {"project": ctx.project(values["project"]), "dedupe_key": key}
+
+    def key_column(self, values):
+        return "doi" if values.get("doi") else "title"
 
 
 class Presentations(Outputs):
     name, model = "presentations", Presentation
-    columns = [
-        required("project", cells.code),
-        required("fiscal_year", cells.integer),
+    columns = _output_columns(
         required("title"),
         required("conference"),
-        Column("country", cells.country),
+        optional("country", cells.country),
         required("presented_on", cells.date),
         required("international", cells.boolean),
-    ]
-    output_fields = ["title", "conference", "country", "presented_on", "international"]
-    key_fields = ["title", "presented_on"]
+    )
+    natural_key = ("project", "title", "presented_on")
+    order = ("project__code", "report__fiscal_year", "presented_on", "title")
 
 
 class Events(Outputs):
     name, model = "events", Event
-    columns = [
-        required("project", cells.code),
-        required("fiscal_year", cells.integer),
+    columns = _output_columns(
         required("kind", cells.choice(*EventKind.values)),
         required("title"),
         required("held_on", cells.date),
-        Column("country", cells.country),
-        Column("participants", cells.integer),
-    ]
-    output_fields = ["kind", "title", "held_on", "country", "participants"]
-    key_fields = ["title", "held_on"]
+        optional("country", cells.country),
+        optional("participants", cells.integer),
+    )
+    natural_key = ("project", "title", "held_on")
+    order = ("project__code", "report__fiscal_year", "held_on", "title")
 
 
 class Exchanges(Outputs):
     name, model = "exchanges", Exchange
-    columns = [
-        required("project", cells.code),
-        required("fiscal_year", cells.integer),
+    columns = _output_columns(
         required("person"),
         required("career_stage", cells.choice(*CareerStage.values)),
         required("direction", cells.choice(*Direction.values)),
         required("country", cells.country),
-        Column("institution"),
+        optional("institution"),
         required("start_date", cells.date),
-        Column("end_date", cells.date),
+        optional("end_date", cells.date),
         required("funded_by_program", cells.boolean),
-        Column("purpose"),
-    ]
-    output_fields = [
-        "person",
-        "career_stage",
-        "direction",
-        "country",
-        "institution",
-        "start_date",
-        "end_date",
-        "funded_by_program",
-        "purpose",
-    ]
-    key_fields = ["person", "direction", "start_date"]
+        optional("purpose"),
+    )
+    natural_key = ("project", "person", "direction", "start_date")
+    order = ("project__code", "report__fiscal_year", "start_date", "person", "direction")
 
 
 class LabStatistics(Outputs):
     name, model = "lab_statistics", LabStatistic
-    columns = [
-        required("project", cells.code),
-        required("fiscal_year", cells.integer),
+    columns = _output_columns(
         required("events_held", cells.integer),
         required("researchers_invited", cells.integer),
         required("researchers_dispatched", cells.integer),
-    ]
-    output_fields = ["events_held", "researchers_invited", "researchers_dispatched"]
-    key_fields = []
+    )
+    natural_key = ("project", "fiscal_year")
+    order = ("project__code", "report__fiscal_year")
 
-    def find(self, values, refs):
-        project = refs.project(values["project"])
-        return LabStatistic.objects.filter(
-            project=project, report__fiscal_year=values["fiscal_year"]
-        ).first()
+    def key_lookup(self, values, ctx):
+        project = ctx.project(values["project"])
+        return {"project": project, "report__fiscal_year": values["fiscal_year"]}
 
 
-class Hubs(Kind):
+class Hubs(ProjectRecords):
     name, model = "hubs", Hub
     columns = [
-        required("project", cells.code),
+        reference("project"),
         required("name"),
         required("country", cells.country),
         required("established_on", cells.date),
-        Column("closed_on", cells.date),
+        optional("closed_on", cells.date),
     ]
-
-    def queryset(self, program):
-        hubs = Hub.objects.select_related("project").order_by("project__code", "name")
-        return hubs if program is None else hubs.filter(project__proposal__call__program=program)
-
-    def find(self, values, refs):
-        return Hub.objects.filter(
-            project=refs.project(values["project"]), name=values["name"]
-        ).first()
-
-    def assign(self, obj, values, refs):
-        obj.project = refs.project(values["project"])
-        obj.name, obj.country = values["name"], values["country"]
-        obj.established_on, obj.closed_on = values["established_on"], values["closed_on"]
-
-    def to_row(self, obj):
-        return {
-            "project": obj.project.code,
-            "name": obj.name,
-            "country": _country_code(obj.country),
-            "established_on": obj.established_on,
-            "closed_on": obj.closed_on,
-        }
+    natural_key = ("project", "name")
+    order = ("project__code", "name")
 
 
-SURVEY_ITEMS = ["networking", "communication", "expertise", "language", "leadership"]
-
-
-class Surveys(Kind):
+class Surveys(ProjectRecords):
     name, model = "surveys", SurveyAnswer
     columns = [
-        required("project", cells.code),
+        reference("project"),
         required("person"),
         required("timing", cells.choice(*SurveyTiming.values)),
         *[required(item, cells.integer) for item in SURVEY_ITEMS],
     ]
-
-    def queryset(self, program):
-        answers = SurveyAnswer.objects.select_related("project").order_by(
-            "project__code", "person", "timing"
-        )
-        return (
-            answers if program is None else answers.filter(project__proposal__call__program=program)
-        )
-
-    def find(self, values, refs):
-        project = refs.project(values["project"])
-        lookup = {"person": values["person"], "timing": values["timing"]}
-        return SurveyAnswer.objects.filter(project=project, **lookup).first()
-
-    def assign(self, obj, values, refs):
-        obj.project = refs.project(values["project"])
-        obj.person, obj.timing = values["person"], values["timing"]
-        for item in SURVEY_ITEMS:
-            setattr(obj, item, values[item])
-
-    def to_row(self, obj):
-        row = {"project": obj.project.code, "person": obj.person, "timing": obj.timing}
-        return row | {item: getattr(obj, item) for item in SURVEY_ITEMS}
+    natural_key = ("project", "person", "timing")
+    order = ("project__code", "person", "timing")
 
 
+# The order matters: a kind's references are kinds above it, so importing files in this
+# order fills an empty database.
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in [
@@ -663,3 +735,5 @@ KINDS: dict[str, Kind] = {
         Surveys(),
     ]
 }
+
+KIND_OF_MODEL: dict[str, str] = {kind.model._meta.label_lower: name for name, kind in KINDS.items()}

@@ -1,38 +1,36 @@
-"""Import and export of every kind: one implementation behind the admin and the commands.
+"""Import and export of every kind: the one implementation behind the commands and the admin.
 
-An import is all or nothing: every row is read and checked inside one transaction, and
-if any row has a problem the transaction is rolled back and every problem is reported as
+A table is read into rows, one dict a row keyed by the header's column names. An import
+is all or nothing: every row is read and checked inside one transaction, each in a
+savepoint so that one bad row does not hide the problems of the next, and if any row
+has a problem the whole transaction is rolled back and every problem is reported as
 `row N, column C: …` (the header is row 1). A dry run (the admin's preview) rolls back
-even when all rows are fine. A row equal to its record is left untouched, so importing a
+even when every row is fine. A row equal to its record is not saved, so importing a
 file twice changes nothing and writes no history.
+
+An export lists a kind in a fixed order with canonical cells (dates ISO, booleans
+`true`/`false`, empty for None), so that it imports back unchanged and exports again to
+the same bytes.
 """
 
 import csv
 import dataclasses
-import datetime
+import difflib
 import io
+from collections.abc import Iterable, Sequence
+from typing import IO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from exchange.cells import CellError, formatted
-from exchange.kinds import KINDS, Kind, References, RowError
+from exchange.kinds import KINDS, ImportContext, Kind, RowError
 from programs.models import Program
 from projects import reporting
 
-
-class ImportFailed(Exception):
-    """The file was not imported; `result.errors` says why."""
-
-    def __init__(self, result: "ImportResult"):
-        super().__init__("\n".join(result.errors))
-        self.result = result
-
-
-class _Rollback(Exception):
-    pass
+Row = dict[str, str]
 
 
 @dataclasses.dataclass
@@ -41,118 +39,185 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = dataclasses.field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        """Whether the import is in the database now."""
+        return self.ok and not self.dry_run
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
 
     def add_error(self, row: int, column: str, message: str) -> None:
-        self.errors.append(
-            _("row %(row)d, column %(column)s: %(message)s")
-            % {
-                "row": row,
-                "column": column,
-                "message": message,
-            }
-        )
+        template = _("row %(row)d, column %(column)s: %(message)s")
+        self.errors.append(template % {"row": row, "column": column, "message": message})
+
+
+class UnreadableFile(ValueError):
+    """A file that is no table of the contract; `errors` say why, as row errors do."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def _unreadable(row: int, column: str, message: str) -> UnreadableFile:
+    result = ImportResult()
+    result.add_error(row, column, message)
+    return UnreadableFile(result.errors)
 
 
 # --- Reading files ----------------------------------------------------------------------
 
 
-def read_table(content: bytes, filename: str) -> list[list[str]]:
-    """The rows of a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet)."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
+def read_table(file: IO[bytes] | bytes, filename: str) -> list[Row]:
+    """The rows of a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet).
+
+    Each row maps the header's column names to the cells as text. Blank rows are kept
+    (as blank cells) so that a row's position is its number in the file; a cell beyond
+    the named columns, or a column named twice, makes the file unreadable.
+    """
+    content = file if isinstance(file, bytes) else file.read()
+    grid = _read_xlsx(content) if filename.lower().endswith(".xlsx") else _read_csv(content)
+    if not grid or not any(cell.strip() for cell in grid[0]):
+        raise _unreadable(1, "-", _("the file has no header row."))
+    header = [cell.strip() for cell in grid[0]]
+    while header and not header[-1]:  # spreadsheets often carry empty columns at the right
+        header.pop()
+    _check_header_names(header)
+    return [_row(header, cells, number) for number, cells in enumerate(grid[1:], start=2)]
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
     try:
-        text = content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError:
-        raise ImportFailed(_failure(_("the file is not UTF-8 text, nor an .xlsx file."))) from None
-    return list(csv.reader(io.StringIO(text)))
+        raise _unreadable(1, "-", _("the file is not UTF-8 text, nor an .xlsx file.")) from None
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise _unreadable(1, "-", str(error)) from None
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFailed(_failure(_("the file is not a readable .xlsx workbook."))) from None
-    sheet = book.worksheets[0]
-    return [[_xlsx_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        raise _unreadable(1, "-", _("the file is not a readable .xlsx workbook.")) from None
+    try:
+        sheet = book.worksheets[0]
+        return [[_xlsx_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
 
 
 def _xlsx_cell(value) -> str:
     """Cells as a person typed them: dates as YYYY-MM-DD, 3.0 as 3."""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return formatted(value)
 
 
-def _failure(message: str) -> ImportResult:
-    result = ImportResult()
-    result.add_error(1, "-", message)
-    return result
+def _check_header_names(header: list[str]) -> None:
+    for position, name in enumerate(header):
+        if name and name in header[:position]:
+            raise _unreadable(1, name, _("this column is named twice."))
+
+
+def _row(header: list[str], cells: list[str], number: int) -> Row:
+    for position, cell in enumerate(cells):
+        unnamed = position >= len(header) or not header[position]
+        if unnamed and cell.strip():  # data under no column would be silently dropped
+            column = _("column %(position)d") % {"position": position + 1}
+            raise _unreadable(number, column, _("a value under no column heading."))
+    row = dict.fromkeys((name for name in header if name), "")
+    row.update((name, cell) for name, cell in zip(header, cells, strict=False) if name)
+    return row
 
 
 # --- Importing ---------------------------------------------------------------------------
 
 
-def import_table(kind_name: str, table: list[list[str]], dry_run: bool = False) -> ImportResult:
-    """Import the rows of one kind; raises ImportFailed (and writes nothing) on any problem."""
-    kind = KINDS[kind_name]
-    result = ImportResult()
-    header = [cell.strip() for cell in table[0]] if table else []
-    _check_header(kind, header, result)
-    if result.errors:
-        raise ImportFailed(result)
-    try:
-        with transaction.atomic():
-            refs = References()
-            for number, cells in enumerate(table[1:], start=2):
-                if any(cell.strip() for cell in cells):
-                    _import_row(kind, dict(zip(header, cells, strict=False)), number, refs, result)
-            if result.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    if result.errors:
-        raise ImportFailed(result)
+def import_table(kind: str, rows: list[Row], dry_run: bool = False) -> ImportResult:
+    """Import the rows of one kind, all or nothing; the result holds counts and errors.
+
+    With `dry_run`, everything is checked and counted as for real, then rolled back.
+    """
+    spec = KINDS[kind]
+    result = ImportResult(dry_run=dry_run)
+    _check_columns(spec, rows, result)
+    if not result.ok:
+        return result
+    with transaction.atomic():
+        ctx = ImportContext()
+        for number, row in enumerate(rows, start=2):
+            if any(cell.strip() for cell in row.values()):
+                ctx.start_row(number)
+                _import_row(spec, row, ctx, result)
+        if result.ok:
+            ctx.bump_touched_reports()
+        if dry_run or not result.ok:
+            transaction.set_rollback(True)
     return result
 
 
-def _check_header(kind: Kind, header: list[str], result: ImportResult) -> None:
-    known = {column.name for column in kind.columns}
-    for name in header:
+def import_file(kind: str, file: IO[bytes] | bytes, filename: str, dry_run=False) -> ImportResult:
+    """read_table and import_table, an unreadable file being one more kind of problem."""
+    try:
+        rows = read_table(file, filename)
+    except UnreadableFile as error:
+        return ImportResult(errors=error.errors, dry_run=dry_run)
+    return import_table(kind, rows, dry_run=dry_run)
+
+
+def _check_columns(kind: Kind, rows: list[Row], result: ImportResult) -> None:
+    """Unknown columns are refused (a typo must not drop data); required ones must be there."""
+    present = list(dict.fromkeys(name for row in rows for name in row))
+    known = [column.name for column in kind.columns]
+    for name in present:
         if name not in known:
-            result.add_error(1, name or "?", _("unknown column (a typo would lose data)."))
-    for column in kind.columns:
-        if column.required and column.name not in header:
-            result.add_error(1, column.name, _("this required column is missing."))
+            message = _("unknown column (a typo would lose data).")
+            guess = difflib.get_close_matches(name, known, n=1)
+            if guess:
+                message += " " + _("Did you mean %(name)s?") % {"name": guess[0]}
+            result.add_error(1, name, message)
+    if rows:
+        for column in kind.columns:
+            if column.required and column.name not in present:
+                result.add_error(1, column.name, _("this required column is missing."))
 
 
-def _import_row(kind: Kind, cells: dict, number: int, refs: References, result) -> None:
-    values = _parse(kind, cells, number, result)
+def _import_row(kind: Kind, row: Row, ctx: ImportContext, result: ImportResult) -> None:
+    values = _parse(kind, row, ctx.row, result)
     if values is None:
         return
     try:
-        with transaction.atomic():  # a savepoint: a failed row leaves the others intact
-            outcome = _upsert(kind, values, refs)
+        with transaction.atomic():  # a savepoint: a failed row leaves the others checkable
+            outcome = kind.upsert(values, ctx)
     except RowError as error:
-        result.add_error(number, error.column, str(error))
-        return
+        result.add_error(ctx.row, error.column, str(error))
     except ValidationError as error:
-        for field, messages in _messages(error).items():
-            column = kind.column_of(field) if field != NON_FIELD_ERRORS else kind.columns[0].name
-            for message in messages:
-                result.add_error(number, column, message)
-        return
-    except IntegrityError:
-        result.add_error(number, kind.columns[0].name, _("this row clashes with another record."))
-        return
-    setattr(result, outcome, getattr(result, outcome) + 1)
+        for column, message in _messages(kind, error, values):
+            result.add_error(ctx.row, column, message)
+    except (IntegrityError, DataError):  # what full_clean() cannot see, such as a race
+        message = _("this row clashes with another record.")
+        result.add_error(ctx.row, kind.key_column(values), message)
+    else:
+        result.count(outcome)
 
 
-def _parse(kind: Kind, cells: dict, number: int, result: ImportResult) -> dict | None:
+def _parse(kind: Kind, row: Row, number: int, result: ImportResult) -> dict | None:
+    """The row's values by column; only the columns the file has (a missing one is kept)."""
     values, ok = {}, True
     for column in kind.columns:
-        cell = cells.get(column.name) or ""
+        if column.name not in row:
+            continue
+        cell = row[column.name]
         if column.required and not cell.strip():
             result.add_error(number, column.name, _("a value is required."))
             ok = False
@@ -165,58 +230,47 @@ def _parse(kind: Kind, cells: dict, number: int, result: ImportResult) -> dict |
     return values if ok else None
 
 
-def _upsert(kind: Kind, values: dict, refs: References) -> str:
-    """Create, update or leave the record a row names; returns which."""
-    obj = kind.find(values, refs)
-    is_new = obj is None
-    obj = obj or kind.model()
-    before = _state(obj)
-    kind.assign(obj, values, refs)
-    changed = is_new or _state(obj) != before
-    if changed:
-        obj.full_clean()
-        obj.save()
-    extra = kind.after_save(obj, values, refs)
-    return "created" if is_new else "updated" if changed or extra else "unchanged"
-
-
-def _state(obj: models.Model) -> dict:
-    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
-
-
-def _messages(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {
-            field: [str(m) for e in errors for m in e.messages]
-            for field, errors in error.error_dict.items()
-        }
-    return {NON_FIELD_ERRORS: error.messages}
+def _messages(kind: Kind, error: ValidationError, values: dict) -> Iterable[tuple[str, str]]:
+    """Each message of a model's ValidationError with the column it belongs to."""
+    by_field = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    for field, messages in by_field.items():
+        column = (
+            kind.key_column(values) if field == NON_FIELD_ERRORS else kind.column_of(field, values)
+        )
+        for message in messages:
+            yield column, message
 
 
 # --- Exporting ---------------------------------------------------------------------------
 
 
-def export_table(kind_name: str, program: Program | None = None) -> list[list[str]]:
+def export_table(kind: str, program: Program | None = None) -> tuple[list[str], list[list[str]]]:
     """The header and rows of one kind, in the order and format an import reads back."""
-    kind = KINDS[kind_name]
-    header = [column.name for column in kind.columns]
-    rows = [
-        [formatted(kind.to_row(obj)[name]) for name in header] for obj in kind.queryset(program)
-    ]
-    return [header, *rows]
+    spec = KINDS[kind]
+    header = [column.name for column in spec.columns]
+    rows = []
+    for obj in spec.queryset(program):
+        values = spec.to_row(obj)
+        rows.append([formatted(values[name]) for name in header])
+    return header, rows
 
 
-def write_csv(table: list[list[str]]) -> bytes:
+def write_csv(lines: Iterable[Sequence[str]], bom: bool = False) -> bytes:
+    """A table (its header, then its rows) as CSV; the BOM lets Excel see UTF-8."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(table)
-    return out.getvalue().encode()
+    csv.writer(out, lineterminator="\n").writerows(lines)
+    return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
 
 
-def write_xlsx(table: list[list[str]]) -> bytes:
+def write_xlsx(lines: Iterable[Sequence[str]]) -> bytes:
+    """A table (its header, then its rows) as the first sheet of a workbook; cells are
+    text, as in the CSV, so that codes such as 007 stay as written."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
-    for row in table:
-        sheet.append(row)
+    for line in lines:
+        sheet.append(list(line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -225,22 +279,21 @@ def write_xlsx(table: list[list[str]]) -> bytes:
 # --- A PI's upload into one report ------------------------------------------------------
 
 
-def import_for_report(report, kind_name: str, table: list[list[str]]) -> ImportResult:
+def import_for_report(report, kind: str, rows: list[Row]) -> ImportResult:
     """Fill a section of one annual report from a file: every row must be of that report."""
-    header = [cell.strip() for cell in table[0]] if table else []
     result = ImportResult()
-    for number, row in enumerate(table[1:], start=2):
-        cells = dict(zip(header, row, strict=False))
-        if cells.get("project", "").strip() != report.project.code:
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row.values()):
+            continue
+        if row.get("project", "").strip() != report.project.code:
             message = _("this file may only hold rows of project %(code)s.")
             result.add_error(number, "project", message % {"code": report.project.code})
-        year = cells.get("fiscal_year", str(report.fiscal_year)).strip()
+        year = row.get("fiscal_year", str(report.fiscal_year)).strip()
         if year != str(report.fiscal_year):
             message = _("this report is of fiscal year %(year)s.")
             result.add_error(number, "fiscal_year", message % {"year": report.fiscal_year})
-    if result.errors:
-        raise ImportFailed(result)
+    if not result.ok:
+        return result
     with transaction.atomic():
-        imported = import_table(kind_name, table)
-        reporting.bump(reporting.lock(report, None))
-    return imported
+        reporting.lock(report, None)  # one writer at a time; the import bumps its version
+        return import_table(kind, rows)

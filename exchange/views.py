@@ -1,25 +1,38 @@
-"""The staff admin's import (upload → preview → confirm) and export of every kind."""
+"""The staff admin's import (upload → preview → confirm) and export of every kind, and a
+PI's upload into one section of their report. Thin: the work is in exchange.services.
 
-import base64
+Between the preview and the confirmation the uploaded file waits in a temporary file
+named by a random token; the session lists the tokens its user uploaded, so that only
+they can confirm it, and two previews in two tabs never mix. The file is imported again
+on confirmation, checked anew against the data as it is then.
+"""
+
+import secrets
+import tempfile
+import time
+from pathlib import Path
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from exchange.kinds import KINDS, Kind
 from exchange.services import (
-    ImportFailed,
+    ImportResult,
+    UnreadableFile,
     export_table,
+    import_file,
     import_for_report,
-    import_table,
     read_table,
     write_csv,
     write_xlsx,
@@ -28,6 +41,10 @@ from programs.models import Program
 from projects.views import editable_report
 
 MAX_UPLOAD = 50 * 1024 * 1024
+UPLOADS = Path(tempfile.gettempdir()) / "aspire-exchange"
+UPLOAD_LIFETIME = 24 * 3600  # seconds a previewed file waits for its confirmation
+SESSION_KEY = "exchange_uploads"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -40,93 +57,173 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _kind(request: HttpRequest, name: str, action: str) -> Kind:
-    kind = KINDS.get(name) or _not_found()
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("csv", "CSV"), ("xlsx", "XLSX")],
+        initial="csv",
+        widget=forms.RadioSelect,
+    )
+    program = forms.ModelChoiceField(
+        Program.objects.order_by("code"),
+        label=gettext_lazy("Program"),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("All programs"),
+    )
+
+
+# --- Who may do what -------------------------------------------------------------------
+
+
+def _kind(request: HttpRequest, name: str, *needs: set[str]) -> Kind:
+    """The kind named in the URL, if the user holds, of each set of model permissions
+    (`add`, `change`, `view`), at least one."""
+    kind = KINDS.get(name)
+    if kind is None:
+        raise Http404
     opts = kind.model._meta
-    if not request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+
+    def may(action: str) -> bool:
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    if not all(any(may(action) for action in actions) for actions in needs):
         raise PermissionDenied
     return kind
 
 
-def _not_found():
-    raise Http404
-
-
-def _changelist(kind: Kind) -> str:
+def _context(request: HttpRequest, kind: Kind, **extra) -> dict:
     opts = kind.model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    return {
+        **admin.site.each_context(request),  # the admin's header, sidebar and user links
+        "kind": kind,
+        "opts": opts,
+        "app_label": opts.app_label,
+        **extra,
+    }
+
+
+# --- Import ------------------------------------------------------------------------------
 
 
 @staff_member_required
 def import_view(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload shows a preview (nothing written); confirming imports the same file."""
-    spec = _kind(request, kind, "add")
-    if request.method == "POST" and "confirm" in request.POST:
+    # An import both adds records and changes existing ones.
+    spec = _kind(request, kind, {"add"}, {"change"})
+    if request.method == "POST" and "token" in request.POST:
         return _confirm(request, spec)
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"kind": spec, "form": form, "opts": spec.model._meta, "columns": spec.columns}
+    context = _context(request, spec, form=form, title=_("Import %(name)s") % _names(spec))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
-        context.update(_preview(spec, content, upload.name))
-        request.session["exchange_upload"] = {
-            "kind": spec.name,
-            "name": upload.name,
-            "content": base64.b64encode(content).decode(),
-        }
-    status = 400 if context.get("errors") else 200
-    return render(request, "exchange/import.html", context, status=status)
-
-
-def _preview(kind: Kind, content: bytes, name: str) -> dict:
-    try:
-        result = import_table(kind.name, read_table(content, name), dry_run=True)
-    except ImportFailed as failure:
-        return {"errors": failure.result.errors, "filename": name}
-    return {"result": result, "filename": name}
+        result = import_file(spec.name, content, upload.name, dry_run=True)
+        context |= {"result": result, "filename": upload.name}
+        if result.ok:
+            context["token"] = _keep(request, spec, upload.name, content)
+    failed = form.errors or not context.get("result", ImportResult()).ok
+    return render(request, "exchange/import.html", context, status=400 if failed else 200)
 
 
 def _confirm(request: HttpRequest, kind: Kind) -> HttpResponse:
-    upload = request.session.get("exchange_upload")
-    if not upload or upload["kind"] != kind.name:
+    kept = _take(request, kind, request.POST["token"])
+    if kept is None:
         messages.error(request, _("Upload the file again: the preview has expired."))
         return redirect("exchange:import", kind=kind.name)
-    content = base64.b64decode(upload["content"])
-    try:
-        result = import_table(kind.name, read_table(content, upload["name"]))
-    except ImportFailed as failure:  # the data changed since the preview
-        context = {"kind": kind, "form": UploadForm(), "opts": kind.model._meta}
-        context.update({"errors": failure.result.errors, "filename": upload["name"]})
+    filename, content = kept
+    result = import_file(kind.name, content, filename)
+    if not result.ok:  # the data changed since the preview
+        context = _context(request, kind, form=UploadForm(), result=result, filename=filename)
+        context["title"] = _("Import %(name)s") % _names(kind)
         return render(request, "exchange/import.html", context, status=400)
-    del request.session["exchange_upload"]
     messages.success(
         request,
         _("%(name)s imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-        % {"name": upload["name"], **vars(result)},
+        % _counts(result, filename),
     )
-    return redirect(_changelist(kind))
+    opts = kind.model._meta
+    return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+
+def _keep(request: HttpRequest, kind: Kind, filename: str, content: bytes) -> str:
+    """Keep a previewed file until it is confirmed; the token names it."""
+    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    _forget_stale_uploads()
+    token = secrets.token_urlsafe(24)
+    (UPLOADS / token).write_bytes(content)
+    uploads = request.session.get(SESSION_KEY, {})
+    uploads[token] = {"kind": kind.name, "filename": filename}
+    request.session[SESSION_KEY] = uploads
+    return token
+
+
+def _take(request: HttpRequest, kind: Kind, token: str) -> tuple[str, bytes] | None:
+    """The file a preview kept, once: confirming twice does not import twice."""
+    uploads = request.session.get(SESSION_KEY, {})
+    entry = uploads.pop(token, None)
+    request.session[SESSION_KEY] = uploads
+    path = UPLOADS / token
+    if entry is None or entry["kind"] != kind.name or not path.is_file():
+        return None
+    content = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return entry["filename"], content
+
+
+def _forget_stale_uploads() -> None:
+    """Previews never confirmed must not pile up."""
+    deadline = time.time() - UPLOAD_LIFETIME
+    for path in UPLOADS.iterdir():
+        if path.stat().st_mtime < deadline:
+            path.unlink(missing_ok=True)
+
+
+def _counts(result: ImportResult, filename: str) -> dict:
+    return {
+        "name": filename,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+def _names(kind: Kind) -> dict:
+    return {"name": kind.model._meta.verbose_name_plural}
+
+
+# --- Export ------------------------------------------------------------------------------
 
 
 @staff_member_required
 def export_view(request: HttpRequest, kind: str) -> HttpResponse:
-    spec = _kind(request, kind, "view")
-    code = request.GET.get("program")
-    program = Program.objects.filter(code=code).first() if code else None
-    if code and program is None:
-        raise Http404(_("Unknown program."))
-    table = export_table(spec.name, program)
-    if request.GET.get("format") == "xlsx":
-        content, kind_type, suffix = write_xlsx(table), XLSX, "xlsx"
+    """Without a format, a page to choose one (and a program); with one, the file."""
+    spec = _kind(request, kind, {"view", "change"})  # as the admin: change implies view
+    if "format" not in request.GET:
+        context = _context(
+            request, spec, form=ExportForm(), title=_("Export %(name)s") % _names(spec)
+        )
+        return render(request, "exchange/export.html", context)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        context = _context(request, spec, form=form, title=_("Export %(name)s") % _names(spec))
+        return render(request, "exchange/export.html", context, status=400)
+    program = form.cleaned_data["program"]
+    header, rows = export_table(spec.name, program)
+    if form.cleaned_data["format"] == "xlsx":
+        content, content_type = write_xlsx([header, *rows]), XLSX
     else:
-        content, kind_type, suffix = write_csv(table), "text/csv; charset=utf-8", "csv"
-    response = HttpResponse(content, content_type=kind_type)
-    name = f"{spec.name}-{code}" if code else spec.name
-    response["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
-    return response
+        # With a BOM: Excel, which most staff open it in, reads UTF-8 only so.
+        content, content_type = write_csv([header, *rows], bom=True), "text/csv; charset=utf-8"
+    parts = [spec.name, program.code if program else "", timezone.localdate().isoformat()]
+    filename = "-".join(part for part in parts if part) + "." + form.cleaned_data["format"]
+    disposition = content_disposition_header(True, filename)
+    return HttpResponse(
+        content, content_type=content_type, headers={"Content-Disposition": disposition}
+    )
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+# --- A PI's upload into their report ---------------------------------------------------
 
 # The report page's sections and the kinds their files hold.
 SECTION_KINDS = {
@@ -145,7 +242,9 @@ SECTION_KINDS = {
 def upload_to_report(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     """A PI fills a section of their report from a file in the format of data-exchange.md."""
     report = editable_report(request, pk)
-    kind = SECTION_KINDS.get(section) or _not_found()
+    kind = SECTION_KINDS.get(section)
+    if kind is None:
+        raise Http404
     form = UploadForm(request.POST, request.FILES)
     back = reverse("projects:report", args=[report.pk]) + f"#{section}"
     if not form.is_valid():
@@ -154,13 +253,14 @@ def upload_to_report(request: HttpRequest, pk: int, section: str) -> HttpRespons
     upload = form.cleaned_data["file"]
     try:
         result = import_for_report(report, kind, read_table(upload.read(), upload.name))
-    except ImportFailed as failure:
-        for error in failure.result.errors:
-            messages.error(request, error)
-        return redirect(back)
-    messages.success(
-        request,
-        _("%(name)s: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.")
-        % {"name": upload.name, **vars(result)},
-    )
+    except UnreadableFile as error:
+        result = ImportResult(errors=error.errors)
+    for error in result.errors:
+        messages.error(request, error)
+    if result.ok:
+        messages.success(
+            request,
+            _("%(name)s: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.")
+            % _counts(result, upload.name),
+        )
     return redirect(back)

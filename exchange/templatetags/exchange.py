@@ -1,13 +1,38 @@
-from django import template
+"""{% load exchange %}: the data-exchange kind of an admin change list's model."""
 
-from exchange.kinds import KINDS
+from django import template
+from django.urls import reverse
+
+from exchange.kinds import KIND_OF_MODEL
 
 register = template.Library()
-
-_BY_MODEL = {kind.model._meta.label_lower: name for name, kind in KINDS.items()}
 
 
 @register.simple_tag
 def exchange_kind(opts) -> str:
-    """The exchange kind of an admin changelist's model, or '' where there is none."""
-    return _BY_MODEL.get(opts.label_lower, "")
+    """The kind of a model's options (app_label.model_name), or '' where it has none."""
+    return KIND_OF_MODEL.get(opts.label_lower, "")
+
+
+@register.simple_tag(takes_context=True)
+def exchange_links(context, opts) -> dict:
+    """The import and export addresses of a change list, each only with its permissions
+    (as exchange.views asks: add and change to import, view to export)."""
+    kind = exchange_kind(opts)
+    request = context.get("request")
+    if not kind or request is None:
+        return {}
+    user, prefix = request.user, f"{opts.app_label}."
+    may = {
+        action: user.has_perm(f"{prefix}{action}_{opts.model_name}")
+        for action in ("add", "change", "view")
+    }
+    return {
+        "kind": kind,
+        "import_url": reverse("exchange:import", args=[kind])
+        if may["add"] and may["change"]
+        else "",
+        "export_url": reverse("exchange:export", args=[kind])
+        if may["view"] or may["change"]
+        else "",
+    }

@@ -1,6 +1,9 @@
+"""export_data KIND [--program CODE] [--output PATH]: CSV to stdout, or a .csv/.xlsx file."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from exchange.kinds import KINDS
 from exchange.services import export_table, write_csv, write_xlsx
@@ -20,11 +23,14 @@ class Command(BaseCommand):
         if program:
             selected = Program.objects.filter(code=program).first()
             if selected is None:
-                raise CommandError(f"Unknown program {program!r}.", returncode=2)
-        table = export_table(kind, selected)
+                raise CommandError(_("Unknown program %(code)r.") % {"code": program}, returncode=2)
+        header, rows = export_table(kind, selected)
         if output is None:
-            self.stdout.write(write_csv(table).decode(), ending="")
+            self.stdout.write(write_csv([header, *rows]).decode(), ending="")
             return
-        content = write_xlsx(table) if output.suffix.lower() == ".xlsx" else write_csv(table)
-        output.write_bytes(content)
-        self.stderr.write(f"{len(table) - 1} {kind} written to {output}.")
+        if output.suffix.lower() == ".xlsx":
+            output.write_bytes(write_xlsx([header, *rows]))
+        else:
+            output.write_bytes(write_csv([header, *rows]))
+        message = _("%(count)d %(kind)s written to %(path)s.")
+        self.stderr.write(message % {"count": len(rows), "kind": kind, "path": output})

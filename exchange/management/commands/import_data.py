@@ -1,9 +1,12 @@
+"""import_data KIND PATH: one file of shared/design/data-exchange.md, all or nothing."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from exchange.kinds import KINDS
-from exchange.services import ImportFailed, import_table, read_table
+from exchange.services import import_file
 
 
 class Command(BaseCommand):
@@ -11,20 +14,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", choices=list(KINDS))
-        parser.add_argument("path", type=Path)
+        parser.add_argument("path", type=Path, help="a .csv (UTF-8) or .xlsx file")
 
     def handle(self, *args, kind: str, path: Path, **options) -> None:
         if not path.is_file():
-            raise CommandError(f"{path}: no such file.", returncode=2)
-        try:
-            result = import_table(kind, read_table(path.read_bytes(), path.name))
-        except ImportFailed as failure:
-            for error in failure.result.errors:
+            raise CommandError(_("%(path)s: no such file.") % {"path": path}, returncode=2)
+        result = import_file(kind, path.read_bytes(), path.name)
+        if not result.ok:
+            for error in result.errors:
                 self.stderr.write(error)
-            raise CommandError(
-                f"Nothing was imported: {len(failure.result.errors)} problem(s).", returncode=1
-            ) from None
+            message = _("Nothing was imported: %(count)d problem(s).")
+            raise CommandError(message % {"count": len(result.errors)}, returncode=1)
         self.stdout.write(
-            f"{kind}: {result.created} created, {result.updated} updated, "
-            f"{result.unchanged} unchanged."
+            _("%(kind)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+            % {
+                "kind": kind,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
         )
