@@ -123,11 +123,21 @@ class ImportContext:
         self.touched_reports: set[int] = set()
         self.wrote_elsewhere = False  # the current row changed records beside its own
         self._found: dict[tuple, Any] = {}
+        self._made: list[tuple] = []  # what the current row made (and remembered)
         self._claimed: dict[tuple, int] = {}
         self._researchers: dict[tuple[str, str], tuple[int, dict]] = {}
 
     def start_row(self, number: int) -> None:
-        self.row, self.wrote_elsewhere = number, False
+        self.row, self.wrote_elsewhere, self._made = number, False, []
+
+    def row_failed(self) -> None:
+        """What a failed row made was rolled back with it: a later row must not be given it."""
+        for key in self._made:
+            self._found.pop(key, None)
+
+    def remember_made(self, key: tuple, obj: models.Model) -> None:
+        self._found[key] = obj
+        self._made.append(key)
 
     def claim(self, obj: models.Model, column: str) -> None:
         """Refuse a second row naming a record an earlier row of the file named."""
@@ -185,15 +195,26 @@ class ImportContext:
         return self._found[key]
 
     def report(self, project: Project, fiscal_year: int) -> AnnualReport:
-        """The report outputs land in; an accepted one is made where there is none.
+        """The report outputs land in; an accepted one is made where there is none."""
+        key = (AnnualReport, project.pk, fiscal_year)
+        if key not in self._found:
+            report, created = AnnualReport.objects.get_or_create(
+                project=project, fiscal_year=fiscal_year, defaults={"status": ReportStatus.ACCEPTED}
+            )
+            if created:
+                self.remember_made(key, report)
+            else:
+                self._found[key] = report
+        return self._found[key]
 
-        Not remembered between rows: a report made by a row that fails is rolled back
-        with that row, and a later row must not be given it.
-        """
-        report, _created = AnnualReport.objects.get_or_create(
-            project=project, fiscal_year=fiscal_year, defaults={"status": ReportStatus.ACCEPTED}
-        )
-        return report
+    def researcher(self, name: str, institution: str) -> Researcher | None:
+        key = (Researcher, name, institution)
+        if key not in self._found:
+            found = Researcher.objects.filter(name=name, institution=institution).first()
+            if found is None:
+                return None  # not remembered: an earlier row may make it
+            self._found[key] = found
+        return self._found[key]
 
     def bump_touched_reports(self) -> None:
         for report in AnnualReport.objects.filter(pk__in=self.touched_reports).order_by("pk"):
@@ -401,17 +422,19 @@ class Proposals(Kind):
         proposals = Proposal.objects.select_related("call", "jp_pi", "partner_pi").order_by("ref")
         return proposals if program is None else proposals.filter(call__program=program)
 
+    def find(self, values, ctx):
+        # With its project, if any, which keeps it adopted (see assign).
+        return Proposal.objects.select_related("project").filter(ref=values["ref"]).first()
+
     def assign(self, obj, values, ctx):
         super().assign(obj, values, ctx)
         obj.call = ctx.call(values["call"])
         obj.jp_pi = _researcher(values, "jp_pi", ctx, default_country=DOMESTIC_COUNTRY)
         if "partner_pi_name" in values:
             obj.partner_pi = _researcher(values, "partner_pi", ctx, default_country="")
-        if obj.pk and obj.status != ProposalStatus.ADOPTED:
-            project = Project.objects.filter(proposal=obj).values_list("code", flat=True).first()
-            if project:
-                message = _("the proposal has the project %(code)s, so it stays adopted.")
-                raise RowError("status", message % {"code": project})
+        if obj.pk and obj.status != ProposalStatus.ADOPTED and hasattr(obj, "project"):
+            message = _("the proposal has the project %(code)s, so it stays adopted.")
+            raise RowError("status", message % {"code": obj.project.code})
 
     def to_row(self, obj):
         jp, partner = obj.jp_pi, obj.partner_pi
@@ -443,7 +466,7 @@ def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: 
             raise RowError(columns["name"], _("name the researcher these cells describe."))
         return None
     ctx.agree_on_researcher((name, institution), facts, columns)
-    researcher = Researcher.objects.filter(name=name, institution=institution).first()
+    researcher = ctx.researcher(name, institution)
     if researcher is None:
         researcher = Researcher(name=name, institution=institution, country=default_country)
     before = _state(researcher)
@@ -456,7 +479,10 @@ def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: 
             raise ValidationError(
                 {columns.get(field, columns["name"]): errors for field, errors in error}
             ) from None
+        made = researcher.pk is None
         researcher.save()
+        if made:
+            ctx.remember_made((Researcher, name, institution), researcher)
         ctx.wrote_elsewhere = True
     return researcher
 

@@ -196,6 +196,7 @@ def _import_row(kind: Kind, row: Row, ctx: ImportContext, result: ImportResult) 
     values = _parse(kind, row, ctx.row, result)
     if values is None:
         return
+    errors_before = len(result.errors)
     try:
         with transaction.atomic():  # a savepoint: a failed row leaves the others checkable
             outcome = kind.upsert(values, ctx)
@@ -209,6 +210,8 @@ def _import_row(kind: Kind, row: Row, ctx: ImportContext, result: ImportResult) 
         result.add_error(ctx.row, kind.key_column(values), message)
     else:
         result.count(outcome)
+    if len(result.errors) > errors_before:
+        ctx.row_failed()
 
 
 def _parse(kind: Kind, row: Row, number: int, result: ImportResult) -> dict | None:

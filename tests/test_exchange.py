@@ -234,6 +234,19 @@ def test_it_rolls_back_the_reports_earlier_rows_made(world):
     assert not AnnualReport.objects.filter(fiscal_year=2030).exists()
 
 
+def test_it_reports_only_the_failed_row_when_it_made_a_report(world):
+    """The report a failed row made is rolled back with it; the next row makes its own."""
+    project = Project.objects.first()
+    header = "project,fiscal_year,doi,title,journal,published_on,international_coauthored\n"
+    text = header + f"{project.code},2032,,Long,{'J' * 301},2032-06-01,yes\n"
+    text += f"{project.code},2032,,Fine,,2032-06-01,yes\n"
+    result = import_table("publications", rows_of(text))
+    assert result.errors == [
+        "row 2, column journal: Ensure this value has at most 300 characters (it has 301)."
+    ]
+    assert result.created == 1
+
+
 def test_it_reports_every_problem_of_the_file(world):
     text = "code,name,name_ja,country\n,Nameless,,US\nX,,,ZZ\n"
     result = import_table("agencies", rows_of(text))
