@@ -1,84 +1,182 @@
 """The data of the committee's dashboard beyond the indicators themselves.
 
-Every figure here is read from the same querysets as evaluations.indicators (the stays,
-the survey pairs, the papers before the start, the counted outputs), so the dashboard
-never counts differently from the report; each function runs a fixed number of queries.
+The indicators come from `evaluations.indicators.compute()` and nowhere else; this module
+only adds what the committee asked to see around them (seed 000, 別紙3): growth per
+fiscal year, the calls one by one, the unfunded high scores, the stays as a histogram,
+the survey means, the lab-wide before/after, the papers before the start, buy-out and
+travel. Each function reads the same querysets as the indicators (the stays, the survey
+pairs, the papers before the start, the counted outputs), so the dashboard never counts
+differently from the report, and runs a fixed number of aggregate queries whatever the
+size of the data; Python only walks small grouped results or the rows a list shows.
 """
 
 import datetime
-from collections import defaultdict
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear, Trim
 
-from calls.models import ProposalStatus
+from calls.models import CallKind, ProposalStatus
 from calls.services import percentage
 from evaluations import indicators
 from evaluations.catalogue import GOALS, INDICATORS
 from programs.fiscal import fiscal_year, fiscal_year_end
 from programs.models import Program
-from projects.models import SHORT_STAY_DAYS, SURVEY_ITEMS, AnnualReport
+from projects.models import (
+    COUNTED_REPORT_STATUSES,
+    SHORT_STAY_DAYS,
+    SURVEY_ITEMS,
+    AnnualReport,
+    LabStatistic,
+    SurveyAnswer,
+)
 
-# Stay lengths in days: (label, first day, last day or None).
-STAY_BINS = [
-    ("1–7", 1, 7),
+Number = int | float | None
+
+# Stay lengths in days (end - start + 1): (label, first day, last day or None).
+STAY_BINS: list[tuple[str, int, int | None]] = [
+    ("1–7", 1, SHORT_STAY_DAYS),
     ("8–14", 8, 14),
     ("15–30", 15, 30),
     ("31–90", 31, 90),
     ("91+", 91, None),
 ]
-# The figures the yearly charts draw, one line each, per goal.
-SERIES = {
-    1: ["g1.proposals", "g1.adopted", "g1.adoptable"],
-    2: ["g2.intl_coauthored_papers", "g2.intl_presentations"],
+
+# The figures of each goal whose growth the committee follows: a column each in the
+# goal's yearly table, a line each in its chart.
+SERIES: dict[int, list[str]] = {
+    1: ["g1.proposals", "g1.adopted", "g1.adoptable", "g1.adoptable_not_adopted"],
+    2: ["g2.projects", "g2.intl_coauthored_papers", "g2.intl_presentations"],
     3: ["g3.events", "g3.researchers_received", "g3.hubs"],
-    4: ["g4.dispatched", "g4.young_dispatched", "g4.young_received"],
+    4: ["g4.dispatched", "g4.young_dispatched", "g4.young_received", "g4.survey_pairs"],
 }
+
+# The yearly series stops at this many fiscal years (the latest ones), so that a far
+# as-of date cannot make the page run hundreds of queries.
+MAX_SERIES_YEARS = 15
+
+
+# --- The goals and their growth --------------------------------------------------------
 
 
 def goals(document: dict) -> list[dict]:
-    """The indicator document grouped by goal, in the catalogue's order."""
-    grouped = []
-    for number, label in GOALS.items():
-        rows = [
-            {"code": code, **document["indicators"][code]}
-            for code, (goal, _label) in INDICATORS.items()
-            if goal == number
-        ]
-        grouped.append({"number": number, "label": label, "figures": rows})
-    return grouped
+    """The indicator document of compute() grouped by goal, in the catalogue's order."""
+    return [
+        {
+            "number": number,
+            "label": label,
+            "figures": [
+                {"code": code, **document["indicators"][code]}
+                for code, (goal, _label) in INDICATORS.items()
+                if goal == number
+            ],
+        }
+        for number, label in GOALS.items()
+    ]
 
 
 def fiscal_years(program: Program, as_of: datetime.date) -> list[int]:
-    """From the fiscal year of the program's first call to that of `as_of`."""
-    first = program.calls.exclude(open_date=None).order_by("open_date").first()
-    start = fiscal_year(first.open_date) if first else fiscal_year(as_of)
-    return list(range(min(start, fiscal_year(as_of)), fiscal_year(as_of) + 1))
+    """From the fiscal year of the program's first call to FY(as_of), the latest
+    MAX_SERIES_YEARS at most. One query."""
+    first = program.calls.aggregate(first=Min("open_date"))["first"]
+    last = fiscal_year(as_of)
+    start = min(fiscal_year(first), last) if first else last
+    return list(range(max(start, last - MAX_SERIES_YEARS + 1), last + 1))
 
 
-def series(program: Program, as_of: datetime.date) -> dict:
-    """Every indicator at the end of each fiscal year (the last one: at `as_of`)."""
+def series(program: Program, as_of: datetime.date, document: dict) -> dict[str, Any]:
+    """Every indicator as of the end of each fiscal year, the last one capped at as_of.
+
+    The last year's figures are compute()'s own (the document), the earlier ones come
+    from indicators.values() at each fiscal year's end: a fixed number of queries per year.
+    """
     years = fiscal_years(program, as_of)
-    values = [indicators.values(program, min(fiscal_year_end(year), as_of)) for year in years]
-    rows = {code: [_number(year_values[code]) for year_values in values] for code in INDICATORS}
+    rows: dict[str, list[Number]] = {code: [] for code in INDICATORS}
+    for year in years[:-1]:
+        figures = indicators.values(program, fiscal_year_end(year))
+        for code in INDICATORS:
+            rows[code].append(indicators.json_number(figures[code]))
+    for code in INDICATORS:
+        rows[code].append(document["indicators"][code]["value"])
     return {"years": years, "rows": rows}
 
 
-def _number(value):
-    return None if value is None else float(value)
+def growth_tables(series_data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """Per goal: the SERIES codes with their labels, and a row per fiscal year."""
+    years = series_data["years"]
+    tables = {}
+    for number, codes in SERIES.items():
+        tables[number] = {
+            "columns": [{"code": code, "label": str(INDICATORS[code][1])} for code in codes],
+            "rows": [
+                {"year": year, "values": [series_data["rows"][code][i] for code in codes]}
+                for i, year in enumerate(years)
+            ],
+        }
+    return tables
+
+
+def charts(series_data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """What static/evaluations/dashboard.js draws: per goal, a line per SERIES code."""
+    return {
+        number: {
+            "years": [f"FY{year}" for year in series_data["years"]],
+            "lines": [
+                {"label": str(INDICATORS[code][1]), "values": series_data["rows"][code]}
+                for code in codes
+            ],
+        }
+        for number, codes in SERIES.items()
+    }
+
+
+# --- Goal 1: the calls ------------------------------------------------------------------
+
+
+CALL_FIELDS = ["call", "call__code", "call__title", "call__kind", "call__open_date"]
 
 
 def per_call(program: Program, as_of: datetime.date) -> list[dict]:
-    """Received, adopted, rate, adoptable, adoptable-but-not-adopted for each opened call."""
+    """Received, adopted, rate, adoptable and adoptable-but-not-adopted for each opened
+    call: one query grouped by (call, status, adoptable), counted as call_summary does."""
     groups = (
         indicators.proposal_scope(program, as_of)
         .with_scores()
-        .values("call__code", "call__title", "call__kind", "status", "adoptable")
+        .values(*CALL_FIELDS, "status", "adoptable")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    calls: dict[str, dict] = {}
+    calls: dict[int, dict] = {}
     for group in groups:
-        call = calls.setdefault(group["call__code"], _empty_call(group))
+        call = calls.setdefault(
+            group["call"],
+            {
+                "pk": group["call"],
+                "code": group["call__code"],
+                "title": group["call__title"],
+                "kind": CallKind(group["call__kind"]).label,
+                "open_date": group["call__open_date"],
+                "received": 0,
+                "adopted": 0,
+                "adoptable": 0,
+                "adoptable_not_adopted": 0,
+            },
+        )
         adopted = group["status"] == ProposalStatus.ADOPTED
         call["received"] += group["n"]
         call["adopted"] += group["n"] if adopted else 0
@@ -86,102 +184,215 @@ def per_call(program: Program, as_of: datetime.date) -> list[dict]:
         call["adoptable_not_adopted"] += group["n"] if group["adoptable"] and not adopted else 0
     for call in calls.values():
         call["rate"] = percentage(call["adopted"], call["received"])
-    return sorted(calls.values(), key=lambda call: call["code"])
-
-
-def _empty_call(group: dict) -> dict:
-    return {
-        "code": group["call__code"],
-        "title": group["call__title"],
-        "kind": group["call__kind"],
-        **dict.fromkeys(["received", "adopted", "adoptable", "adoptable_not_adopted"], 0),
-    }
+    return sorted(calls.values(), key=lambda call: (call["open_date"], call["code"]))
 
 
 def unfunded(program: Program, as_of: datetime.date) -> QuerySet:
-    """Adoptable proposals that were not adopted, best first (for staff only)."""
-    scored = indicators.proposal_scope(program, as_of).with_scores()
+    """Adoptable proposals that were not adopted, best final score first (staff only)."""
     return (
-        scored.filter(adoptable=True)
+        indicators.proposal_scope(program, as_of)
+        .with_scores()
+        .filter(adoptable=True)
         .exclude(status=ProposalStatus.ADOPTED)
         .select_related("call", "jp_pi", "partner_pi")
-        .order_by("-final_score", "ref")
+        .order_by(F("final_score").desc(), "ref")
     )
 
 
-def stays(program: Program, as_of: datetime.date) -> dict:
-    """The stays of g4.stay_days_median as a histogram, with the short stays' purposes."""
-    rows = list(indicators.ended_stays(program, as_of).values("start_date", "end_date", "purpose"))
-    lengths = [(row["end_date"] - row["start_date"]).days + 1 for row in rows]
-    bins = [
-        {"label": label, "count": sum(low <= n and (high is None or n <= high) for n in lengths)}
-        for label, low, high in STAY_BINS
-    ]
-    short = [row["purpose"] for row, n in zip(rows, lengths, strict=True) if n <= SHORT_STAY_DAYS]
+# --- Goal 2: papers dated before their project's start ----------------------------------
+
+
+def papers_before_start(program: Program, as_of: datetime.date) -> QuerySet:
+    """The rows behind g2.intl_coauthored_papers_before_start (a paper reported by two
+    projects is two rows here and one paper in the indicator)."""
+    return (
+        indicators.papers_before_start(program, as_of)
+        .select_related("project", "report")
+        .order_by("published_on", "title", "pk")
+    )
+
+
+# --- Goal 3: lab-wide activity before and after -----------------------------------------
+
+
+def lab(document: dict) -> list[dict]:
+    """g3.lab_*_before / _after side by side with the change in %; no query."""
+    rows = []
+    for name, field in indicators.LAB_FIELDS.items():
+        before = document["indicators"][f"g3.lab_{name}_before"]["value"]
+        after = document["indicators"][f"g3.lab_{name}_after"]["value"]
+        change = None
+        if before and after is not None:
+            change = float(indicators.rounded(Decimal(100 * (after - before)) / before, "0.1"))
+        rows.append(
+            {
+                "name": name,
+                "label": LabStatistic._meta.get_field(field).verbose_name,
+                "before": before,
+                "after": after,
+                "change_pct": change,
+            }
+        )
+    return rows
+
+
+# --- Goal 4: stays abroad and the survey -------------------------------------------------
+
+
+def _stay_length() -> ExpressionWrapper:
+    """end - start as a duration, in SQL (the stay in days is that plus one)."""
+    return ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
+
+
+def _days(length: int) -> datetime.timedelta:
+    """The duration end - start of a stay of `length` days."""
+    return datetime.timedelta(days=length - 1)
+
+
+def stays(program: Program, as_of: datetime.date) -> dict[str, Any]:
+    """The stays of g4.stay_days_median (indicators.ended_stays) as a histogram, the
+    short ones' share and their purposes (each with its reports). Two queries: the bins
+    in one aggregate, the short stays grouped by purpose and report."""
+    rows = indicators.ended_stays(program, as_of).annotate(length=_stay_length())
+    bins = {
+        f"bin{i}": Count(
+            "pk",
+            filter=Q(length__gte=_days(low))
+            & (Q(length__lte=_days(high)) if high is not None else Q()),
+        )
+        for i, (_label, low, high) in enumerate(STAY_BINS)
+    }
+    counts = rows.aggregate(total=Count("pk"), short=_short_count(), **bins)
+    short = (
+        rows.filter(length__lte=_days(SHORT_STAY_DAYS))
+        .values(**_reason_and_report(Trim("purpose"), "report", "report__fiscal_year"))
+        .annotate(n=Count("pk"))
+        .order_by("code", "year")
+    )
     return {
-        "bins": bins,
-        "total": len(lengths),
-        "short": len(short),
-        "short_share": percentage(len(short), len(lengths)),
-        "purposes": sorted(purpose for purpose in short if purpose.strip()),
+        "bins": [
+            {"label": label, "low": low, "high": high, "count": counts[f"bin{i}"]}
+            for i, (label, low, high) in enumerate(STAY_BINS)
+        ],
+        "total": counts["total"],
+        "short": counts["short"],
+        "short_share": percentage(counts["short"], counts["total"]),
+        "purposes": _by_reason(short),
     }
 
 
-def survey(program: Program, as_of: datetime.date) -> list[dict]:
-    """Mean before and after per item over the people who answered both (1–5)."""
-    averages = indicators.survey_pairs(program, as_of).aggregate(
+def _reason_and_report(reason, report: str, year: str) -> dict:
+    """The columns _by_reason() reads: a reason, and the report that gives it."""
+    return {"reason": reason, "report_pk": F(report), "year": F(year), "code": F("project__code")}
+
+
+def _by_reason(groups) -> list[dict]:
+    """(reason, report) groups gathered by reason, most frequent first, each with the
+    reports that give it (a small grouped result: Python only regroups it)."""
+    reasons: dict[str, dict] = {}
+    for group in groups:
+        entry = reasons.setdefault(
+            group["reason"], {"reason": group["reason"], "count": 0, "reports": []}
+        )
+        entry["count"] += group["n"]
+        entry["reports"].append(
+            {"pk": group["report_pk"], "project": group["code"], "fiscal_year": group["year"]}
+        )
+    return sorted(reasons.values(), key=lambda entry: (-entry["count"], entry["reason"]))
+
+
+def _short_count() -> Count:
+    return Count("pk", filter=Q(length__lte=_days(SHORT_STAY_DAYS)))
+
+
+def survey(program: Program, as_of: datetime.date, document: dict) -> list[dict]:
+    """Per item: the mean before and after over the people who answered both (the same
+    pairs as the indicator, one query) and the indicator's mean gain."""
+    means = indicators.survey_pairs(program, as_of).aggregate(
         **{f"before_{item}_mean": Avg(f"before_{item}") for item in SURVEY_ITEMS},
         **{f"after_{item}_mean": Avg(item) for item in SURVEY_ITEMS},
     )
     return [
         {
             "item": item,
-            "before": _rounded(averages[f"before_{item}_mean"]),
-            "after": _rounded(averages[f"after_{item}_mean"]),
+            "label": SurveyAnswer._meta.get_field(item).verbose_name,
+            "before": _mean(means[f"before_{item}_mean"]),
+            "after": _mean(means[f"after_{item}_mean"]),
+            "gain": document["indicators"][f"g4.survey_gain_{item}"]["value"],
         }
         for item in SURVEY_ITEMS
     ]
 
 
-def _rounded(value) -> float | None:
-    return None if value is None else float(indicators.rounded(value, "0.01"))
+def _mean(value) -> float | None:
+    return indicators.json_number(indicators.rounded(value, "0.01"))
 
 
-def papers_before_start(program: Program, as_of: datetime.date) -> QuerySet:
-    return (
-        indicators.papers_before_start(program, as_of)
-        .select_related("project")
-        .order_by("published_on", "title")
-    )
+# --- Reports: buy-out and travel ----------------------------------------------------------
 
 
 def counted_reports(program: Program, as_of: datetime.date) -> QuerySet:
-    return AnnualReport.objects.filter(
-        project__in=indicators.counted_projects(program, as_of),
-        status__in=["submitted", "accepted"],
-        fiscal_year__lte=fiscal_year(as_of),
+    """Submitted or accepted reports of counted projects for the fiscal years from the
+    project's start to FY(as_of): a report of the year before the start only carries the
+    lab-wide "before" figures, and has no buy-out or travel to tell."""
+    year = ExtractYear("project__start_date")
+    start_fy = Case(
+        When(project__start_date__month__lt=4, then=year - 1),
+        default=year,
+        output_field=IntegerField(),
+    )
+    return (
+        AnnualReport.objects.filter(
+            project__in=indicators.counted_projects(program, as_of),
+            status__in=COUNTED_REPORT_STATUSES,
+            fiscal_year__lte=fiscal_year(as_of),
+        )
+        .alias(start_fy=start_fy)
+        .filter(fiscal_year__gte=F("start_fy"))
     )
 
 
-def buyout(program: Program, as_of: datetime.date) -> dict:
-    """How many reports used the buy-out, how many did not and why."""
+def buyout(program: Program, as_of: datetime.date) -> dict[str, Any]:
+    """How many counted reports used the buy-out, how many did not (with the reasons
+    given, each with its reports) and how many left the question open. Two queries."""
     reports = counted_reports(program, as_of)
     counts = reports.aggregate(
         used=Count("pk", filter=Q(buyout_used=True)),
         not_used=Count("pk", filter=Q(buyout_used=False)),
         unanswered=Count("pk", filter=Q(buyout_used=None)),
     )
-    reasons = defaultdict(int)
-    for reason in reports.filter(buyout_used=False).values_list("buyout_reason", flat=True):
-        reasons[reason.strip() or "—"] += 1
-    return {**counts, "reasons": sorted(reasons.items(), key=lambda item: -item[1])}
+    not_used = (
+        reports.filter(buyout_used=False)
+        .values(**_reason_and_report(Trim("buyout_reason"), "pk", "fiscal_year"))
+        .annotate(n=Count("pk"))
+        .order_by("code", "year")
+    )
+    return {**counts, "reasons": _by_reason(not_used)}
 
 
 def travel(program: Program, as_of: datetime.date) -> list[dict]:
-    """Trips abroad and their cost, per fiscal year."""
-    return list(
+    """Trips abroad and their cost per fiscal year, with the mean cost of a trip (one
+    query grouped by fiscal year; the mean only over reports that gave both figures)."""
+    both = Q(travel_trips__isnull=False, travel_cost_yen__isnull=False)
+    years = (
         counted_reports(program, as_of)
         .values("fiscal_year")
-        .annotate(trips=Sum("travel_trips"), cost=Sum("travel_cost_yen"), reports=Count("pk"))
+        .annotate(
+            reports=Count("pk"),
+            answered=Count("pk", filter=both),
+            trips=Sum("travel_trips"),
+            cost=Sum("travel_cost_yen"),
+            paired_trips=Sum("travel_trips", filter=both, default=Value(0)),
+            paired_cost=Sum("travel_cost_yen", filter=both, default=Value(0)),
+        )
         .order_by("fiscal_year")
     )
+    rows = []
+    for year in years:
+        per_trip = None
+        if year["paired_trips"]:
+            per_trip = int(
+                indicators.rounded(Decimal(year["paired_cost"]) / year["paired_trips"], "1")
+            )
+        rows.append({**year, "cost_per_trip": per_trip})
+    return rows

@@ -6,17 +6,19 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from accounts.rules import is_committee, is_staff_member
+from calls.models import ProposalStatus
 from evaluations import dashboard
 from evaluations.indicators import compute
 from evaluations.models import Evaluation
 from programs.models import Program
+from projects.models import COUNTED_REPORT_STATUSES
 
 
 @login_required
@@ -33,16 +35,29 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/index.html", {"programs": programs})
 
 
+# The as-of dates the dashboard accepts: wide, but every fiscal year in it has an end.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+
+
 @login_required
 def dashboard_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A program's four goals as of a date (?as_of=YYYY-MM-DD, default today)."""
     if not (is_staff_member(request.user) or is_committee(request.user)):
         raise PermissionDenied
-    program = get_object_or_404(Program, code=code)
+    program = Program.objects.filter(code=code).first()
+    if program is None:
+        error = _("No program has the code “%(code)s”.") % {"code": code}
+        return _refused(request, error, status=404)
     as_of, error = _as_of(request)
     if error:
-        context = {"program": program, "error": error, "as_of": request.GET.get("as_of", "")}
-        return render(request, "evaluations/dashboard.html", context, status=400)
+        return _refused(request, error, program=program, status=400)
     return render(request, "evaluations/dashboard.html", _context(request, program, as_of))
+
+
+def _refused(request: HttpRequest, error: str, status: int, program=None) -> HttpResponse:
+    context = {"program": program, "error": error, "as_of_text": request.GET.get("as_of", "")}
+    return render(request, "evaluations/dashboard.html", context, status=status)
 
 
 def _as_of(request: HttpRequest) -> tuple[datetime.date | None, str]:
@@ -57,53 +72,57 @@ def _as_of(request: HttpRequest) -> tuple[datetime.date | None, str]:
         return None, _("“%(text)s” is not a date: use YYYY-MM-DD, e.g. 2025-03-31.") % {
             "text": text
         }
+    if not EARLIEST <= day <= LATEST:
+        return None, _("Choose a date between %(first)s and %(last)s.") % {
+            "first": EARLIEST.isoformat(),
+            "last": LATEST.isoformat(),
+        }
     return day, ""
 
 
 def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> dict:
     document = compute(program, as_of)
-    links = Links(program)
+    links = Links(program, admin=request.user.is_active and request.user.is_staff)
     goals = dashboard.goals(document)
+    series = dashboard.series(program, as_of, document)
+    growth = dashboard.growth_tables(series)
     for goal in goals:
+        goal["growth"] = growth[goal["number"]]
         for figure in goal["figures"]:
             figure["link"] = links.for_code(figure["code"])
-    series = dashboard.series(program, as_of)
-    charts = {
-        number: {
-            "years": series["years"],
-            "lines": [
-                {
-                    "code": code,
-                    "label": str(document["indicators"][code]["label"]),
-                    "values": series["rows"][code],
-                }
-                for code in codes
-            ],
-        }
-        for number, codes in dashboard.SERIES.items()
-    }
-    staff = is_staff_member(request.user)
+    series_rows = [
+        {"label": figure["label"], "link": figure["link"], "values": series["rows"][figure["code"]]}
+        for goal in goals
+        for figure in goal["figures"]
+    ]
     stays = dashboard.stays(program, as_of)
+    papers_before = list(dashboard.papers_before_start(program, as_of))
+    for paper in papers_before:
+        paper.link = links.change("projects.paper", paper.pk)
+    calls = dashboard.per_call(program, as_of)
+    for call in calls:
+        call["link"] = links.call(call["pk"])
     return {
         "program": program,
         "as_of": as_of,
         "fiscal_year": document["fiscal_year"],
         "goals": goals,
         "series": series,
-        "series_rows": _series_rows(goals, series),
-        "charts": charts,
+        "series_rows": series_rows,
+        "charts": dashboard.charts(series),
         "stay_chart": {
             "labels": [b["label"] for b in stays["bins"]],
             "counts": [b["count"] for b in stays["bins"]],
         },
-        "calls": [
-            {**call, "link": links.changelist("calls.proposal", q=call["code"])}
-            for call in dashboard.per_call(program, as_of)
-        ],
-        "unfunded": list(dashboard.unfunded(program, as_of)) if staff else None,
+        "calls": calls,
+        "unfunded": _unfunded(request, program, as_of, links),
         "stays": stays,
-        "survey": dashboard.survey(program, as_of),
-        "papers_before": list(dashboard.papers_before_start(program, as_of)),
+        "survey": dashboard.survey(program, as_of, document),
+        "lab": dashboard.lab(document),
+        "papers_before": papers_before,
+        "papers_before_count": document["indicators"]["g2.intl_coauthored_papers_before_start"][
+            "value"
+        ],
         "buyout": dashboard.buyout(program, as_of),
         "travel": dashboard.travel(program, as_of),
         "links": links,
@@ -111,56 +130,113 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
     }
 
 
-def _series_rows(goals: list[dict], series: dict) -> list[dict]:
-    return [
-        {"goal": goal["number"], "label": figure["label"], "values": series["rows"][figure["code"]]}
-        for goal in goals
-        for figure in goal["figures"]
-    ]
+def _unfunded(request: HttpRequest, program: Program, as_of: datetime.date, links) -> list | None:
+    """Staff only: the committee sees how many (g1.adoptable_not_adopted), never which."""
+    if not is_staff_member(request.user):
+        return None
+    proposals = list(dashboard.unfunded(program, as_of))
+    for proposal in proposals:
+        proposal.link = links.change("calls.proposal", proposal.pk)
+    return proposals
+
+
+COUNTED = ",".join(COUNTED_REPORT_STATUSES)
+NOT_WITHDRAWN = ",".join(s for s in ProposalStatus.values if s != ProposalStatus.WITHDRAWN)
+NOT_ADOPTED = ",".join(
+    s for s in ProposalStatus.values if s not in (ProposalStatus.WITHDRAWN, ProposalStatus.ADOPTED)
+)
 
 
 class Links:
-    """Where the records behind each figure are listed: the admin, filtered to the program."""
+    """Where the records behind each figure are listed: the admin's changelists, filtered
+    to the program by the lookups their list_filter allows (a lookup the admin does not
+    allow would send staff to an error page instead). Empty for a user who cannot use the
+    admin: the page then offers the read-only report pages where a list names reports."""
 
-    def __init__(self, program: Program):
+    def __init__(self, program: Program, admin: bool):
         self.program = program
+        self.admin = admin
 
     def changelist(self, model: str, **filters) -> str:
+        if not self.admin:
+            return ""
         app, name = model.split(".")
-        return reverse(f"admin:{app}_{name}_changelist") + (
-            "?" + urlencode(filters) if filters else ""
+        query = "?" + urlencode(filters) if filters else ""
+        return reverse(f"admin:{app}_{name}_changelist") + query
+
+    def change(self, model: str, pk: int) -> str:
+        if not self.admin:
+            return ""
+        app, name = model.split(".")
+        return reverse(f"admin:{app}_{name}_change", args=[pk])
+
+    def call(self, pk: int) -> str:
+        return self.changelist("calls.proposal", call__id__exact=pk, status__in=NOT_WITHDRAWN)
+
+    def outputs(self, model: str, **filters) -> str:
+        """Counted outputs of the program: in submitted or accepted reports."""
+        return self.changelist(
+            f"projects.{model}",
+            project__proposal__call__program__id__exact=self.program.pk,
+            report__status__in=COUNTED,
+            **filters,
+        )
+
+    @property
+    def lab_statistics(self) -> str:
+        return self.outputs("labstatistic")
+
+    @property
+    def reports(self) -> str:
+        return self.changelist(
+            "projects.annualreport",
+            project__proposal__call__program__id__exact=self.program.pk,
+            status__in=COUNTED,
         )
 
     def for_code(self, code: str) -> str:
         program = self.program.pk
-        by_output = {"project__proposal__call__program__id__exact": program}
+        proposals = {"call__program__id__exact": program}
         if code.startswith("g1.calls"):
-            return self.changelist("calls.call", program__id__exact=program)
+            kind = {"g1.calls_joint": "joint", "g1.calls_alignment": "alignment"}.get(code)
+            return self.changelist(
+                "calls.call", program__id__exact=program, **({"kind__exact": kind} if kind else {})
+            )
         if code.startswith("g1.partner"):
             return self.changelist("programs.fundingagency")
         if code in ("g1.adopted", "g1.jp_pi_hindex_median", "g1.partner_pi_hindex_median"):
+            return self.changelist("calls.proposal", status__exact="adopted", **proposals)
+        if code == "g1.adoptable":
             return self.changelist(
-                "calls.proposal", call__program__id__exact=program, status__exact="adopted"
+                "calls.proposal", adoptable="yes", status__in=NOT_WITHDRAWN, **proposals
+            )
+        if code == "g1.adoptable_not_adopted":
+            return self.changelist(
+                "calls.proposal", adoptable="yes", status__in=NOT_ADOPTED, **proposals
             )
         if code.startswith("g1."):
-            return self.changelist("calls.proposal", call__program__id__exact=program)
+            return self.changelist("calls.proposal", status__in=NOT_WITHDRAWN, **proposals)
         if code == "g2.projects":
             return self.changelist("projects.project", proposal__call__program__id__exact=program)
         if code.startswith("g2.intl_coauthored"):
-            return self.changelist("projects.paper", international_coauthored__exact=1, **by_output)
+            return self.outputs("paper", international_coauthored__exact=1)
         if code == "g2.intl_presentations":
-            return self.changelist("projects.presentation", international__exact=1, **by_output)
+            return self.outputs("presentation", international__exact=1)
         if code.startswith("g3.events_"):
-            kind = code.removeprefix("g3.events_")
-            return self.changelist("projects.event", kind__exact=kind, **by_output)
+            return self.outputs("event", kind__exact=code.removeprefix("g3.events_"))
         if code == "g3.events":
-            return self.changelist("projects.event", **by_output)
+            return self.outputs("event")
         if code == "g3.hubs":
-            return self.changelist("projects.hub", **by_output)
+            return self.changelist(
+                "projects.hub", project__proposal__call__program__id__exact=program
+            )
         if code.startswith("g3.lab_"):
-            return self.changelist("projects.labstatistic", **by_output)
-        if code in ("g3.researchers_received", "g4.young_received"):
-            return self.changelist("projects.exchange", direction__exact="receive", **by_output)
+            return self.lab_statistics
         if code.startswith("g4.survey"):
-            return self.changelist("projects.surveyanswer", **by_output)
-        return self.changelist("projects.exchange", direction__exact="dispatch", **by_output)
+            return self.changelist(
+                "projects.surveyanswer", project__proposal__call__program__id__exact=program
+            )
+        direction = (
+            "receive" if code in ("g3.researchers_received", "g4.young_received") else "dispatch"
+        )
+        return self.outputs("exchange", direction__exact=direction, funded_by_program__exact=1)

@@ -1,32 +1,46 @@
-// Draws the dashboard's charts from the JSON the page carries (no inline script: CSP).
+// Draws the dashboard's charts from the JSON the page carries in json_script tags (the
+// Content Security Policy allows no inline script). Every figure is also in a table, so
+// without JavaScript, or without Chart.js, nothing is lost.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  if (typeof Chart === "undefined") return; // the tables carry every figure anyway
+  if (typeof Chart === "undefined") return;
   const read = (id) => {
     const element = document.getElementById(id);
     return element ? JSON.parse(element.textContent) : null;
   };
-  const series = read("series-data");
+  const common = { animation: false, responsive: true, maintainAspectRatio: false };
+
+  // Growth per fiscal year: a line per indicator, one chart per goal.
+  const series = read("series-data") || {};
   document.querySelectorAll("canvas.series-chart").forEach((canvas) => {
-    const goal = series && series[canvas.dataset.goal];
+    const goal = series[canvas.dataset.goal];
     if (!goal) return;
     new Chart(canvas, {
       type: "line",
       data: {
-        labels: goal.years.map((year) => "FY" + year),
+        labels: goal.years,
         datasets: goal.lines.map((line) => ({ label: line.label, data: line.values, tension: 0.2 })),
       },
-      options: { animation: false, scales: { y: { beginAtZero: true } } },
+      options: { ...common, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });
   });
+
+  // Stays abroad: a histogram of their length in days.
   const stays = read("stay-data");
   const canvas = document.getElementById("stay-chart");
   if (stays && canvas) {
     new Chart(canvas, {
       type: "bar",
-      data: { labels: stays.labels, datasets: [{ label: canvas.getAttribute("aria-label"), data: stays.counts }] },
-      options: { animation: false, plugins: { legend: { display: false } } },
+      data: {
+        labels: stays.labels,
+        datasets: [{ label: canvas.getAttribute("aria-label"), data: stays.counts }],
+      },
+      options: {
+        ...common,
+        plugins: { legend: { display: false } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     });
   }
 });
