@@ -153,7 +153,7 @@ class ImportContext:
         first_row, known = self._researchers.setdefault(key, (self.row, facts))
         for name, value in facts.items():
             if name in known and known[name] != value:
-                message = _("row %(row)d says otherwise of the same researcher.") % {
+                message = _("row %(row)d gives the same researcher another value.") % {
                     "row": first_row
                 }
                 raise RowError(columns[name], message)
@@ -463,7 +463,8 @@ def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: 
     }
     if not name.strip():
         if institution.strip() or facts:
-            raise RowError(columns["name"], _("name the researcher these cells describe."))
+            message = _("a value is required: other cells of this researcher are filled.")
+            raise RowError(columns["name"], message)
         return None
     ctx.agree_on_researcher((name, institution), facts, columns)
     researcher = ctx.researcher(name, institution)

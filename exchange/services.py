@@ -133,8 +133,7 @@ def _row(header: list[str], cells: list[str], number: int) -> Row:
     for position, cell in enumerate(cells):
         unnamed = position >= len(header) or not header[position]
         if unnamed and cell.strip():  # data under no column would be silently dropped
-            column = _("column %(position)d") % {"position": position + 1}
-            raise _unreadable(number, column, _("a value under no column heading."))
+            raise _unreadable(number, str(position + 1), _("a value under no column heading."))
     row = dict.fromkeys((name for name in header if name), "")
     row.update((name, cell) for name, cell in zip(header, cells, strict=False) if name)
     return row

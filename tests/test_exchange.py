@@ -276,7 +276,7 @@ def test_it_refuses_an_unknown_column(world):
 def test_it_refuses_a_cell_under_no_column(world):
     with pytest.raises(UnreadableFile) as failure:
         rows_of(AGENCIES + "MRC,Medical Research Council,,GB,extra\n")
-    assert failure.value.errors == ["row 3, column column 5: a value under no column heading."]
+    assert failure.value.errors == ["row 3, column 5: a value under no column heading."]
 
 
 @pytest.mark.parametrize(
@@ -346,8 +346,28 @@ def test_it_refuses_two_rows_disagreeing_about_one_researcher(world):
     )
     result = import_table("proposals", rows_of(text))
     assert result.errors == [
-        "row 3, column jp_pi_hindex: row 2 says otherwise of the same researcher."
+        "row 3, column jp_pi_hindex: row 2 gives the same researcher another value."
     ]
+
+
+def test_it_updates_a_pi_and_counts_the_proposal_updated(world):
+    proposal = Proposal.objects.exclude(partner_pi=None).first()
+    header, rows = export_table("proposals")
+    row = dict(zip(header, next(r for r in rows if r[1] == proposal.ref), strict=True))
+    result = import_table("proposals", [row | {"jp_pi_hindex": "99"}])
+    assert (result.updated, result.unchanged) == (1, 0)
+    proposal.jp_pi.refresh_from_db()
+    assert proposal.jp_pi.h_index == 99
+    # An empty fact keeps what is known; other cells of a nameless PI are a mistake.
+    assert import_table("proposals", [row | {"jp_pi_hindex": ""}]).unchanged == 1
+    nameless = row | {"partner_pi_name": ""}
+    assert import_table("proposals", [nameless]).errors == [
+        "row 2, column partner_pi_name: a value is required: other cells of this researcher "
+        "are filled."
+    ]
+    alone = nameless | {"partner_pi_institution": "", "partner_pi_country": ""}
+    assert import_table("proposals", [alone | {"partner_pi_hindex": ""}]).updated == 1
+    assert Proposal.objects.get(pk=proposal.pk).partner_pi is None
 
 
 def test_it_refuses_two_rows_naming_the_same_record(world):
@@ -656,7 +676,7 @@ def test_it_exits_non_zero_naming_row_and_column(world, tmp_path: Path):
         "row 3, column country: 'UK' is not an ISO 3166-1 alpha-2 country code.",
         "row 4, column country: 'Germany' is not an ISO 3166-1 alpha-2 country code.",
     ]
-    assert "2 problem(s)" in str(failure.value)
+    assert str(failure.value) == "Nothing was imported: 2 problems."
     assert counts() == before
 
 

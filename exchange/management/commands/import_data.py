@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exchange.kinds import KINDS
 from exchange.services import import_file
@@ -23,8 +24,13 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(error)
-            message = _("Nothing was imported: %(count)d problem(s).")
-            raise CommandError(message % {"count": len(result.errors)}, returncode=1)
+            count = len(result.errors)
+            message = ngettext(
+                "Nothing was imported: %(count)d problem.",
+                "Nothing was imported: %(count)d problems.",
+                count,
+            )
+            raise CommandError(message % {"count": count}, returncode=1)
         self.stdout.write(
             _("%(kind)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
             % {
