@@ -125,7 +125,7 @@ class ImportContext:
         self._found: dict[tuple, Any] = {}
         self._made: list[tuple] = []  # what the current row made (and remembered)
         self._claimed: dict[tuple, int] = {}
-        self._researchers: dict[tuple[str, str], tuple[int, dict]] = {}
+        self._researchers: dict[tuple[str, str], dict[str, tuple[int, Any]]] = {}
 
     def start_row(self, number: int) -> None:
         self.row, self.wrote_elsewhere, self._made = number, False, []
@@ -150,14 +150,12 @@ class ImportContext:
 
     def agree_on_researcher(self, key: tuple[str, str], facts: dict, columns: dict) -> None:
         """Two rows of one file saying different things of one researcher are a mistake."""
-        first_row, known = self._researchers.setdefault(key, (self.row, facts))
+        known = self._researchers.setdefault(key, {})  # field → (row, value)
         for name, value in facts.items():
-            if name in known and known[name] != value:
-                message = _("row %(row)d gives the same researcher another value.") % {
-                    "row": first_row
-                }
-                raise RowError(columns[name], message)
-        known.update(facts)
+            first_row, first_value = known.setdefault(name, (self.row, value))
+            if first_value != value:
+                message = _("row %(row)d gives the same researcher another value.")
+                raise RowError(columns[name], message % {"row": first_row})
 
     def _get(self, column: str, model, what: str, **lookup):
         key = (model, *sorted(lookup.items()))
@@ -359,6 +357,8 @@ class Calls(Kind):
         optional("adoptable_score", cells.decimal),
     ]
     natural_key = ("code",)
+    # The support type is no column: a program it does not belong to is what is wrong.
+    field_columns = {"support_type": "program"}
 
     def queryset(self, program):
         calls = Call.objects.select_related("program").prefetch_related("partner_agencies")

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -204,7 +204,7 @@ def _import_row(kind: Kind, row: Row, ctx: ImportContext, result: ImportResult) 
     except ValidationError as error:
         for column, message in _messages(kind, error, values):
             result.add_error(ctx.row, column, message)
-    except (IntegrityError, DataError):  # what full_clean() cannot see, such as a race
+    except IntegrityError:  # what full_clean() cannot see, such as a concurrent insert
         message = _("this row clashes with another record.")
         result.add_error(ctx.row, kind.key_column(values), message)
     else:

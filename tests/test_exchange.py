@@ -396,6 +396,16 @@ def test_it_refuses_a_proposal_outside_its_support_type(world):
     assert Proposal.objects.get(pk=proposal.pk).call != small
 
 
+def test_it_refuses_moving_a_call_away_from_the_program_of_its_support_type(world):
+    call = CallFactory(support_type=SupportTypeFactory())
+    other = Program.objects.exclude(pk=call.program_id).first()
+    header, rows = export_table("calls")
+    row = dict(zip(header, next(r for r in rows if r[1] == call.code), strict=True))
+    assert import_table("calls", [row | {"program": other.code}]).errors == [
+        "row 2, column program: This support type belongs to another program."
+    ]
+
+
 @pytest.mark.parametrize("score", ["11", "0", "10.5"])
 def test_it_refuses_a_score_outside_one_to_ten(world, score):
     review = Review.objects.filter(score=8).first()
