@@ -7,36 +7,69 @@ import projects).
 """
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
-from calls.models import Call, CallStatus, ConflictOfInterest, Proposal, Researcher, Review
+from calls.models import (
+    Call,
+    CallStatus,
+    ConflictOfInterest,
+    Proposal,
+    ProposalStatus,
+    Researcher,
+    Review,
+)
+from programs.admin import HistoryAdmin
 
 # Reviewers whose scores lie this far apart disagree: the panel should look again.
 DISAGREEMENT = 3
 
 
+def _score(value):
+    return "—" if value is None else f"{value:.2f}"
+
+
+# --- Calls -----------------------------------------------------------------------------
+
+
 class ProposalInline(admin.TabularInline):
+    """A call's proposals, best first: read-only, each linking to its own page."""
+
     model = Proposal
-    fields = ["ref", "title", "status", "final_score", "adoptable"]
+    fields = ["ref", "title", "jp_pi", "status", "review_count", "final_score", "adoptable"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
 
     def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).with_scores().select_related("call")
+        return (
+            super()
+            .get_queryset(request)
+            .with_scores()
+            .select_related("call", "jp_pi")
+            .order_by(F("final_score").desc(nulls_last=True), "ref")
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("reviews"))
+    def review_count(self, proposal: Proposal) -> int:
+        return proposal.review_count
+
     @admin.display(description=_("final score"))
-    def final_score(self, proposal: Proposal):
+    def final_score(self, proposal: Proposal) -> str:
         return _score(proposal.final_score)
 
     @admin.display(description=_("adoptable"), boolean=True)
@@ -44,69 +77,181 @@ class ProposalInline(admin.TabularInline):
         return proposal.adoptable
 
 
+class CallStatusFilter(admin.SimpleListFilter):
+    """Planned, open or closed today: derived from the dates, like Call.status."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return CallStatus.choices
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        today = timezone.localdate()
+        planned = Q(open_date__isnull=True) | Q(open_date__gt=today)
+        closed = ~planned & Q(close_date__lt=today)
+        if self.value() == CallStatus.PLANNED:
+            return queryset.filter(planned)
+        if self.value() == CallStatus.OPEN:
+            return queryset.exclude(planned | closed)
+        if self.value() == CallStatus.CLOSED:
+            return queryset.filter(closed)
+        return queryset
+
+
+def _proposal_count(**conditions) -> Coalesce:
+    """How many of the call's proposals meet the conditions: withdrawn ones never count."""
+    proposals = (
+        Proposal.objects.with_scores()
+        .filter(call=OuterRef("pk"), **conditions)
+        .exclude(status=ProposalStatus.WITHDRAWN)
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(proposals), 0)
+
+
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "program", "kind", "open_date", "close_date", "status"]
-    list_filter = ["program", "kind"]
+    list_display += ["received", "adopted", "adoptable"]
+    list_filter = [CallStatusFilter, "program", "kind"]
     list_select_related = ["program"]
-    search_fields = ["code", "title"]
+    search_fields = ["code", "title", "program__code"]
     filter_horizontal = ["partner_agencies"]
     date_hierarchy = "open_date"
     readonly_fields = ["summary"]
     inlines = [ProposalInline]
 
+    def get_queryset(self, request) -> QuerySet:
+        # The figures of call_summary, as subqueries in the list's one query.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                received=_proposal_count(),
+                adopted=_proposal_count(status=ProposalStatus.ADOPTED),
+                adoptable=_proposal_count(adoptable=True),
+            )
+        )
+
+    def get_fields(self, request, obj=None) -> list[str]:
+        fields = [field for field in super().get_fields(request, obj) if field != "summary"]
+        return fields if obj is None else ["summary", *fields]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "support_type":
+            # A support type's name shows its program: one query for the whole menu.
+            kwargs["queryset"] = db_field.related_model.objects.select_related("program")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description=_("status"))
     def status(self, call: Call) -> str:
         return CallStatus(call.status).label
 
+    @admin.display(description=_("Received"), ordering="received")
+    def received(self, call: Call) -> int:
+        return call.received
+
+    @admin.display(description=_("Adopted"), ordering="adopted")
+    def adopted(self, call: Call) -> int:
+        return call.adopted
+
+    @admin.display(description=_("Adoptable"), ordering="adoptable")
+    def adoptable(self, call: Call) -> int:
+        return call.adoptable
+
     @admin.display(description=_("summary"))
     def summary(self, call: Call) -> str:
-        if call.pk is None:
-            return "—"
         figures = services.call_summary(call.proposals.all())
         return render_to_string("admin/calls/call_summary.html", {"figures": figures})
 
 
 @admin.register(Researcher)
 class ResearcherAdmin(admin.ModelAdmin):
-    list_display = ["name", "institution", "country", "career_stage", "h_index", "user"]
-    list_filter = ["country", "career_stage"]
+    list_display = ["name", "institution", "country", "career_stage", "h_index", "orcid", "user"]
+    list_filter = ["career_stage", "country"]
     list_select_related = ["user"]
-    search_fields = ["name", "institution", "orcid", "erad_number"]
-    raw_id_fields = ["user"]
+    search_fields = ["name", "institution", "orcid", "erad_number", "user__email"]
+    raw_id_fields = ["user"]  # staff may not browse user accounts, but may link one
+
+
+# --- Proposals and their reviews -------------------------------------------------------
+
+
+class ReviewFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Review.clean checks conflicts against the proposal as edited on this page (its
+        # PIs may change in the same post), not a fresh copy from the database.
+        form.instance.proposal = self.instance
+        return form
 
 
 class ReviewInline(admin.TabularInline):
+    """Reviewers, their scores and comments; a conflicted reviewer is refused by
+    Review.clean with the reason next to the reviewer."""
+
     model = Review
+    formset = ReviewFormSet
     fields = ["reviewer", "score", "comment"]
     raw_id_fields = ["reviewer"]
     extra = 0
 
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).select_related("reviewer")
+
+
+class AdoptableFilter(admin.SimpleListFilter):
+    title = _("adoptable")
+    parameter_name = "adoptable"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(adoptable=self.value() == "yes")
+        return queryset
+
+
+class DisagreementFilter(admin.SimpleListFilter):
+    title = _("score spread")
+    parameter_name = "spread"
+
+    def lookups(self, request, model_admin):
+        label = _("Reviewers disagree (%(points)s points or more)") % {"points": DISAGREEMENT}
+        return [("disagree", label)]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        if self.value() == "disagree":
+            return queryset.filter(review_spread__gte=DISAGREEMENT)
+        return queryset
+
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "ref",
-        "title",
-        "call",
-        "jp_pi",
-        "status",
-        "final_score",
-        "review_count",
-        "spread",
-        "adoptable",
-    ]
-    list_filter = ["status", "call__program", "call"]
+class ProposalAdmin(HistoryAdmin):
+    list_display = ["ref", "title", "call", "jp_pi", "status"]
+    list_display += ["final_score", "review_count", "spread", "adoptable"]
+    list_filter = ["status", AdoptableFilter, DisagreementFilter, "call__program", "call"]
+    list_select_related = ["call", "jp_pi"]
     search_fields = ["ref", "title", "jp_pi__name", "partner_pi__name"]
-    raw_id_fields = ["jp_pi", "partner_pi"]
+    autocomplete_fields = ["jp_pi", "partner_pi"]
     inlines = [ReviewInline]
     actions = ["reject"]
 
     def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).with_scores().select_related("call", "jp_pi")
+        return super().get_queryset(request).with_scores()
+
+    def get_inlines(self, request, obj):
+        # Reviewers are assigned once the proposal is saved: its conflicts of interest
+        # (declared ones, and the PIs' institutions) are checked against a saved proposal.
+        return self.inlines if obj is not None else []
 
     @admin.display(description=_("final score"), ordering="final_score")
-    def final_score(self, proposal: Proposal):
+    def final_score(self, proposal: Proposal) -> str:
         return _score(proposal.final_score)
 
     @admin.display(description=_("reviews"), ordering="review_count")
@@ -119,7 +264,9 @@ class ProposalAdmin(SimpleHistoryAdmin):
             return "—"
         if proposal.review_spread >= DISAGREEMENT:
             return format_html(
-                '<strong class="disagree">{} ⚠</strong>', _score(proposal.review_spread)
+                '<strong class="disagree" title="{}">{} ⚠</strong>',
+                _("The reviewers disagree: the panel should look again."),
+                _score(proposal.review_spread),
             )
         return _score(proposal.review_spread)
 
@@ -127,29 +274,43 @@ class ProposalAdmin(SimpleHistoryAdmin):
     def adoptable(self, proposal: Proposal) -> bool:
         return proposal.adoptable
 
-    @admin.action(description=_("Reject the selected proposals"))
+    @admin.action(description=_("Reject the selected proposals"), permissions=["change"])
     def reject(self, request, queryset: QuerySet) -> None:
+        # A plain queryset of the selection: the list's annotations cannot be locked.
         count = services.reject(Proposal.objects.filter(pk__in=queryset.values("pk")))
         message = ngettext("%(count)d proposal rejected.", "%(count)d proposals rejected.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
-def _score(value):
-    return "—" if value is None else f"{value:.2f}"
-
-
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
-    list_display = ["proposal", "reviewer", "score"]
+class ReviewAdmin(HistoryAdmin):
+    list_display = ["proposal", "reviewer", "score", "call"]
     list_filter = ["proposal__call__program", "proposal__call"]
-    list_select_related = ["proposal", "reviewer"]
+    list_select_related = ["proposal__call", "reviewer"]
     search_fields = ["proposal__ref", "reviewer__email", "reviewer__full_name"]
-    raw_id_fields = ["proposal", "reviewer"]
+    autocomplete_fields = ["proposal"]
+    raw_id_fields = ["reviewer"]
+
+    @admin.display(description=_("call"), ordering="proposal__call__code")
+    def call(self, review: Review) -> Call:
+        return review.proposal.call
 
 
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(admin.ModelAdmin):
     list_display = ["proposal", "reviewer", "reason", "declared_at"]
+    list_filter = ["proposal__call__program", "proposal__call"]
     list_select_related = ["proposal", "reviewer"]
-    search_fields = ["proposal__ref", "reviewer__email"]
-    raw_id_fields = ["proposal", "reviewer"]
+    search_fields = ["proposal__ref", "reviewer__email", "reviewer__full_name", "reason"]
+    autocomplete_fields = ["proposal"]
+    raw_id_fields = ["reviewer"]
+    date_hierarchy = "declared_at"
+
+    def save_model(self, request, obj: ConflictOfInterest, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if Review.objects.filter(proposal=obj.proposal, reviewer=obj.reviewer).exists():
+            message = _("%(reviewer)s already reviews %(proposal)s: remove that review.") % {
+                "reviewer": obj.reviewer,
+                "proposal": obj.proposal,
+            }
+            self.message_user(request, message, messages.WARNING)

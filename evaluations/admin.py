@@ -1,10 +1,12 @@
+"""Staff's view of targets, evaluations, their committees, assessments and opinions."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import ngettext
 
 from evaluations import services
 from evaluations.models import (
@@ -15,24 +17,20 @@ from evaluations.models import (
     Opinion,
     Target,
 )
-from programs.fiscal import format_fiscal_year
+from programs.admin import FiscalYearColumn, FiscalYearFilter, HistoryAdmin
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(FiscalYearColumn, admin.ModelAdmin):
     list_display = ["program", "indicator", "fiscal_year_shown", "value"]
-    list_filter = ["program", "indicator", "fiscal_year"]
+    list_filter = ["program", "indicator", ("fiscal_year", FiscalYearFilter)]
     list_select_related = ["program"]
     search_fields = ["indicator", "program__code"]
-
-    @admin.display(description=_("fiscal year"), ordering="fiscal_year")
-    def fiscal_year_shown(self, target: Target) -> str:
-        return format_fiscal_year(target.fiscal_year)
 
 
 class CommitteeMemberInline(admin.TabularInline):
     model = CommitteeMember
-    raw_id_fields = ["user"]
+    raw_id_fields = ["user"]  # staff may not browse user accounts, but may link one
     extra = 0
 
 
@@ -43,21 +41,29 @@ class GoalAssessmentInline(admin.StackedInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
-    list_display = ["program", "kind", "as_of", "overall_grade", "finalised_at", "page"]
+class EvaluationAdmin(HistoryAdmin):
+    list_display = ["program", "kind", "as_of", "held_on", "overall_grade", "finalised_at"]
+    list_display += ["page"]
     list_filter = ["program", "kind", "overall_grade"]
     list_select_related = ["program"]
+    search_fields = ["program__code", "program__name", "overall_comment"]
+    date_hierarchy = "as_of"
     readonly_fields = ["finalised_at", "snapshot"]
     inlines = [CommitteeMemberInline, GoalAssessmentInline]
     actions = ["finalise"]
+
+    def get_queryset(self, request) -> QuerySet:
+        # An evaluation's name shows its program: in lists, autocompletes and history.
+        return super().get_queryset(request).select_related("program")
 
     @admin.display(description=_("committee page"))
     def page(self, evaluation: Evaluation) -> str:
         url = reverse("evaluations:evaluation", args=[evaluation.pk])
         return format_html('<a href="{}">{}</a>', url, _("open"))
 
-    @admin.action(description=_("Finalise: freeze the figures"))
+    @admin.action(description=_("Finalise: freeze the figures"), permissions=["change"])
     def finalise(self, request, queryset: QuerySet) -> None:
+        finalised = 0
         for evaluation in queryset:
             try:
                 services.finalise(evaluation)
@@ -65,21 +71,60 @@ class EvaluationAdmin(SimpleHistoryAdmin):
                 self.message_user(
                     request, f"{evaluation}: {' '.join(error.messages)}", messages.ERROR
                 )
+            else:
+                finalised += 1
+        message = ngettext(
+            "%(count)d evaluation finalised.", "%(count)d evaluations finalised.", finalised
+        )
+        self.message_user(request, message % {"count": finalised}, messages.SUCCESS)
+
+
+class EvaluationPart:
+    """Rows of an evaluation, whose name shows its program: one join, no query per row."""
+
+    list_select_related = ["evaluation__program"]
+    list_filter = ["evaluation__program", "evaluation__kind"]
+    autocomplete_fields = ["evaluation"]
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(EvaluationPart, admin.ModelAdmin):
+    list_display = ["name", "affiliation", "role", "evaluation", "user"]
+    list_filter = ["role", *EvaluationPart.list_filter]
+    list_select_related = [*EvaluationPart.list_select_related, "user"]
+    search_fields = ["name", "affiliation", "evaluation__program__code"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(GoalAssessment)
+class GoalAssessmentAdmin(EvaluationPart, HistoryAdmin):
+    list_display = ["evaluation", "goal", "grade"]
+    list_filter = ["goal", "grade", *EvaluationPart.list_filter]
+    search_fields = ["assessment", "future_directions", "evaluation__program__code"]
 
 
 @admin.register(Opinion)
-class OpinionAdmin(SimpleHistoryAdmin):
-    list_display = ["member", "goal", "text"]
-    list_filter = ["goal", "member__evaluation"]
-    list_select_related = ["member"]
+class OpinionAdmin(HistoryAdmin):
+    list_display = ["member", "evaluation", "goal", "text"]
+    list_filter = ["goal", "member__evaluation__program", "member__evaluation__kind"]
+    list_select_related = ["member__evaluation__program"]
     search_fields = ["text", "member__name"]
+    autocomplete_fields = ["member"]
+
+    @admin.display(description=_("evaluation"), ordering="member__evaluation")
+    def evaluation(self, opinion: Opinion) -> Evaluation:
+        return opinion.member.evaluation
 
 
 @admin.register(EvaluationReport)
 class EvaluationReportAdmin(admin.ModelAdmin):
-    list_display = ["evaluation", "language", "format", "status", "progress", "created_at"]
-    list_filter = ["status", "format", "language"]
+    """Documents made by a job: staff read and download them, nobody edits them."""
+
+    list_display = ["evaluation", "language", "format", "status", "progress", "file"]
+    list_display += ["created_at"]
+    list_filter = ["status", "format", "language", "evaluation__program"]
     list_select_related = ["evaluation__program"]
+    search_fields = ["evaluation__program__code", "message"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,14 +1,15 @@
 """Staff's view of projects, annual reports and their outputs, reporting periods and jobs."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from calls.admin import ProposalAdmin
-from calls.models import Proposal
+from calls.models import Proposal, ProposalStatus
+from programs.admin import FiscalYearColumn, FiscalYearFilter, HistoryAdmin
 from programs.fiscal import format_fiscal_year
 from projects import reporting
 from projects.models import (
@@ -30,11 +31,11 @@ from projects.models import (
 )
 from projects.services import adopt
 
+PROGRAM = "project__proposal__call__program"
 
-class FiscalYearMixin:
-    @admin.display(description=_("fiscal year"), ordering="fiscal_year")
-    def fiscal_year_shown(self, obj) -> str:
-        return format_fiscal_year(obj.fiscal_year)
+
+def _yen(amount: int | None) -> str:
+    return "—" if amount is None else f"{amount:,}"
 
 
 # --- Adoption: the proposal list of calls/admin.py, with the action that makes projects ---
@@ -47,7 +48,13 @@ admin.site.unregister(Proposal)
 class AdoptingProposalAdmin(ProposalAdmin):
     actions = ["adopt", *ProposalAdmin.actions]
 
-    @admin.action(description=_("Adopt the selected proposals (creates their projects)"))
+    def has_adopt_permission(self, request) -> bool:
+        return self.has_change_permission(request) and request.user.has_perm("projects.add_project")
+
+    @admin.action(
+        description=_("Adopt the selected proposals (creates their projects)"),
+        permissions=["adopt"],
+    )
     def adopt(self, request, queryset: QuerySet) -> None:
         created = existing = 0
         for proposal in queryset:
@@ -72,48 +79,96 @@ class AdoptingProposalAdmin(ProposalAdmin):
 # --- Projects --------------------------------------------------------------------------
 
 
-class BudgetInline(FiscalYearMixin, admin.TabularInline):
+class BudgetInline(FiscalYearColumn, admin.TabularInline):
     model = ProjectBudget
+    fields = ["fiscal_year", "fiscal_year_shown", "amount_yen"]
+    readonly_fields = ["fiscal_year_shown"]
     extra = 0
 
 
 class MemberInline(admin.TabularInline):
     model = ProjectMember
-    raw_id_fields = ["user"]
+    raw_id_fields = ["user"]  # staff may not browse user accounts, but may link one
+    extra = 0
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).select_related("user")
+
+
+class HubInline(admin.TabularInline):
+    model = Hub
+    fields = ["name", "country", "established_on", "closed_on"]
     extra = 0
 
 
+class ProjectForm(forms.ModelForm):
+    def clean_proposal(self) -> Proposal:
+        proposal = self.cleaned_data["proposal"]
+        if "proposal" in self.changed_data and proposal.status == ProposalStatus.WITHDRAWN:
+            raise ValidationError(
+                _("%(ref)s was withdrawn and cannot be adopted.") % {"ref": proposal}
+            )
+        return proposal
+
+
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "program", "start_date", "end_date"]
-    list_filter = ["proposal__call__program"]
+class ProjectAdmin(HistoryAdmin):
+    form = ProjectForm
+    list_display = ["code", "title", "program", "start_date", "end_date", "total_budget"]
+    list_filter = ["proposal__call__program", "proposal__call"]
     list_select_related = ["proposal__call__program"]
-    search_fields = ["code", "title", "proposal__ref"]
-    raw_id_fields = ["proposal"]
+    search_fields = ["code", "title", "proposal__ref", "proposal__jp_pi__name"]
+    autocomplete_fields = ["proposal"]
     date_hierarchy = "start_date"
-    inlines = [BudgetInline, MemberInline]
+    inlines = [BudgetInline, MemberInline, HubInline]
+
+    def get_queryset(self, request) -> QuerySet:
+        budgets = (
+            ProjectBudget.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(total=Sum("amount_yen"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(total_budget=Subquery(budgets))
+
+    def save_model(self, request, obj: Project, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A project made here rather than by the adopt action: its proposal is adopted too.
+        if obj.proposal.status != ProposalStatus.ADOPTED:
+            obj.proposal.status = ProposalStatus.ADOPTED
+            obj.proposal.save(update_fields=["status"])  # history records who
 
     @admin.display(description=_("program"), ordering="proposal__call__program__code")
     def program(self, project: Project):
         return project.proposal.call.program
 
+    @admin.display(description=_("amount (yen)"), ordering="total_budget")
+    def total_budget(self, project: Project) -> str:
+        return _yen(project.total_budget)
+
 
 @admin.register(ProjectBudget)
-class ProjectBudgetAdmin(FiscalYearMixin, admin.ModelAdmin):
-    list_display = ["project", "fiscal_year_shown", "amount_yen"]
-    list_filter = ["fiscal_year"]
+class ProjectBudgetAdmin(FiscalYearColumn, admin.ModelAdmin):
+    list_display = ["project", "fiscal_year_shown", "amount"]
+    list_filter = [("fiscal_year", FiscalYearFilter), PROGRAM]
     list_select_related = ["project"]
-    search_fields = ["project__code"]
-    raw_id_fields = ["project"]
+    search_fields = ["project__code", "project__title"]
+    autocomplete_fields = ["project"]
+
+    @admin.display(description=_("amount (yen)"), ordering="amount_yen")
+    def amount(self, budget: ProjectBudget) -> str:
+        return _yen(budget.amount_yen)
 
 
 @admin.register(ProjectMember)
 class ProjectMemberAdmin(admin.ModelAdmin):
-    list_display = ["project", "user", "role"]
-    list_filter = ["role"]
+    list_display = ["user", "project", "role"]
+    list_filter = ["role", PROGRAM]
     list_select_related = ["project", "user"]
     search_fields = ["project__code", "user__email", "user__full_name"]
-    raw_id_fields = ["project", "user"]
+    autocomplete_fields = ["project"]
+    raw_id_fields = ["user"]
 
 
 # --- Annual reports and their outputs -------------------------------------------------
@@ -151,18 +206,58 @@ class LabStatisticInline(OutputInline):
     fields = ["events_held", "researchers_invited", "researchers_dispatched"]
 
 
+def _current_version(report: AnnualReport, lock: bool = False) -> int | None:
+    """The saved report's version: the instance may be an older one (history's revert)."""
+    if report.pk is None:
+        return None
+    reports = AnnualReport.objects.select_for_update() if lock else AnnualReport.objects
+    return reports.values_list("version", flat=True).get(pk=report.pk)
+
+
+class AnnualReportForm(forms.ModelForm):
+    """Carries the version the edit started from, as the PIs' forms do."""
+
+    opened_at_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_at_version"].initial = _current_version(self.instance)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opened = cleaned.get("opened_at_version")
+        # The admin saves in one transaction: the row stays locked until it is saved.
+        current = _current_version(self.instance, lock=True)  # None for a new report
+        if None not in (opened, current) and current != opened:
+            raise ValidationError(_("This report was changed by someone else since you opened it."))
+        return cleaned
+
+
 @admin.register(AnnualReport)
-class AnnualReportAdmin(FiscalYearMixin, SimpleHistoryAdmin):
-    list_display = ["project", "fiscal_year_shown", "status", "nothing_to_report", "submitted_at"]
-    list_filter = ["status", "fiscal_year", "project__proposal__call__program"]
+class AnnualReportAdmin(FiscalYearColumn, HistoryAdmin):
+    form = AnnualReportForm
+    list_display = ["project", "fiscal_year_shown", "status", "nothing_to_report"]
+    list_display += ["submitted_at", "updated_at"]
+    list_filter = ["status", ("fiscal_year", FiscalYearFilter), PROGRAM]
     list_select_related = ["project"]
     search_fields = ["project__code", "project__title"]
-    raw_id_fields = ["project"]
-    readonly_fields = ["submitted_at", "version"]
+    autocomplete_fields = ["project"]
+    readonly_fields = ["submitted_at", "updated_at", "version"]
     inlines = [PaperInline, PresentationInline, EventInline, ExchangeInline, LabStatisticInline]
     actions = ["accept"]
 
-    @admin.action(description=_("Accept the selected submitted reports"))
+    def get_queryset(self, request) -> QuerySet:
+        # A report's name shows its project: in lists, autocompletes and the change page.
+        return super().get_queryset(request).select_related("project")
+
+    def save_model(self, request, obj: AnnualReport, form, change: bool) -> None:
+        # A new version, as every save by a PI makes: an edit a PI began on the version
+        # before is then refused instead of overwriting staff's (see projects.reporting).
+        if change:
+            obj.version = _current_version(obj, lock=True) + 1
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Accept the selected submitted reports"), permissions=["change"])
     def accept(self, request, queryset: QuerySet) -> None:
         accepted = 0
         for report in queryset.filter(status=ReportStatus.SUBMITTED):
@@ -172,7 +267,13 @@ class AnnualReportAdmin(FiscalYearMixin, SimpleHistoryAdmin):
         self.message_user(request, message % {"count": accepted}, messages.SUCCESS)
 
 
-class OutputAdmin(SimpleHistoryAdmin):
+def _bump(report_ids) -> None:
+    """A new version of each report whose rows staff changed outside its page."""
+    for report in AnnualReport.objects.select_for_update().filter(pk__in=set(report_ids)):
+        reporting.bump(report)
+
+
+class OutputAdmin(HistoryAdmin):
     list_select_related = ["project", "report"]
     raw_id_fields = ["report"]
     exclude = ["project"]
@@ -181,27 +282,44 @@ class OutputAdmin(SimpleHistoryAdmin):
     def fiscal_year_shown(self, output) -> str:
         return format_fiscal_year(output.report.fiscal_year)
 
+    def save_model(self, request, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _bump([obj.report_id])
+
+    def delete_model(self, request, obj) -> None:
+        report_id = obj.report_id
+        super().delete_model(request, obj)
+        _bump([report_id])
+
+    def delete_queryset(self, request, queryset: QuerySet) -> None:
+        report_ids = list(queryset.values_list("report_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _bump(report_ids)
+
+
+OUTPUT_FILTERS = [("report__fiscal_year", FiscalYearFilter), "report__status", PROGRAM]
+
 
 @admin.register(Paper)
 class PaperAdmin(OutputAdmin):
-    list_display = ["title", "project", "fiscal_year_shown", "doi", "published_on"]
+    list_display = ["title", "project", "fiscal_year_shown", "doi", "journal", "published_on"]
     list_display += ["international_coauthored"]
-    list_filter = ["international_coauthored", "report__status", "project__proposal__call__program"]
-    search_fields = ["title", "doi", "journal", "project__code"]
+    list_filter = ["international_coauthored", *OUTPUT_FILTERS]
+    search_fields = ["title", "doi", "journal", "authors", "project__code"]
 
 
 @admin.register(Presentation)
 class PresentationAdmin(OutputAdmin):
     list_display = ["title", "project", "fiscal_year_shown", "conference", "presented_on"]
     list_display += ["international"]
-    list_filter = ["international", "report__status", "project__proposal__call__program"]
+    list_filter = ["international", *OUTPUT_FILTERS]
     search_fields = ["title", "conference", "project__code"]
 
 
 @admin.register(Event)
 class EventAdmin(OutputAdmin):
     list_display = ["title", "project", "fiscal_year_shown", "kind", "held_on", "participants"]
-    list_filter = ["kind", "report__status", "project__proposal__call__program"]
+    list_filter = ["kind", *OUTPUT_FILTERS]
     search_fields = ["title", "project__code"]
 
 
@@ -209,8 +327,7 @@ class EventAdmin(OutputAdmin):
 class ExchangeAdmin(OutputAdmin):
     list_display = ["person", "project", "fiscal_year_shown", "direction", "career_stage"]
     list_display += ["country", "start_date", "end_date", "funded_by_program"]
-    list_filter = ["direction", "career_stage", "funded_by_program", "report__status"]
-    list_filter += ["project__proposal__call__program"]
+    list_filter = ["direction", "career_stage", "funded_by_program", *OUTPUT_FILTERS]
     search_fields = ["person", "institution", "project__code"]
 
 
@@ -218,37 +335,38 @@ class ExchangeAdmin(OutputAdmin):
 class LabStatisticAdmin(OutputAdmin):
     list_display = ["project", "fiscal_year_shown", "events_held", "researchers_invited"]
     list_display += ["researchers_dispatched"]
-    list_filter = ["report__fiscal_year", "project__proposal__call__program"]
+    list_filter = OUTPUT_FILTERS
     search_fields = ["project__code"]
 
 
 @admin.register(Hub)
-class HubAdmin(SimpleHistoryAdmin):
+class HubAdmin(HistoryAdmin):
     list_display = ["name", "project", "country", "established_on", "closed_on"]
-    list_filter = ["country", "project__proposal__call__program"]
+    list_filter = ["country", PROGRAM]
     list_select_related = ["project"]
     search_fields = ["name", "project__code"]
-    raw_id_fields = ["project"]
+    autocomplete_fields = ["project"]
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(SimpleHistoryAdmin):
+class SurveyAnswerAdmin(HistoryAdmin):
     list_display = ["person", "project", "timing", "networking", "communication", "expertise"]
     list_display += ["language", "leadership"]
-    list_filter = ["timing", "project__proposal__call__program"]
+    list_filter = ["timing", PROGRAM]
     list_select_related = ["project"]
     search_fields = ["person", "project__code"]
-    raw_id_fields = ["project"]
+    autocomplete_fields = ["project"]
 
 
 # --- Reporting periods and the jobs' records -------------------------------------------
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(FiscalYearMixin, admin.ModelAdmin):
+class ReportingPeriodAdmin(FiscalYearColumn, admin.ModelAdmin):
     list_display = ["program", "fiscal_year_shown", "opens_on", "due_on"]
-    list_filter = ["program", "fiscal_year"]
+    list_filter = ["program", ("fiscal_year", FiscalYearFilter)]
     list_select_related = ["program"]
+    search_fields = ["program__code", "program__name"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -263,8 +381,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
+    """Who was reminded of which report, and when."""
+
     list_display = ["report", "kind", "sent_on", "days_to_due", "recipients", "delivered_at"]
-    list_filter = ["kind", "sent_on"]
+    list_filter = ["kind", ("report__fiscal_year", FiscalYearFilter), f"report__{PROGRAM}"]
     list_select_related = ["report__project"]
     search_fields = ["report__project__code", "recipients"]
     date_hierarchy = "sent_on"
@@ -272,7 +392,7 @@ class ReminderAdmin(ReadOnlyAdmin):
 
 @admin.register(DoiLookup)
 class DoiLookupAdmin(ReadOnlyAdmin):
-    list_display = ["doi", "report", "status", "message", "created_at"]
+    list_display = ["doi", "report", "status", "message", "paper", "created_at"]
     list_filter = ["status"]
-    list_select_related = ["report__project"]
+    list_select_related = ["report__project", "paper"]
     search_fields = ["doi", "report__project__code"]
