@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.rules import is_committee, is_staff_member
 from calls.models import ProposalStatus
@@ -40,6 +41,7 @@ EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2999, 12, 31)
 
 
+@require_safe
 @login_required
 def dashboard_page(request: HttpRequest, code: str) -> HttpResponse:
     """A program's four goals as of a date (?as_of=YYYY-MM-DD, default today)."""

@@ -27,6 +27,7 @@ from tests.factories import (
     LabStatisticFactory,
     PaperFactory,
     PresentationFactory,
+    ProgramFactory,
     ProjectFactory,
     ProposalFactory,
     ReportFactory,
@@ -350,8 +351,9 @@ def test_it_bins_stays_and_names_the_short_ones_purposes(client):
     assert 'id="stay-data" type="application/json"' in html
 
 
-def test_it_shows_no_share_when_nobody_travelled(client):
-    program = CallFactory().program
+@pytest.mark.parametrize("with_call", [True, False])
+def test_it_shows_a_program_without_records(client, with_call):
+    program = CallFactory().program if with_call else ProgramFactory()
     stays = dashboard.stays(program, AS_OF)
     assert (stays["total"], stays["short_share"]) == (0, None)
     assert [b["count"] for b in stays["bins"]] == [0] * len(dashboard.STAY_BINS)
@@ -359,6 +361,10 @@ def test_it_shows_no_share_when_nobody_travelled(client):
     response = client.get(url(program.code))
     assert response.status_code == 200
     assert "0 of 7 days or less (— %)" in response.text
+    assert figure(response.text, "g1.adoption_rate")[1:] == ["—", "—", "—"]
+    # From the call's FY2023, or only FY(as_of) when there is no call.
+    assert len(table(response.text, "growth1")) == (2 if with_call else 1)
+    assert client.post(url(program.code)).status_code == 405
 
 
 # --- Goals 2–4: survey, lab-wide, papers before the start; buy-out and travel -------------
@@ -378,7 +384,7 @@ def test_it_shows_survey_means_and_gains_over_the_pairs(client):
     sign_in(client, "committee")
     html = client.get(url(program.code)).text
     survey = html[html.index('id="survey"') :]
-    assert "<td>networking</td>" in survey
+    assert "<td>Networking</td>" in survey
     assert (
         '<td class="number">2.5</td><td class="number">4.0</td><td class="number">1.5</td>'
         in survey
