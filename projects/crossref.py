@@ -1,12 +1,21 @@
 """Papers by DOI: a job fetches the Crossref record and fills the paper row for the PI.
 
 Crossref's REST API (`GET {CROSSREF_API_URL}/works/{doi}`) is called for real; tests
-replay recorded responses from a local server. When Crossref cannot be reached or does
-not know the DOI, the lookup fails with a message and the PI enters the paper by hand.
+replay recorded responses from a local server. When Crossref cannot be reached, does not
+answer within `CROSSREF_TIMEOUT` seconds (5) or does not know the DOI, the lookup fails
+with a message and the PI enters the paper by hand.
+
+The countries of the affiliations are a guess from the affiliation names (Crossref has no
+country field): the last part of a name that is a country's English name, or a usual
+variant of it ("USA", "UK", "Korea", "P.R. China"). More than one country suggests an
+international co-authored paper; the PI confirms it on the paper row.
 """
 
 import dataclasses
 import datetime
+import functools
+import html
+import http.client
 import json
 import re
 import urllib.error
@@ -14,37 +23,72 @@ import urllib.parse
 import urllib.request
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from projects.models import AnnualReport, DoiLookup, LookupStatus, Paper, paper_key
+from projects import reporting
+from projects.models import (
+    AnnualReport,
+    DoiLookup,
+    LookupStatus,
+    MemberRole,
+    Paper,
+    ProjectMember,
+    paper_key,
+)
 
-TIMEOUT_SECONDS = 5
-DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
-# Names in affiliations that are not the country's ISO short name.
+DEFAULT_API_URL = "https://api.crossref.org"
+DEFAULT_TIMEOUT_SECONDS = 5
+MAX_RECORD_BYTES = 5_000_000  # a work with thousands of references is still far below
+DOI_PATTERN = re.compile(r"10\.\d{4,9}/[^\s,]+", re.IGNORECASE)
+_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")  # Crossref titles carry JATS/HTML markup: <i>, <sub>, <scp>
+
+# Names in affiliations that are not a country's English name in django-countries.
 COUNTRY_ALIASES = {
     "USA": "US",
     "U.S.A.": "US",
+    "US": "US",
+    "U.S.": "US",
+    "United States of America": "US",
     "United States": "US",
     "UK": "GB",
     "U.K.": "GB",
-    "United Kingdom": "GB",
+    "Great Britain": "GB",
     "England": "GB",
     "Scotland": "GB",
+    "Northern Ireland": "GB",
     "Korea": "KR",
-    "South Korea": "KR",
     "Republic of Korea": "KR",
-    "Taiwan": "TW",
+    "Korea (South)": "KR",
+    "ROK": "KR",
     "The Netherlands": "NL",
-    "Czech Republic": "CZ",
-    "Russia": "RU",
-    "Vietnam": "VN",
+    "Holland": "NL",
+    "PR China": "CN",
+    "P.R. China": "CN",
+    "P. R. China": "CN",
+    "People's Republic of China": "CN",
+    "Peoples Republic of China": "CN",
+    "Russian Federation": "RU",
+    "Republic of China": "TW",
+    "Taiwan, ROC": "TW",
+    "日本": "JP",
 }
 
 
 class CrossrefError(Exception):
-    """Crossref did not give a usable record; the message is for the PI."""
+    """Crossref did not give a usable record; `str()` is the message for the PI.
+
+    `reason` says which way it failed, for logs and tests: "not_found", "http",
+    "timeout", "network" or "malformed".
+    """
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,150 +97,280 @@ class Work:
     title: str
     journal: str
     published_on: datetime.date
-    authors: str
-    countries: list[str]
+    authors: str  # "Given Family; Given Family"
+    affiliation_countries: tuple[str, ...]  # ISO 3166 alpha-2 codes, sorted
 
     @property
     def international(self) -> bool:
         """More than one country among the affiliations: likely international co-authorship."""
-        return len(self.countries) > 1
+        return len(self.affiliation_countries) > 1
+
+
+# --- DOIs in what the PI pastes -----------------------------------------------------------------
 
 
 def normalise_doi(text: str) -> str:
+    """ "https://doi.org/10.1038/X", "doi: 10.1038/x" and " 10.1038/X " are all "10.1038/x"."""
     doi = text.strip()
-    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.IGNORECASE)
+    if _DOI_PREFIX.match(doi):
+        doi = urllib.parse.unquote(_DOI_PREFIX.sub("", doi))
+    doi = re.sub(r"^doi:\s*", "", doi, flags=re.IGNORECASE)
     return doi.strip().lower()
 
 
 def parse_dois(text: str) -> list[str]:
-    """Every DOI in pasted text (lines, spaces, commas or URLs), once each, in order."""
-    found = (normalise_doi(match.rstrip(".,;")) for match in DOI_PATTERN.findall(text))
+    """Every DOI in pasted text (lines, spaces, commas, URLs), once each, in order."""
+    found = []
+    for token in re.split(r"[\s,]+", text):
+        match = DOI_PATTERN.search(normalise_doi(token))
+        if match:
+            found.append(_trim(match.group(0)))
     return list(dict.fromkeys(found))
 
 
+def _trim(doi: str) -> str:
+    """Drop what a sentence put after the DOI: a full stop, a quote, an unmatched bracket."""
+    while doi and doi[-1] in ".;:'\"”’>]":
+        doi = doi[:-1]
+    while doi.endswith(")") and doi.count(")") > doi.count("("):
+        doi = doi[:-1]
+    return doi
+
+
+# --- Crossref ---------------------------------------------------------------------------------
+
+
 def fetch_work(doi: str) -> Work:
-    base = getattr(settings, "CROSSREF_API_URL", "https://api.crossref.org")
+    """The Crossref record of `doi`, or CrossrefError with a message for the PI."""
+    doi = normalise_doi(doi)
+    if not DOI_PATTERN.fullmatch(doi):
+        raise CrossrefError(_("Crossref does not know this DOI."), "not_found")
+    base = getattr(settings, "CROSSREF_API_URL", DEFAULT_API_URL).rstrip("/")
     url = f"{base}/works/{urllib.parse.quote(doi, safe='/')}"
-    # The base is a setting (https in production, a local replay in tests), never user input.
-    headers = {"User-Agent": "Aspire (mailto:aspire@localhost)"}
+    # Crossref's etiquette: say who calls, with a contact address ("polite pool").
+    contact = getattr(settings, "DEFAULT_FROM_EMAIL", "aspire@localhost")
+    headers = {"User-Agent": f"Aspire (mailto:{contact})", "Accept": "application/json"}
+    timeout = getattr(settings, "CROSSREF_TIMEOUT", DEFAULT_TIMEOUT_SECONDS)
+    # The base URL is a setting (https in production, a local replay in tests), never input.
     request = urllib.request.Request(url, headers=headers)  # noqa: S310
+    unreachable = _("Crossref could not be reached; please enter the paper by hand.")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            payload = json.load(response)
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            body = response.read(MAX_RECORD_BYTES + 1)
     except urllib.error.HTTPError as error:
         if error.code == 404:
-            raise CrossrefError(_("Crossref does not know this DOI.")) from None
+            raise CrossrefError(_("Crossref does not know this DOI."), "not_found") from None
+        message = _("Crossref answered with an error (%(code)s).") % {"code": error.code}
+        raise CrossrefError(message, "http") from None
+    except TimeoutError:
+        raise CrossrefError(unreachable, "timeout") from None
+    except urllib.error.URLError as error:
+        reason = "timeout" if isinstance(error.reason, TimeoutError) else "network"
+        raise CrossrefError(unreachable, reason) from None
+    except (OSError, http.client.HTTPException):
+        raise CrossrefError(unreachable, "network") from None
+    try:
+        if len(body) > MAX_RECORD_BYTES:
+            raise ValueError("record too large")
+        return _work(doi, json.loads(body))
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, StopIteration):
         raise CrossrefError(
-            _("Crossref answered with an error (%(code)s).") % {"code": error.code}
+            _("Crossref sent a record that could not be read."), "malformed"
         ) from None
-    except (urllib.error.URLError, TimeoutError, OSError):
-        raise CrossrefError(
-            _("Crossref could not be reached; please enter the paper by hand.")
-        ) from None
-    except ValueError:
-        raise CrossrefError(_("Crossref sent a record that could not be read.")) from None
-    return _work(doi, payload)
 
 
 def _work(doi: str, payload: dict) -> Work:
-    try:
-        record = payload["message"]
-        authors = record.get("author", [])
-        return Work(
-            doi=doi,
-            title=" ".join(record["title"][0].split()),
-            journal=(record.get("container-title") or [""])[0],
-            published_on=_published(record),
-            authors="; ".join(_name(author) for author in authors),
-            countries=sorted({c for a in authors for c in _countries(a)}),
-        )
-    except (KeyError, IndexError, TypeError, ValueError):
-        raise CrossrefError(_("Crossref sent a record that could not be read.")) from None
+    if payload.get("status") != "ok" or payload.get("message-type") != "work":
+        raise ValueError("not a work")
+    record = payload["message"]
+    title = _text(next(t for t in record["title"] if _text(t)))  # StopIteration: no title
+    authors = record.get("author") or []
+    return Work(
+        doi=doi,
+        title=title,
+        journal=_text((record.get("container-title") or [""])[0]),
+        published_on=_published(record),
+        authors="; ".join(name for name in map(_name, authors) if name),
+        affiliation_countries=tuple(sorted({c for a in authors for c in _countries(a)})),
+    )
+
+
+def _text(value: str) -> str:
+    """Markup and entities out, runs of white space made one space."""
+    return " ".join(html.unescape(_TAG.sub("", value)).split())
 
 
 def _published(record: dict) -> datetime.date:
+    """The first publication date Crossref gives; a month or year alone means its first day."""
     for field in ("published", "published-print", "published-online", "issued"):
-        parts = (record.get(field) or {}).get("date-parts", [[]])[0]
+        parts = ((record.get(field) or {}).get("date-parts") or [[]])[0]
         if parts and parts[0]:
-            year, month, day = (list(parts) + [1, 1])[:3]
-            return datetime.date(int(year), int(month), int(day))
+            year, month, day = ([*parts, 1, 1])[:3]
+            return datetime.date(int(year), int(month or 1), int(day or 1))
     raise ValueError("no publication date")
 
 
 def _name(author: dict) -> str:
-    return " ".join(part for part in (author.get("given"), author.get("family")) if part)
+    """ "Given Family"; an organisation as author has a name only."""
+    parts = (author.get("given"), author.get("family"))
+    return _text(" ".join(part for part in parts if part) or author.get("name") or "")
 
 
 def _countries(author: dict) -> set[str]:
     found = set()
-    for affiliation in author.get("affiliation", []):
-        last = affiliation.get("name", "").split(",")[-1].strip().rstrip(".")
-        code = COUNTRY_ALIASES.get(last) or countries.by_name(last)
-        if code:
-            found.add(code)
+    for affiliation in author.get("affiliation") or []:
+        places = [affiliation.get("name") or "", *(affiliation.get("place") or [])]
+        found |= {code for place in places if (code := country_of(place))}
     return found
+
+
+def country_of(affiliation: str) -> str | None:
+    """The ISO code of the country an affiliation names, looking from its end.
+
+    "Kyoto University, Kyoto, Japan" → JP; "Harvard Medical School, Boston, MA 02115 USA"
+    → US; "Atlanta, GA" → None (no country named: no guess).
+    """
+    names = _country_names()
+    parts = [part.strip(" .") for part in re.split(r"[,;\n]", affiliation)]
+    parts = [part for part in parts if part]
+    for index, part in enumerate(reversed(parts)):
+        if code := names.get(part.casefold()):
+            return code
+        if index == 0:  # the last part may run the country into a postcode: "MA 02115 USA"
+            words = part.split()
+            for size in range(min(4, len(words) - 1), 0, -1):
+                if words[-size - 1].casefold() == "new":  # New Mexico, New Jersey: US states
+                    continue
+                if code := names.get(" ".join(words[-size:]).casefold()):
+                    return code
+    return None
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Lower-cased English country names and usual variants → ISO code."""
+    with translation.override("en"):
+        names = {str(name).casefold(): code for code, name in countries}
+    return names | {alias.casefold(): code for alias, code in COUNTRY_ALIASES.items()}
 
 
 # --- Lookups: what the PI's paste starts and the job finishes --------------------------------
 
 
+@transaction.atomic
 def request_lookups(report: AnnualReport, text: str) -> list[DoiLookup]:
-    """A lookup per new DOI; DOIs already in the report or being looked up are skipped."""
-    from projects.tasks import lookup_doi  # tasks sit on top of this module
+    """Queue a lookup per pasted DOI; returns the lookups queued.
 
-    reported = Paper.objects.filter(project=report.project_id).exclude(doi="")
-    known = set(reported.values_list("dedupe_key", flat=True))
-    lookups = []
+    A DOI already reported for the project is not looked up again: its lookup is marked
+    found, linked to that paper, with a message saying so. A DOI being looked up is left
+    alone; one whose lookup failed (Crossref was down) or whose paper was since deleted is
+    looked up again. The jobs go to the worker once the transaction commits.
+    """
+    from projects.tasks import lookup_doi  # the tasks module sits on top of this one
+
+    queued = []
     for doi in parse_dois(text):
-        if paper_key(doi, "") in known:
-            continue
+        reported = Paper.objects.filter(project=report.project_id, dedupe_key=paper_key(doi, ""))
+        if paper := reported.first():
+            found = {
+                "status": LookupStatus.FOUND,
+                "paper": paper,
+                "message": _("This paper is already reported for this project."),
+            }
+            lookup, created = DoiLookup.objects.get_or_create(
+                report=report, doi=doi, defaults=found
+            )
+            if not created and (lookup.status, lookup.paper_id) != (LookupStatus.FOUND, paper.pk):
+                DoiLookup.objects.filter(pk=lookup.pk).update(**found)
+            continue  # a lookup that found this very paper keeps its message
         lookup, created = DoiLookup.objects.get_or_create(report=report, doi=doi)
-        if created:
-            lookups.append(lookup)
+        if created or _requeue(lookup):
+            lookup.refresh_from_db()
+            queued.append(lookup)
             lookup_doi.delay_on_commit(lookup.pk)
-    return lookups
+    return queued
+
+
+def _requeue(lookup: DoiLookup) -> bool:
+    """Back to pending if it failed or lost its paper; True for the one caller that did it."""
+    if lookup.status == LookupStatus.PENDING or (
+        lookup.status == LookupStatus.FOUND and lookup.paper_id
+    ):
+        return False
+    again = DoiLookup.objects.filter(pk=lookup.pk, status=lookup.status, paper=lookup.paper_id)
+    return again.update(status=LookupStatus.PENDING, message="", paper=None) == 1
 
 
 def run_lookup(lookup_id: int) -> None:
-    """Fetch one DOI and fill its paper row; a lookup already finished is left alone."""
+    """Fetch one DOI and fill its paper row. Idempotent: a finished lookup is left alone,
+    and when two runs overlap (a redelivered job) only the first to finish records."""
     lookup = DoiLookup.objects.select_related("report").filter(pk=lookup_id).first()
     if lookup is None or lookup.status != LookupStatus.PENDING:
         return
-    try:
-        work = fetch_work(lookup.doi)
-    except CrossrefError as error:
-        _finish(lookup, LookupStatus.FAILED, str(error))
-        return
-    _record(lookup, work)
+    with translation.override(_language(lookup.report)):  # the message is for the PI
+        try:
+            work = fetch_work(lookup.doi)
+        except CrossrefError as error:
+            _finish(lookup_id, LookupStatus.FAILED, str(error))
+            return
+        _record(lookup_id, work)
 
 
-def _record(lookup: DoiLookup, work: Work) -> None:
-    paper = Paper(
-        report=lookup.report,
-        doi=work.doi,
-        title=work.title[:1000],
-        journal=work.journal[:300],
-        published_on=work.published_on,
-        authors=work.authors,
-        affiliation_countries=",".join(work.countries),
-        international_coauthored=work.international,
-    )
-    message = (
-        _("Suggested: international co-authored (%(countries)s); please confirm.")
-        % {"countries": ", ".join(work.countries)}
-        if work.international
-        else ""
-    )
-    try:
-        with transaction.atomic():
-            paper.save()
-    except IntegrityError:
-        _finish(lookup, LookupStatus.FAILED, _("This paper is already reported for this project."))
-        return
-    lookup.paper = paper
-    _finish(lookup, LookupStatus.FOUND, message)
+def _language(report: AnnualReport) -> str:
+    pi = ProjectMember.objects.filter(project=report.project_id, role=MemberRole.PI)
+    return pi.values_list("user__language", flat=True).first() or settings.LANGUAGE_CODE
 
 
-def _finish(lookup: DoiLookup, status: str, message: str) -> None:
-    lookup.status, lookup.message = status, message[:500]
+def _record(lookup_id: int, work: Work) -> None:
+    with transaction.atomic():
+        lookup = _pending(lookup_id)
+        if lookup is None:
+            return
+        report = lookup.report
+        same = Paper.objects.filter(project=report.project_id, dedupe_key=paper_key(work.doi, ""))
+        if existing := same.first():  # entered by hand while the job ran
+            message = _("This paper is already reported for this project.")
+            _save(lookup, LookupStatus.FOUND, message, existing)
+            return
+        paper = Paper(
+            report=report,
+            doi=work.doi,
+            title=work.title[:1000],
+            journal=work.journal[:300],
+            published_on=work.published_on,
+            authors=work.authors,
+            affiliation_countries=",".join(work.affiliation_countries)[:300],
+            international_coauthored=work.international,  # a suggestion the PI confirms
+        )
+        try:  # save_row is atomic: a refusal rolls back to here, the lookup is still locked
+            reporting.save_row(report, None, paper)  # locks the report, bumps its version
+        except ValidationError as error:  # handed in before the record arrived
+            _save(lookup, LookupStatus.FAILED, " ".join(error.messages), None)
+            return
+        except IntegrityError:  # the same paper saved by hand in the meantime
+            message = _("This paper is already reported for this project.")
+            _save(lookup, LookupStatus.FOUND, message, same.first())
+            return
+        message = ""
+        if work.international:
+            message = _("Suggested: international co-authored (%(countries)s); please confirm.") % {
+                "countries": ", ".join(work.affiliation_countries)
+            }
+        _save(lookup, LookupStatus.FOUND, message, paper)
+
+
+def _finish(lookup_id: int, status: str, message: str) -> None:
+    with transaction.atomic():
+        if lookup := _pending(lookup_id):
+            _save(lookup, status, message, None)
+
+
+def _pending(lookup_id: int) -> DoiLookup | None:
+    """The lookup, locked, if no other run has finished it."""
+    lookups = DoiLookup.objects.select_for_update(of=("self",)).select_related("report")
+    return lookups.filter(pk=lookup_id, status=LookupStatus.PENDING).first()
+
+
+def _save(lookup: DoiLookup, status: str, message: str, paper: Paper | None) -> None:
+    lookup.status, lookup.message, lookup.paper = status, message[:500], paper
     lookup.save(update_fields=["status", "message", "paper"])
