@@ -103,7 +103,10 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
         paper.link = links.change("projects.paper", paper.pk)
     calls = dashboard.per_call(program, as_of)
     for call in calls:
-        call["link"] = links.call(call["pk"])
+        call["links"] = links.call(call["pk"])
+    travel = dashboard.travel(program, as_of)
+    for year in travel:
+        year["link"] = links.reports_of(year["fiscal_year"])
     return {
         "program": program,
         "as_of": as_of,
@@ -126,7 +129,7 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
             "value"
         ],
         "buyout": dashboard.buyout(program, as_of),
-        "travel": dashboard.travel(program, as_of),
+        "travel": travel,
         "links": links,
         "evaluations": Evaluation.objects.filter(program=program).order_by("-as_of"),
     }
@@ -172,8 +175,28 @@ class Links:
         app, name = model.split(".")
         return reverse(f"admin:{app}_{name}_change", args=[pk])
 
-    def call(self, pk: int) -> str:
-        return self.changelist("calls.proposal", call__id__exact=pk, status__in=NOT_WITHDRAWN)
+    def call(self, pk: int) -> dict[str, str]:
+        """A call's proposals behind each column of the calls table."""
+        call = {"call__id__exact": pk}
+        proposals = "calls.proposal"
+        return {
+            "received": self.changelist(proposals, status__in=NOT_WITHDRAWN, **call),
+            "adopted": self.changelist(proposals, status__exact="adopted", **call),
+            "adoptable": self.changelist(
+                proposals, adoptable="yes", status__in=NOT_WITHDRAWN, **call
+            ),
+            "adoptable_not_adopted": self.changelist(
+                proposals, adoptable="yes", status__in=NOT_ADOPTED, **call
+            ),
+        }
+
+    def reports_of(self, year: int) -> str:
+        return self.changelist(
+            "projects.annualreport",
+            project__proposal__call__program__id__exact=self.program.pk,
+            status__in=COUNTED,
+            fiscal_year__exact=year,
+        )
 
     def outputs(self, model: str, **filters) -> str:
         """Counted outputs of the program: in submitted or accepted reports."""
@@ -183,6 +206,14 @@ class Links:
             report__status__in=COUNTED,
             **filters,
         )
+
+    @property
+    def stays(self) -> str:
+        return self.for_code("g4.dispatched")
+
+    @property
+    def survey(self) -> str:
+        return self.for_code("g4.survey_pairs")
 
     @property
     def lab_statistics(self) -> str:
