@@ -5,6 +5,7 @@ permissions, errors, a fixed number of queries and no inline script."""
 import datetime
 import html as html_lib
 import io
+import os
 import re
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import sync_playwright
 
 from evaluations import dashboard, indicators
 from evaluations.catalogue import INDICATORS
@@ -590,3 +592,40 @@ def test_it_lists_programs_in_a_fixed_number_of_queries(
     # session, user, groups, programs with calls, their evaluations (prefetch)
     with django_assert_num_queries(5):
         assert client.get(reverse("evaluations:index")).status_code == 200
+
+
+# --- In a real browser: the charts draw under the Content Security Policy ---------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_draws_the_charts_in_a_browser_under_the_csp(live_server):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's event loop
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    program = build(1)
+    member = UserFactory(roles=["committee"], is_staff=True)  # password: secret-password
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        refused = []  # Content Security Policy violations, if any
+        page.on("console", lambda m: refused.append(m.text) if "Refused" in m.text else None)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", member.email)
+        page.fill("#id_password", "secret-password")
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(live_server.url + url(program.code))
+        # Four growth charts (one per goal) and the stays histogram.
+        page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 5")
+        drawn = page.evaluate(
+            "() => Object.values(Chart.instances).map(c => [c.config.type, c.data.labels])"
+        )
+        browser.close()
+    assert refused == []
+    assert sorted(kind for kind, _labels in drawn) == ["bar", "line", "line", "line", "line"]
+    assert ["FY2023", "FY2024"] in [labels for _kind, labels in drawn]
+    assert [label for kind, label in drawn if kind == "bar"] == [
+        [label for label, _low, _high in dashboard.STAY_BINS]
+    ]
