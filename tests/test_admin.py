@@ -643,6 +643,17 @@ def test_it_makes_an_email_user_without_a_username(admin_client):
     assert user.institution == "Kyoto University"
 
 
+def test_it_edits_a_user_and_offers_to_set_their_password(admin_client):
+    user = UserFactory(institution="")
+    change = url(User, "change", user.pk)
+    data = form_data(admin_client.get(change)) | {"institution": "Osaka University"}
+    assert admin_client.post(change, data).status_code == 302
+    user.refresh_from_db()
+    assert user.institution == "Osaka University" and user.check_password("secret-password")
+    password = reverse("admin:auth_user_password_change", args=[user.pk])  # Django's name
+    assert admin_client.get(password).status_code == 200
+
+
 def test_it_lists_users_with_their_roles_in_a_fixed_number_of_queries(
     admin_client, django_assert_num_queries
 ):
