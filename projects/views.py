@@ -181,7 +181,8 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
             instance=report, prefix="details", initial={"version": report.version}
         ),
         "doi_form": bound.get("dois") or forms.DoiForm(prefix="dois"),
-        "lookups": DoiLookup.objects.filter(report=report).exclude(status="found"),
+        # A found DOI is a filled paper row; it is listed only to carry its suggestion.
+        "lookups": DoiLookup.objects.filter(report=report).exclude(status="found", message=""),
         "can_edit": can_edit,
         "can_submit": user.has_perm("projects.submit_annualreport", report),
         "can_review": user.has_perm("projects.review_annualreport", report),

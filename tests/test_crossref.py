@@ -150,6 +150,15 @@ def test_it_fills_a_paper_row_and_suggests_international(crossref_replay, report
     assert report.version == 2  # a row added: an edit begun before it is told so
 
 
+def test_it_shows_the_pi_the_suggestion_on_the_report_page(client, crossref_replay, report):
+    looked_up(crossref.request_lookups(report, NATURE)[0])
+    looked_up(crossref.request_lookups(report, CELL)[0])
+    client.force_login(MemberFactory(project=report.project).user)
+    page = client.get(reverse("projects:report", args=[report.pk])).text
+    assert "Suggested: international co-authored (GB, JP, SE); please confirm." in page
+    assert f"{CELL}: " not in page  # found without a suggestion: only its paper row shows
+
+
 def test_it_fills_a_domestic_paper_without_suggestion(crossref_replay, report):
     lookup = looked_up(crossref.request_lookups(report, CELL)[0])
     assert (lookup.status, lookup.message) == (LookupStatus.FOUND, "")
