@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aspire
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test lint install python system messages clean
+.PHONY: demo test lint install python system messages clean bench
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -45,6 +45,12 @@ system:
 # REQUIRE_REDIS: the job tests must talk to the real Redis, never fall back to eager jobs.
 test: lint system
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_REDIS=true $(BIN)/pytest
+
+# Issue 6: every scenario against its ceiling; the first run at a scale generates its database.
+SCALE ?= M
+bench: install system
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles
