@@ -46,11 +46,13 @@ def prepare(scale: str) -> None:
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True)
-    check = "from programs.models import Program as P; print(P.objects.filter(code='SYNTH'))"
+    check = (
+        "from programs.models import Program; print(Program.objects.filter(code='SYNTH').count())"
+    )
     filled = subprocess.run(
         [*manage, "shell", "-c", check], check=True, capture_output=True, text=True
     )
-    if "SYNTH" not in filled.stdout:  # the queryset prints the program when there is one
+    if filled.stdout.strip() == "0":
         subprocess.run([*manage, "generate_data", "--scale", scale], check=True)
 
 
