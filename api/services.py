@@ -4,11 +4,16 @@ import hashlib
 import hmac
 import secrets
 
+import datetime
+
 from django.utils import timezone
 
 from api.models import APIClient
 
 PREFIX_LENGTH = 8
+# Last use is recorded to the minute: a write on every read would make each API request a
+# committed transaction on one shared row (a disk flush, and a row lock between requests).
+LAST_USE_PRECISION = datetime.timedelta(minutes=1)
 
 
 def _hash(key: str) -> str:
@@ -27,13 +32,16 @@ def create_client(name: str, can_write: bool = False, created_by=None) -> tuple[
 
 
 def client_for_key(key: str) -> APIClient | None:
-    """The active client holding `key`, its last use recorded; None for any other key."""
+    """The active client holding `key`, its last use recorded (to the minute); None for any
+    other key."""
     prefix = key.split(".", 1)[0]
     client = APIClient.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)):
         return None
-    client.last_used_at = timezone.now()
-    APIClient.objects.filter(pk=client.pk).update(last_used_at=client.last_used_at)
+    now = timezone.now()
+    if client.last_used_at is None or now - client.last_used_at >= LAST_USE_PRECISION:
+        client.last_used_at = now
+        APIClient.objects.filter(pk=client.pk).update(last_used_at=now)
     return client
 
 
