@@ -361,7 +361,8 @@ def _reports(starts: dict[int, datetime.date]) -> list[tuple[int, int, int]]:
 
 def _skewed(mean: float, rng: random.Random) -> int:
     """A count with the given mean and a long tail (a few projects report most outputs)."""
-    return int(rng.paretovariate(2.0) * mean / 2)
+    # Pareto(2) has mean 2; rounding at random keeps the mean where small means would truncate.
+    return int(rng.paretovariate(2.0) * mean / 2 + rng.random())
 
 
 def _outputs(reports, starts, scale: Scale, rng: random.Random) -> dict:
