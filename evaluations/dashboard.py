@@ -66,6 +66,11 @@ SERIES: dict[int, list[str]] = {
     4: ["g4.dispatched", "g4.young_dispatched", "g4.young_received", "g4.survey_pairs"],
 }
 
+# Lists of records (papers before the start, unfunded proposals, the reports giving a
+# reason) show this many at most; their counts stay whole. At agency scale they would
+# otherwise put tens of thousands of rows on one page.
+LIST_LIMIT = 100
+
 # The yearly series stops at this many fiscal years (the latest ones), so that a far
 # as-of date cannot make the page run hundreds of queries.
 MAX_SERIES_YEARS = 15
@@ -103,17 +108,31 @@ def series(program: Program, as_of: datetime.date, document: dict) -> dict[str, 
     """Every indicator as of the end of each fiscal year, the last one capped at as_of.
 
     The last year's figures are compute()'s own (the document), the earlier ones come
-    from indicators.values() at each fiscal year's end: a fixed number of queries per year.
+    from indicators.values_at() at the fiscal years' ends, in the queries of one date.
     """
     years = fiscal_years(program, as_of)
-    rows: dict[str, list[Number]] = {code: [] for code in INDICATORS}
-    for year in years[:-1]:
-        figures = indicators.values(program, fiscal_year_end(year))
-        for code in INDICATORS:
-            rows[code].append(indicators.json_number(figures[code]))
-    for code in INDICATORS:
-        rows[code].append(document["indicators"][code]["value"])
+    ends = [fiscal_year_end(year) for year in years[:-1]]
+    earlier = indicators.values_at(program, ends) if ends else []
+    last = {code: figure["value"] for code, figure in document["indicators"].items()}
+    return _series(years, [*earlier, last])
+
+
+def _series(years: list[int], figures: list[indicators.Figures]) -> dict[str, Any]:
+    rows = {code: [indicators.json_number(f[code]) for f in figures] for code in INDICATORS}
     return {"years": years, "rows": rows}
+
+
+def document_and_series(
+    program: Program, as_of: datetime.date
+) -> tuple[dict, dict[str, Any], indicators.Groups]:
+    """compute()'s document, the growth series and the proposal groups of the calls
+    table, all from one pass of the indicator queries over every fiscal year's end."""
+    years = fiscal_years(program, as_of)
+    dates = [fiscal_year_end(year) for year in years[:-1]] + [as_of]
+    proposals = indicators.proposal_groups(program, as_of)
+    figures = indicators.values_at(program, dates, proposals)
+    document = indicators.document(program, as_of, figures[-1])
+    return document, _series(years, figures), proposals
 
 
 def growth_tables(series_data: dict[str, Any]) -> dict[int, dict[str, Any]]:
@@ -148,19 +167,14 @@ def charts(series_data: dict[str, Any]) -> dict[int, dict[str, Any]]:
 # --- Goal 1: the calls ------------------------------------------------------------------
 
 
-CALL_FIELDS = ["call", "call__code", "call__title", "call__kind", "call__open_date"]
-
-
-def per_call(program: Program, as_of: datetime.date) -> list[dict]:
+def per_call(
+    program: Program, as_of: datetime.date, groups: indicators.Groups | None = None
+) -> list[dict]:
     """Received, adopted, rate, adoptable and adoptable-but-not-adopted for each opened
-    call: one query grouped by (call, status, adoptable), counted as call_summary does."""
-    groups = (
-        indicators.proposal_scope(program, as_of)
-        .with_scores()
-        .values(*CALL_FIELDS, "status", "adoptable")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    call, counted as call_summary does from indicators.proposal_groups() (one query,
+    none when the caller has the groups already)."""
+    if groups is None:
+        groups = indicators.proposal_groups(program, as_of)
     calls: dict[int, dict] = {}
     for group in groups:
         call = calls.setdefault(
@@ -295,9 +309,11 @@ def _by_reason(groups) -> list[dict]:
             group["reason"], {"reason": group["reason"], "count": 0, "reports": []}
         )
         entry["count"] += group["n"]
-        entry["reports"].append(
-            {"pk": group["report_pk"], "project": group["code"], "fiscal_year": group["year"]}
-        )
+        if len(entry["reports"]) < LIST_LIMIT:
+            report = {"pk": group["report_pk"], "project": group["code"]}
+            entry["reports"].append({**report, "fiscal_year": group["year"]})
+        else:
+            entry["more"] = entry.get("more", 0) + 1
     return sorted(reasons.values(), key=lambda entry: (-entry["count"], entry["reason"]))
 
 

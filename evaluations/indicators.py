@@ -1,8 +1,10 @@
 """The evaluation indicators of shared/design/indicators.md, computed in the database.
 
-`compute(program, as_of)` returns the JSON shape of the contract. Every figure is an
-aggregate query (about fifteen in all, whatever the size of the data); only medians
-read a column of numbers back, because SQLite, which runs the demo, has no median.
+`compute(program, as_of)` returns the JSON shape of the contract. Every figure comes from
+an aggregate query (fourteen in all, whatever the size of the data), grouped by the date
+from which rows count, so that the same queries answer for many dates at once (the
+dashboard's growth series). Medians are taken from counts per value, because SQLite,
+which runs the demo, has no median.
 """
 
 import datetime
@@ -11,12 +13,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -24,10 +29,10 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual
 
-from calls.models import YOUNG_CAREER_STAGES, CallKind, Proposal, ProposalStatus
-from calls.services import call_summary
+from calls.models import YOUNG_CAREER_STAGES, CallKind, Proposal, ProposalStatus, Review
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from programs.fiscal import fiscal_year
@@ -86,30 +91,76 @@ def in_window(date_field: str, as_of: datetime.date) -> Q:
     return Q(**{f"{date_field}__gte": F("project__start_date"), f"{date_field}__lte": as_of})
 
 
+# --- Many dates at once --------------------------------------------------------------------
+#
+# Every section answers for a list of dates in one query: rows are grouped by the date from
+# which they count (a call's opening, an output's own date, a project's start), and Python
+# adds the few groups up to each date. The dashboard's growth series thus costs what one
+# date costs; compute() is the same with a single date.
+
+Dates = list[datetime.date]
+Groups = list[dict]
+
+
+def cumulative(groups: Groups, field: str, dates: Dates, where=None) -> list[int]:
+    """Per date, the sum of `n` over the groups whose `field` is on or before it."""
+    return [
+        sum(g["n"] for g in groups if g[field] <= day and (where is None or where(g)))
+        for day in dates
+    ]
+
+
+def histogram_median(counts: dict) -> Decimal | None:
+    """statistics.median of the values counted in {value: how many}, without the list."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle, seen, low = (total - 1) // 2, 0, None
+    for value in sorted(counts):
+        seen += counts[value]
+        if low is None and seen > middle:
+            low = value
+        if seen > total // 2:
+            return median([low, value])
+    raise AssertionError("unreachable")
+
+
 # --- Goal 1 ------------------------------------------------------------------------------
 
 
-def call_figures(program: Program, as_of: datetime.date) -> Figures:
-    opened = Q(open_date__lte=as_of)
-    return program.calls.aggregate(
-        **{
-            "g1.calls_joint": Count("pk", filter=opened & Q(kind=CallKind.JOINT)),
-            "g1.calls_alignment": Count("pk", filter=opened & Q(kind=CallKind.ALIGNMENT)),
-            "g1.calls_planned": Count("pk", filter=~opened | Q(open_date__isnull=True)),
+def call_series(program: Program, dates: Dates) -> list[Figures]:
+    """One query: the program's calls counted per (kind, open date)."""
+    groups = grouped(program.calls.all(), "kind", "open_date")
+    total = sum(g["n"] for g in groups)
+    dated = [g for g in groups if g["open_date"] is not None]
+    joint = cumulative(dated, "open_date", dates, lambda g: g["kind"] == CallKind.JOINT)
+    alignment = cumulative(dated, "open_date", dates, lambda g: g["kind"] == CallKind.ALIGNMENT)
+    return [
+        {
+            "g1.calls_joint": j,
+            "g1.calls_alignment": a,
+            "g1.calls_planned": total - sum(g["n"] for g in dated if g["open_date"] <= day),
         }
-    )
+        for j, a, day in zip(joint, alignment, dates, strict=True)
+    ]
 
 
-def partner_figures(program: Program, as_of: datetime.date) -> Figures:
-    partners = FundingAgency.objects.filter(
-        calls__program=program, calls__open_date__lte=as_of
-    ).exclude(country=DOMESTIC_COUNTRY)
-    return partners.aggregate(
-        **{
-            "g1.partner_agencies": Count("pk", distinct=True),
-            "g1.partner_countries": Count("country", distinct=True),
-        }
+def partner_series(program: Program, dates: Dates) -> list[Figures]:
+    """One query: each foreign agency with the day of its first opened call."""
+    agencies = list(
+        FundingAgency.objects.filter(calls__program=program, calls__open_date__lte=dates[-1])
+        .exclude(country=DOMESTIC_COUNTRY)
+        .values("pk", "country")
+        .annotate(first=Min("calls__open_date"))
+        .order_by()
     )
+    return [
+        {
+            "g1.partner_agencies": sum(1 for a in agencies if a["first"] <= day),
+            "g1.partner_countries": len({a["country"] for a in agencies if a["first"] <= day}),
+        }
+        for day in dates
+    ]
 
 
 def proposal_scope(program: Program, as_of: datetime.date) -> QuerySet:
@@ -119,24 +170,83 @@ def proposal_scope(program: Program, as_of: datetime.date) -> QuerySet:
     )
 
 
-def proposal_figures(program: Program, as_of: datetime.date) -> Figures:
-    summary = call_summary(proposal_scope(program, as_of))
-    return {
-        "g1.proposals": summary["received"],
-        "g1.adopted": summary["adopted"],
-        "g1.adoption_rate": summary["rate"],
-        "g1.adoptable": summary["adoptable"],
-        "g1.adoptable_not_adopted": summary["adoptable_not_adopted"],
-    }
+def adoptable() -> Case:
+    """with_scores()'s `adoptable`, with the reviewers' mean as the only subquery (the
+    counts and spreads that with_scores() adds cost a subquery each per proposal)."""
+    scored = Review.objects.filter(proposal=OuterRef("pk"), score__isnull=False).order_by()
+    mean = Subquery(scored.values("proposal").annotate(mean=Avg("score")).values("mean"))
+    return Case(
+        When(
+            GreaterThanOrEqual(Coalesce("panel_score", mean), F("call__adoptable_score")),
+            then=True,
+        ),
+        default=False,
+        output_field=BooleanField(),
+    )
 
 
-def hindex_figures(program: Program, as_of: datetime.date) -> Figures:
-    adopted = proposal_scope(program, as_of).filter(status=ProposalStatus.ADOPTED)
-    pairs = list(adopted.values_list("jp_pi__h_index", "partner_pi__h_index"))
-    return {
-        "g1.jp_pi_hindex_median": median([jp for jp, _ in pairs if jp is not None]),
-        "g1.partner_pi_hindex_median": median([pa for _, pa in pairs if pa is not None]),
-    }
+CALL_FIELDS = ["call", "call__code", "call__title", "call__kind", "call__open_date"]
+
+
+def proposal_groups(program: Program, as_of: datetime.date) -> Groups:
+    """One query: proposals to calls opened by `as_of` counted per (call, status,
+    adoptable); the indicators and the dashboard's calls table both read it."""
+    return grouped(proposal_scope(program, as_of), *CALL_FIELDS, "status", adoptable=adoptable())
+
+
+def proposal_series(groups: Groups, dates: Dates) -> list[Figures]:
+    """g1.proposals … g1.adoptable_not_adopted per date, from proposal_groups()."""
+    figures = []
+    for day in dates:
+        opened = [g for g in groups if g["call__open_date"] <= day]
+        adopted = sum(g["n"] for g in opened if g["status"] == ProposalStatus.ADOPTED)
+        received = sum(g["n"] for g in opened)
+        able = [g for g in opened if g["adoptable"]]
+        figures.append(
+            {
+                "g1.proposals": received,
+                "g1.adopted": adopted,
+                "g1.adoption_rate": percentage(adopted, received),
+                "g1.adoptable": sum(g["n"] for g in able),
+                "g1.adoptable_not_adopted": sum(
+                    g["n"] for g in able if g["status"] != ProposalStatus.ADOPTED
+                ),
+            }
+        )
+    return figures
+
+
+def hindex_series(program: Program, dates: Dates) -> list[Figures]:
+    """One query: adopted proposals counted per (open date, the two PIs' h-indexes)."""
+    adopted = proposal_scope(program, dates[-1]).filter(status=ProposalStatus.ADOPTED)
+    pis = {"jp": F("jp_pi__h_index"), "partner": F("partner_pi__h_index")}
+    groups = grouped(adopted, "call__open_date", **pis)
+    figures = []
+    for day in dates:
+        jp: dict[int, int] = {}
+        partner: dict[int, int] = {}
+        for g in groups:
+            if g["call__open_date"] <= day:
+                _tally(jp, g["jp"], g["n"])
+                _tally(partner, g["partner"], g["n"])
+        figures.append(
+            {
+                "g1.jp_pi_hindex_median": histogram_median(jp),
+                "g1.partner_pi_hindex_median": histogram_median(partner),
+            }
+        )
+    return figures
+
+
+def _tally(counts: dict, value, n: int) -> None:
+    """Missing values are ignored, as indicators.md asks."""
+    if value is not None:
+        counts[value] = counts.get(value, 0) + n
+
+
+def project_series(program: Program, dates: Dates) -> list[Figures]:
+    groups = grouped(counted_projects(program, dates[-1]), "start_date")
+    return [{"g2.projects": n} for n in cumulative(groups, "start_date", dates)]
 
 
 # --- Goal 2 ------------------------------------------------------------------------------
@@ -155,67 +265,114 @@ def papers_before_start(program: Program, as_of: datetime.date) -> QuerySet:
     return rows.filter(published_on__lt=F("project__start_date")).exclude(Exists(on_or_after_start))
 
 
-def paper_figures(program: Program, as_of: datetime.date) -> Figures:
-    """Distinct papers (same DOI ignoring case, or same normalised title: `dedupe_key`)."""
-    rows = intl_papers(program, as_of)
-    before_only = papers_before_start(program, as_of)
-    return {
-        "g2.intl_coauthored_papers": rows.filter(in_window("published_on", as_of))
+def paper_series(program: Program, dates: Dates) -> list[Figures]:
+    """Distinct papers (same `dedupe_key`), one query: grouped per paper, each paper says
+    from when it counts in the window (its first row on or after its project's start) and,
+    for the papers before the start, from when a project reports it before its start and
+    from when one reports it on or after (which takes it out)."""
+    after = Q(published_on__gte=F("project__start_date"))
+    papers = (
+        intl_papers(program, dates[-1])
         .values("dedupe_key")
-        .distinct()
-        .count(),
-        "g2.intl_coauthored_papers_before_start": before_only.values("dedupe_key")
-        .distinct()
-        .count(),
-    }
+        .annotate(
+            counted_from=Min("published_on", filter=after),
+            before_from=Min("project__start_date", filter=~after),
+            after_from=Min("project__start_date", filter=after),
+        )
+    )
+    columns = {}
+    for i, day in enumerate(dates):
+        columns[f"in{i}"] = Count("dedupe_key", filter=Q(counted_from__lte=day))
+        # Explicit about NULL: a paper no project reports on or after its start.
+        before_only = Q(before_from__lte=day) & (Q(after_from__isnull=True) | Q(after_from__gt=day))
+        columns[f"before{i}"] = Count("dedupe_key", filter=before_only)
+    counts = papers.aggregate(**columns)
+    return [
+        {
+            "g2.intl_coauthored_papers": counts[f"in{i}"],
+            "g2.intl_coauthored_papers_before_start": counts[f"before{i}"],
+        }
+        for i in range(len(dates))
+    ]
 
 
-def presentation_figures(program: Program, as_of: datetime.date) -> Figures:
-    rows = counted_outputs(Presentation, program, as_of)
-    return {
-        "g2.intl_presentations": rows.filter(
-            in_window("presented_on", as_of), international=True
-        ).count()
-    }
+def grouped(rows: QuerySet, *fields: str, **columns) -> Groups:
+    """The rows counted (as `n`) per value of the fields and columns, in one query."""
+    return list(rows.values(*fields, **columns).annotate(n=Count("pk")).order_by())
+
+
+def dated_outputs(
+    model, date_field: str, program: Program, dates: Dates, *fields, young=None, **filters
+) -> Groups:
+    """Counted outputs in their project's window as of the last date, counted per own
+    date (`day`) and fields (and `young`, when given)."""
+    rows = counted_outputs(model, program, dates[-1]).filter(
+        in_window(date_field, dates[-1]), **filters
+    )
+    columns = {"day": F(date_field)} | ({"young": young} if young is not None else {})
+    return grouped(rows, *fields, **columns)
+
+
+def presentation_series(program: Program, dates: Dates) -> list[Figures]:
+    groups = dated_outputs(Presentation, "presented_on", program, dates, international=True)
+    return [{"g2.intl_presentations": n} for n in cumulative(groups, "day", dates)]
 
 
 # --- Goal 3 ------------------------------------------------------------------------------
 
 
-def event_figures(program: Program, as_of: datetime.date) -> Figures:
-    rows = counted_outputs(Event, program, as_of).filter(in_window("held_on", as_of))
-    by_kind = {f"g3.events_{kind}": Count("pk", filter=Q(kind=kind)) for kind in EventKind.values}
-    return rows.aggregate(**{"g3.events": Count("pk")}, **by_kind)
+def event_series(program: Program, dates: Dates) -> list[Figures]:
+    groups = dated_outputs(Event, "held_on", program, dates, "kind")
+    figures = [{"g3.events": n} for n in cumulative(groups, "day", dates)]
+    for kind in EventKind.values:
+        counts = cumulative(groups, "day", dates, lambda g, kind=kind: g["kind"] == kind)
+        for day_figures, n in zip(figures, counts, strict=True):
+            day_figures[f"g3.events_{kind}"] = n
+    return figures
 
 
-def hub_figures(program: Program, as_of: datetime.date) -> Figures:
+def hub_series(program: Program, dates: Dates) -> list[Figures]:
+    """Hubs count from their establishment (or their project's later start) until they
+    close; grouped by those three dates in one query."""
     hubs = Hub.objects.filter(
-        project__in=counted_projects(program, as_of), established_on__lte=as_of
-    ).exclude(closed_on__lt=as_of)
-    return {"g3.hubs": hubs.count()}
-
-
-def exchange_figures(program: Program, as_of: datetime.date) -> Figures:
-    rows = counted_outputs(Exchange, program, as_of).filter(
-        in_window("start_date", as_of), funded_by_program=True
+        project__in=counted_projects(program, dates[-1]), established_on__lte=dates[-1]
     )
-    received, dispatched = Q(direction="receive"), Q(direction="dispatch")
-    young = Q(career_stage__in=YOUNG_CAREER_STAGES)
-    return rows.aggregate(
-        **{
-            "g3.researchers_received": Count("pk", filter=received),
-            "g4.dispatched": Count("pk", filter=dispatched),
-            "g4.young_dispatched": Count("pk", filter=dispatched & young),
-            "g4.young_received": Count("pk", filter=received & young),
-        }
+    groups = grouped(hubs, "established_on", "closed_on", start=F("project__start_date"))
+    return [{"g3.hubs": sum(g["n"] for g in groups if _hub_open(g, day))} for day in dates]
+
+
+def _hub_open(group: dict, day: datetime.date) -> bool:
+    started = group["start"] <= day and group["established_on"] <= day
+    return started and (group["closed_on"] is None or group["closed_on"] >= day)
+
+
+EXCHANGE_CODES = {
+    "g3.researchers_received": lambda g: g["direction"] == "receive",
+    "g4.dispatched": lambda g: g["direction"] == "dispatch",
+    "g4.young_dispatched": lambda g: g["direction"] == "dispatch" and g["young"],
+    "g4.young_received": lambda g: g["direction"] == "receive" and g["young"],
+}
+
+
+def exchange_series(program: Program, dates: Dates) -> list[Figures]:
+    young = ExpressionWrapper(Q(career_stage__in=YOUNG_CAREER_STAGES), BooleanField())
+    groups = dated_outputs(
+        Exchange, "start_date", program, dates, "direction", young=young, funded_by_program=True
     )
+    figures: list[Figures] = [{} for _ in dates]
+    for code, chosen in EXCHANGE_CODES.items():
+        for day_figures, n in zip(figures, cumulative(groups, "day", dates, chosen), strict=True):
+            day_figures[code] = n
+    return figures
 
 
-def start_fiscal_year() -> Case:
+def start_fiscal_year(prefix: str = "") -> Case:
     """FY of the project's start, in SQL: January to March belong to the year before."""
-    year = ExtractYear("start_date")
+    year = ExtractYear(f"{prefix}start_date")
     return Case(
-        When(start_date__month__lt=4, then=year - 1), default=year, output_field=IntegerField()
+        When(**{f"{prefix}start_date__month__lt": 4}, then=year - 1),
+        default=year,
+        output_field=IntegerField(),
     )
 
 
@@ -226,31 +383,53 @@ LAB_FIELDS = {
 }
 
 
-def lab_figures(program: Program, as_of: datetime.date) -> Figures:
-    """Lab-wide before/after, over the projects that have both values (indicators.md)."""
-    stats = LabStatistic.objects.filter(
-        project=OuterRef("pk"), report__status__in=COUNTED_REPORT_STATUSES
+def lab_series(program: Program, dates: Dates) -> list[Figures]:
+    """Lab-wide before/after, over the projects that have both values (indicators.md).
+
+    One query reads the counted statistics of the fiscal years from the one before each
+    project's start to FY(last date), of the projects that have a "before" value (a row a
+    project a year, at most); Python picks each date's latest "after" row."""
+    stats = LabStatistic.objects.filter(report__status__in=COUNTED_REPORT_STATUSES)
+    has_before = stats.filter(
+        project=OuterRef("project"), report__fiscal_year=OuterRef("start_fy") - 1
     )
-    before = stats.filter(report__fiscal_year=OuterRef("start_fy") - 1)
-    after = stats.filter(
-        report__fiscal_year__gte=OuterRef("start_fy"), report__fiscal_year__lte=fiscal_year(as_of)
-    ).order_by("-report__fiscal_year")
-    columns = {}
-    for name, field in LAB_FIELDS.items():
-        columns[f"g3.lab_{name}_before"] = Subquery(before.values(field)[:1])
-        columns[f"g3.lab_{name}_after"] = Subquery(after.values(field)[:1])
-    projects = (
-        counted_projects(program, as_of)
-        .annotate(start_fy=start_fiscal_year())
-        .annotate(**{_alias(code): expression for code, expression in columns.items()})
-        .filter(**{f"{_alias(code)}__isnull": False for code in columns})
+    rows = (
+        stats.filter(project__in=counted_projects(program, dates[-1]))
+        .annotate(start_fy=start_fiscal_year("project__"))
+        .filter(
+            Exists(has_before),
+            report__fiscal_year__gte=F("start_fy") - 1,
+            report__fiscal_year__lte=fiscal_year(dates[-1]),
+        )
+        .values(
+            "project",
+            "start_fy",
+            *LAB_FIELDS.values(),
+            start=F("project__start_date"),
+            fy=F("report__fiscal_year"),
+        )
+        .order_by("project", "fy")
     )
-    return projects.aggregate(**{code: Sum(_alias(code)) for code in columns})
+    by_project: dict[int, list[dict]] = {}
+    for row in rows:
+        by_project.setdefault(row["project"], []).append(row)
+    return [_lab_sums(by_project.values(), day) for day in dates]
 
 
-def _alias(code: str) -> str:
-    """Annotation names cannot contain dots."""
-    return code.replace(".", "_")
+def _lab_sums(projects, day: datetime.date) -> Figures:
+    sums: Figures = {f"g3.lab_{name}_{when}": None for name in LAB_FIELDS for when in BEFORE_AFTER}
+    for rows in projects:
+        after = [r for r in rows if r["fy"] >= r["start_fy"] and r["fy"] <= fiscal_year(day)]
+        if rows[0]["start"] > day or not after:
+            continue
+        for name, field in LAB_FIELDS.items():
+            for when, row in zip(BEFORE_AFTER, (rows[0], after[-1]), strict=True):
+                code = f"g3.lab_{name}_{when}"
+                sums[code] = (sums[code] or 0) + row[field]
+    return sums
+
+
+BEFORE_AFTER = ("before", "after")
 
 
 # --- Goal 4 ------------------------------------------------------------------------------
@@ -266,15 +445,29 @@ def ended_stays(program: Program, as_of: datetime.date) -> QuerySet:
     )
 
 
+def stay_series(program: Program, dates: Dates) -> list[Figures]:
+    """Stays (end - start + 1 days) of the program-funded dispatches that have ended, one
+    query: counted per (end date, length); medians from those counts."""
+    length = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
+    groups = grouped(ended_stays(program, dates[-1]), "end_date", length=length)
+    figures = []
+    for day in dates:
+        days: dict[int, int] = {}
+        for g in groups:
+            if g["end_date"] <= day:
+                _tally(days, g["length"].days + 1, g["n"])
+        short = sum(n for stay, n in days.items() if stay <= SHORT_STAY_DAYS)
+        figures.append(
+            {
+                "g4.stay_days_median": histogram_median(days),
+                "g4.short_stay_share": percentage(short, sum(days.values())),
+            }
+        )
+    return figures
+
+
 def stay_figures(program: Program, as_of: datetime.date) -> Figures:
-    """Stays (end - start + 1 days) of the program-funded dispatches that have ended."""
-    rows = ended_stays(program, as_of)
-    days = [(end - start).days + 1 for start, end in rows.values_list("start_date", "end_date")]
-    short = sum(1 for stay in days if stay <= SHORT_STAY_DAYS)
-    return {
-        "g4.stay_days_median": median(days),
-        "g4.short_stay_share": percentage(short, len(days)),
-    }
+    return stay_series(program, [as_of])[0]
 
 
 def survey_pairs(program: Program, as_of: datetime.date) -> QuerySet:
@@ -289,44 +482,63 @@ def survey_pairs(program: Program, as_of: datetime.date) -> QuerySet:
     )
 
 
-def survey_figures(program: Program, as_of: datetime.date) -> Figures:
-    """Mean after - before per item, over the people who answered both."""
-    pairs = survey_pairs(program, as_of)
-    gains = {
-        f"g4.survey_gain_{item}": Avg(F(item) - F(f"before_{item}"), output_field=FloatField())
-        for item in SURVEY_ITEMS
-    }
-    figures = pairs.aggregate(**{"g4.survey_pairs": Count("pk")}, **gains)
-    for item in SURVEY_ITEMS:
-        figures[f"g4.survey_gain_{item}"] = rounded(figures[f"g4.survey_gain_{item}"], "0.01")
+def survey_series(program: Program, dates: Dates) -> list[Figures]:
+    """Mean after - before per item, over the people who answered both: one query of
+    counts and summed gains per project start date; the means are exact decimals."""
+    gains = {item: Sum(F(item) - F(f"before_{item}")) for item in SURVEY_ITEMS}
+    groups = list(
+        survey_pairs(program, dates[-1])
+        .values(start=F("project__start_date"))
+        .annotate(n=Count("pk"), **gains)
+        .order_by()
+    )
+    figures = []
+    for day in dates:
+        counted = [g for g in groups if g["start"] <= day]
+        pairs = sum(g["n"] for g in counted)
+        day_figures: Figures = {"g4.survey_pairs": pairs}
+        for item in SURVEY_ITEMS:
+            total = sum(g[item] for g in counted)
+            mean = Decimal(total) / pairs if pairs else None
+            day_figures[f"g4.survey_gain_{item}"] = rounded(mean, "0.01")
+        figures.append(day_figures)
     return figures
 
 
 # --- All together ------------------------------------------------------------------------
 
 SECTIONS = [
-    call_figures,
-    partner_figures,
-    proposal_figures,
-    hindex_figures,
-    lambda program, as_of: {"g2.projects": counted_projects(program, as_of).count()},
-    paper_figures,
-    presentation_figures,
-    event_figures,
-    hub_figures,
-    exchange_figures,
-    lab_figures,
-    stay_figures,
-    survey_figures,
+    call_series,
+    partner_series,
+    hindex_series,
+    project_series,
+    paper_series,
+    presentation_series,
+    event_series,
+    hub_series,
+    exchange_series,
+    lab_series,
+    stay_series,
+    survey_series,
 ]
+
+
+def values_at(program: Program, dates: Dates, proposals: Groups | None = None) -> list[Figures]:
+    """Every indicator's value at each of the dates (ascending), keyed by code: the same
+    queries for one date or many. `proposals`: proposal_groups() at the last date, when
+    the caller has them already."""
+    if proposals is None:
+        proposals = proposal_groups(program, dates[-1])
+    figures: list[Figures] = [dict(f) for f in proposal_series(proposals, dates)]
+    for section in SECTIONS:
+        for day_figures, found in zip(figures, section(program, dates), strict=True):
+            day_figures.update(found)
+    return figures
 
 
 def values(program: Program, as_of: datetime.date) -> Figures:
     """Every indicator's value, keyed by code."""
-    figures: Figures = {}
-    for section in SECTIONS:
-        figures.update(section(program, as_of))
-    return figures
+    return values_at(program, [as_of])[0]
 
 
 def shown_target(targets: list[Target], year: int) -> Target | None:
@@ -349,8 +561,12 @@ def target_number(value: Decimal) -> int | float:
 
 def compute(program: Program, as_of: datetime.date) -> dict:
     """The JSON document of indicators.md for one program and date."""
+    return document(program, as_of, values(program, as_of))
+
+
+def document(program: Program, as_of: datetime.date, figures: Figures) -> dict:
+    """The JSON document of indicators.md from the figures of values() at as_of."""
     year = fiscal_year(as_of)
-    figures = values(program, as_of)
     targets: dict[str, list[Target]] = {}
     for target in Target.objects.filter(program=program):
         targets.setdefault(target.indicator, []).append(target)

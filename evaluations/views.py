@@ -16,7 +16,6 @@ from django.views.decorators.http import require_safe
 from accounts.rules import is_committee, is_staff_member
 from calls.models import ProposalStatus
 from evaluations import dashboard
-from evaluations.indicators import compute
 from evaluations.models import Evaluation
 from programs.models import Program
 from projects.models import COUNTED_REPORT_STATUSES
@@ -83,10 +82,9 @@ def _as_of(request: HttpRequest) -> tuple[datetime.date | None, str]:
 
 
 def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> dict:
-    document = compute(program, as_of)
+    document, series, proposals = dashboard.document_and_series(program, as_of)
     links = Links(program, admin=request.user.is_active and request.user.is_staff)
     goals = dashboard.goals(document)
-    series = dashboard.series(program, as_of, document)
     growth = dashboard.growth_tables(series)
     for goal in goals:
         goal["growth"] = growth[goal["number"]]
@@ -98,10 +96,10 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
         for figure in goal["figures"]
     ]
     stays = dashboard.stays(program, as_of)
-    papers_before = list(dashboard.papers_before_start(program, as_of))
+    papers_before = list(dashboard.papers_before_start(program, as_of)[: dashboard.LIST_LIMIT])
     for paper in papers_before:
         paper.link = links.change("projects.paper", paper.pk)
-    calls = dashboard.per_call(program, as_of)
+    calls = dashboard.per_call(program, as_of, proposals)
     for call in calls:
         call["links"] = links.call(call["pk"])
     travel = dashboard.travel(program, as_of)
@@ -121,6 +119,7 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
         },
         "calls": calls,
         "unfunded": _unfunded(request, program, as_of, links),
+        "unfunded_count": document["indicators"]["g1.adoptable_not_adopted"]["value"],
         "stays": stays,
         "survey": dashboard.survey(program, as_of, document),
         "lab": dashboard.lab(document),
@@ -139,7 +138,7 @@ def _unfunded(request: HttpRequest, program: Program, as_of: datetime.date, link
     """Staff only: the committee sees how many (g1.adoptable_not_adopted), never which."""
     if not is_staff_member(request.user):
         return None
-    proposals = list(dashboard.unfunded(program, as_of))
+    proposals = list(dashboard.unfunded(program, as_of)[: dashboard.LIST_LIMIT])
     for proposal in proposals:
         proposal.link = links.change("calls.proposal", proposal.pk)
     return proposals
