@@ -26,7 +26,7 @@ from calls.models import (
     Researcher,
     Review,
 )
-from programs.admin import HistoryAdmin
+from programs.admin import HistoryAdmin, LargeList
 
 # Reviewers whose scores lie this far apart disagree: the panel should look again.
 DISAGREEMENT = 3
@@ -232,7 +232,7 @@ class DisagreementFilter(admin.SimpleListFilter):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(HistoryAdmin):
+class ProposalAdmin(LargeList, HistoryAdmin):
     list_display = ["ref", "title", "call", "jp_pi", "status"]
     list_display += ["final_score", "review_count", "spread", "adoptable"]
     list_filter = ["status", AdoptableFilter, DisagreementFilter, "call__program", "call"]
@@ -283,7 +283,7 @@ class ProposalAdmin(HistoryAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(HistoryAdmin):
+class ReviewAdmin(LargeList, HistoryAdmin):
     list_display = ["proposal", "reviewer", "score", "call"]
     list_filter = ["proposal__call__program", "proposal__call"]
     list_select_related = ["proposal__call", "reviewer"]

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from calls.admin import ProposalAdmin
 from calls.models import Proposal, ProposalStatus
-from programs.admin import FiscalYearColumn, FiscalYearFilter, HistoryAdmin
+from programs.admin import FiscalYearColumn, FiscalYearFilter, HistoryAdmin, LargeList
 from programs.fiscal import format_fiscal_year
 from projects import reporting
 from projects.models import (
@@ -273,7 +273,7 @@ def _bump(report_ids) -> None:
         reporting.bump(report)
 
 
-class OutputAdmin(HistoryAdmin):
+class OutputAdmin(LargeList, HistoryAdmin):
     list_select_related = ["project", "report"]
     raw_id_fields = ["report"]
     exclude = ["project"]

@@ -8,6 +8,7 @@ import factory
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -305,12 +306,26 @@ def test_it_lists_proposals_in_a_fixed_number_of_queries(
         for score, reviewer in zip([4, 4 + n % 5], reviewers, strict=True):
             ReviewFactory(proposal=proposal, reviewer=reviewer, score=score)
     # 1 session, 2 user, 3 programs of the program filter, 4 calls of the call filter,
-    # 5 count of the filtered list, 6 count of all proposals, 7 the page of proposals with
-    # their calls, PIs, final score, review count, spread and adoptability (subqueries)
+    # 5 the table's estimated rows (small: counted instead), 6 count of the list, 7 the page
+    # of proposals with their calls, PIs, final score, review count, spread and
+    # adoptability (subqueries)
     with django_assert_num_queries(7):
         response = admin_client.get(url(Proposal))
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == min(proposals, 100)  # 100 a page
+
+
+def test_it_shows_a_large_table_newest_first_with_its_estimated_size(admin_client, monkeypatch):
+    monkeypatch.setattr("programs.admin.ESTIMATE_ABOVE", 5)  # "large" from 6 rows on
+    proposals = [ProposalFactory(ref=f"BIG-{n:02d}") for n in range(30)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE calls_proposal")  # PostgreSQL's estimate: 30 rows
+    Proposal.objects.filter(pk__in=[p.pk for p in proposals[:10]]).delete()
+    listed = admin_client.get(url(Proposal)).context["cl"]
+    assert listed.result_count == 30  # not counted again: the estimate until autovacuum
+    assert listed.result_list[0] == proposals[-1]  # the newest first
+    searched = admin_client.get(url(Proposal) + "?q=BIG-1").context["cl"]  # BIG-10 to BIG-19
+    assert searched.result_count == 10  # a filtered list is counted exactly
 
 
 def test_it_adopts_once_however_often_it_is_clicked(admin_client):
