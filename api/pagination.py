@@ -197,11 +197,13 @@ def _beyond(model: type[Model], name: str, desc: bool, value) -> Q:
     return past | Q(**{f"{name}__isnull": True}) if nullable and not desc else past
 
 
-def _values(row: Model, keys: Sequence[Key]) -> list:
+def _values(row: Model | dict, keys: Sequence[Key]) -> list:
     return [_plain(_attribute(row, name)) for name, _desc in keys]
 
 
-def _attribute(row: Model, path: str):
+def _attribute(row: Model | dict, path: str):
+    if isinstance(row, dict):  # a `.values()` row, which holds the ordering's columns
+        return row[path]
     value = row
     for part in path.split("__"):
         value = getattr(value, part) if value is not None else None

@@ -1,10 +1,9 @@
 """API keys: made once, stored hashed, checked in constant time, revoked at once."""
 
+import datetime
 import hashlib
 import hmac
 import secrets
-
-import datetime
 
 from django.utils import timezone
 

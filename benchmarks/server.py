@@ -1,0 +1,76 @@
+"""gunicorn serving a scale's database with benchmarks.settings, for the HTTP scenarios."""
+
+import contextlib
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+from benchmarks.harness import ROOT, database_url
+
+WORKERS = 2  # the issue's server: two sync workers on a two-core machine
+STARTUP_S = 60
+# The server's key, known here so that sessions made in this process are valid there.
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def environment(scale: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(scale),
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+    }
+
+
+def collect_static(scale: str) -> None:
+    """Production pages name hashed static files: the manifest must exist (done once)."""
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        manage = [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"]
+        subprocess.run(manage, env=environment(scale), check=True, cwd=ROOT)
+
+
+@contextlib.contextmanager
+def gunicorn(scale: str, workers: int = WORKERS) -> Iterator[str]:
+    """The base URL of a gunicorn on a free loopback port; always stopped afterwards."""
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "aspire.wsgi:application"]
+    command += ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    server = subprocess.Popen(command, env=environment(scale), cwd=ROOT)
+    try:
+        _wait_until_it_answers(port, server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_it_answers(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped with exit code {server.returncode}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/api/v1/")  # any answer will do (a 401 here)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    raise RuntimeError(f"gunicorn did not answer on port {port} within {STARTUP_S} s")
