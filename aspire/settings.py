@@ -106,6 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env.bool("DATABASE_POOL", default=True):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The evaluation aggregates millions of rows in a few statements: JIT compilation cost
+    # more than it saved there (2.2 s of a 3 s query), and 4 MB of work_mem spilled the
+    # grouping to disk (docs/performance.md). A URL's own ?options= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c work_mem=64MB"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -123,6 +123,13 @@ def test_it_pools_postgresql_connections(debug):
     assert setting("DATABASES['default']['CONN_MAX_AGE']", env) == 0
 
 
+def test_it_sets_the_session_options_of_postgresql_unless_the_url_does():
+    options = "DATABASES['default']['OPTIONS']['options']"
+    assert setting(options, PRODUCTION) == "-c jit=off -c work_mem=64MB"
+    url = PRODUCTION["DATABASE_URL"] + "?options=-c%20work_mem%3D8MB"
+    assert setting(options, {**PRODUCTION, "DATABASE_URL": url}) == "-c work_mem=8MB"
+
+
 def test_it_finds_the_project_templates():
     assert ROOT / "templates" in settings.TEMPLATES[0]["DIRS"]
 
