@@ -39,10 +39,10 @@ wins, as follows.
 """
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -114,6 +114,14 @@ def reference(name: str, parse: Callable[[str], Any] = cells.code, needed=True) 
     return Column(name, parse, required=needed)
 
 
+def unknown(column: str, what: str, value: str) -> RowError:
+    return RowError(column, _("unknown %(what)s %(value)r.") % {"what": what, "value": value})
+
+
+def claimed_by(column: str, first: int) -> RowError:
+    return RowError(column, _("this row names the same record as row %(row)d.") % {"row": first})
+
+
 class ImportContext:
     """What one import keeps between its rows: references found, records already named
     by a row, what the file said about each researcher, and the reports it changed."""
@@ -144,9 +152,7 @@ class ImportContext:
         key = (type(obj), obj.pk)
         first = self._claimed.setdefault(key, self.row)
         if first != self.row:
-            raise RowError(
-                column, _("this row names the same record as row %(row)d.") % {"row": first}
-            )
+            raise claimed_by(column, first)
 
     def agree_on_researcher(self, key: tuple[str, str], facts: dict, columns: dict) -> None:
         """Two rows of one file saying different things of one researcher are a mistake."""
@@ -162,10 +168,7 @@ class ImportContext:
         if key not in self._found:
             self._found[key] = model.objects.filter(**lookup).first()
         if self._found[key] is None:
-            value = next(iter(lookup.values()))
-            raise RowError(
-                column, _("unknown %(what)s %(value)r.") % {"what": what, "value": value}
-            )
+            raise unknown(column, what, next(iter(lookup.values())))
         return self._found[key]
 
     def agency(self, code: str, column: str) -> FundingAgency:
@@ -244,6 +247,39 @@ class Kind:
         return {column.name: getattr(obj, column.field) for column in self.plain_columns()}
 
     # --- Import --------------------------------------------------------------------
+
+    def parse(self, row: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
+        """The row's values by column (only the columns the file has: a missing one is
+        kept) and the problems of its cells, as (column, message)."""
+        values, problems = {}, []
+        for column in self.columns:
+            if column.name not in row:
+                continue
+            cell = row[column.name]
+            if column.required and not cell.strip():
+                problems.append((column.name, _("a value is required.")))
+                continue
+            try:
+                values[column.name] = column.parse(cell)
+            except cells.CellError as error:
+                problems.append((column.name, str(error)))
+        return values, problems
+
+    def messages(self, error: ValidationError, values: dict) -> Iterator[tuple[str, str]]:
+        """Each message of a model's ValidationError with the column it belongs to."""
+        by_field = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {NON_FIELD_ERRORS: error.messages}
+        )
+        for field, messages in by_field.items():
+            column = (
+                self.key_column(values)
+                if field == NON_FIELD_ERRORS
+                else self.column_of(field, values)
+            )
+            for message in messages:
+                yield column, message
 
     def upsert(self, values: dict, ctx: ImportContext) -> str:
         """Create, update or leave the record the row names: CREATED, UPDATED or UNCHANGED."""
@@ -450,10 +486,26 @@ class Proposals(Kind):
         }
 
 
-def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: str):
-    """The PI a row names by (name, institution), made if new; its facts kept up to date."""
-    columns = {field: f"{prefix}_{suffix}" for field, suffix in PI_FACTS.items()}
-    columns |= {"name": f"{prefix}_name", "institution": f"{prefix}_institution"}
+@dataclasses.dataclass(frozen=True)
+class PI:
+    """What one row says of one of its PIs."""
+
+    key: tuple[str, str]  # (name, institution), the Researcher's natural key
+    facts: dict[str, Any]  # only the facts the row gives: an empty cell keeps what is known
+    columns: dict[str, str]  # Researcher field → column
+
+
+# Researcher field → column, for each PI of a proposals row (the same dict for every row).
+PI_COLUMNS = {
+    prefix: {field: f"{prefix}_{suffix}" for field, suffix in PI_FACTS.items()}
+    | {"name": f"{prefix}_name", "institution": f"{prefix}_institution"}
+    for prefix in ("jp_pi", "partner_pi")
+}
+
+
+def pi_of(values: dict, prefix: str, ctx: ImportContext) -> PI | None:
+    """The PI a row names, None where it names none; checked against the file's other rows."""
+    columns = PI_COLUMNS[prefix]
     name, institution = values[columns["name"]], values.get(columns["institution"], "")
     # Empty fact cells keep what is known: the researcher may be another proposal's PI too.
     facts = {
@@ -467,19 +519,37 @@ def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: 
             raise RowError(columns["name"], message)
         return None
     ctx.agree_on_researcher((name, institution), facts, columns)
-    researcher = ctx.researcher(name, institution)
+    return PI((name, institution), facts, columns)
+
+
+def apply_facts(researcher: Researcher | None, pi: PI, default_country: str, **clean) -> tuple:
+    """The researcher with the row's facts, and whether that is a change to write; a new
+    or changed one is validated (`clean`: what full_clean() may skip) in the row's columns."""
     if researcher is None:
+        name, institution = pi.key
         researcher = Researcher(name=name, institution=institution, country=default_country)
     before = _state(researcher)
-    for field, value in facts.items():
+    for field, value in pi.facts.items():
         setattr(researcher, field, value)
-    if researcher.pk is None or _state(researcher) != before:
+    changed = researcher.pk is None or _state(researcher) != before
+    if changed:
         try:
-            researcher.full_clean()
+            researcher.full_clean(**clean)
         except ValidationError as error:  # reported in the row's columns, not the model's
             raise ValidationError(
-                {columns.get(field, columns["name"]): errors for field, errors in error}
+                {pi.columns.get(field, pi.columns["name"]): errors for field, errors in error}
             ) from None
+    return researcher, changed
+
+
+def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: str):
+    """The PI a row names by (name, institution), made if new; its facts kept up to date."""
+    pi = pi_of(values, prefix, ctx)
+    if pi is None:
+        return None
+    name, institution = pi.key
+    researcher, changed = apply_facts(ctx.researcher(name, institution), pi, default_country)
+    if changed:
         made = researcher.pk is None
         researcher.save()
         if made:

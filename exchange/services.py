@@ -17,15 +17,16 @@ import csv
 import dataclasses
 import difflib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from exchange.cells import CellError, formatted
+from exchange.batches import BATCHED
+from exchange.cells import formatted
 from exchange.kinds import KINDS, ImportContext, Kind, RowError
 from programs.models import Program
 from projects import reporting
@@ -153,16 +154,46 @@ def import_table(kind: str, rows: list[Row], dry_run: bool = False) -> ImportRes
     if not result.ok:
         return result
     with transaction.atomic():
-        ctx = ImportContext()
-        for number, row in enumerate(rows, start=2):
-            if any(cell.strip() for cell in row.values()):
-                ctx.start_row(number)
-                _import_row(spec, row, ctx, result)
+        if kind in BATCHED:
+            ctx = _import_batched(spec, rows, result)
+        else:
+            ctx = _import_rows(spec, rows, result)
         if result.ok:
             ctx.bump_touched_reports()
         if dry_run or not result.ok:
             transaction.set_rollback(True)
     return result
+
+
+def _filled(rows: Iterable[Row]) -> Iterator[tuple[int, Row]]:
+    """The rows that are not blank, with their numbers in the file (the header is row 1)."""
+    for number, row in enumerate(rows, start=2):
+        if any(cell.strip() for cell in row.values()):
+            yield number, row
+
+
+def _import_rows(kind: Kind, rows: list[Row], result: ImportResult) -> ImportContext:
+    """One row at a time, each in a savepoint: the way of every kind not batched."""
+    ctx = ImportContext()
+    for number, row in _filled(rows):
+        ctx.start_row(number)
+        _import_row(kind, row, ctx, result)
+    return ctx
+
+
+def _import_batched(kind: Kind, rows: list[Row], result: ImportResult) -> ImportContext:
+    """A batch of rows at a time with a few queries each (exchange/batches.py); where the
+    database refuses what the checks let through (a record inserted meanwhile by someone
+    else), everything is done again one row at a time, which names the row."""
+    ctx = ImportContext()
+    try:
+        with transaction.atomic():
+            BATCHED[kind.name](kind, ctx, result).run(_filled(rows))
+    except IntegrityError:
+        result.created = result.updated = result.unchanged = 0
+        result.errors.clear()
+        return _import_rows(kind, rows, result)
+    return ctx
 
 
 def import_file(kind: str, file: IO[bytes] | bytes, filename: str, dry_run=False) -> ImportResult:
@@ -214,35 +245,15 @@ def _import_row(kind: Kind, row: Row, ctx: ImportContext, result: ImportResult) 
 
 
 def _parse(kind: Kind, row: Row, number: int, result: ImportResult) -> dict | None:
-    """The row's values by column; only the columns the file has (a missing one is kept)."""
-    values, ok = {}, True
-    for column in kind.columns:
-        if column.name not in row:
-            continue
-        cell = row[column.name]
-        if column.required and not cell.strip():
-            result.add_error(number, column.name, _("a value is required."))
-            ok = False
-            continue
-        try:
-            values[column.name] = column.parse(cell)
-        except CellError as error:
-            result.add_error(number, column.name, str(error))
-            ok = False
-    return values if ok else None
+    """The row's values by column, or None when a cell cannot be read."""
+    values, problems = kind.parse(row)
+    for column, message in problems:
+        result.add_error(number, column, message)
+    return None if problems else values
 
 
 def _messages(kind: Kind, error: ValidationError, values: dict) -> Iterable[tuple[str, str]]:
-    """Each message of a model's ValidationError with the column it belongs to."""
-    by_field = (
-        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-    )
-    for field, messages in by_field.items():
-        column = (
-            kind.key_column(values) if field == NON_FIELD_ERRORS else kind.column_of(field, values)
-        )
-        for message in messages:
-            yield column, message
+    return kind.messages(error, values)
 
 
 # --- Exporting ---------------------------------------------------------------------------
