@@ -185,6 +185,10 @@ def _rows_after(model: type[Model], keys: Sequence[Key], values: list, backwards
     for (name, desc), value in zip(keys, values, strict=True):
         after |= same & _beyond(model, name, desc != backwards, value)
         same &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+    (first, desc), start = keys[0], values[0]
+    if len(keys) > 1 and start is not None and not _column(model, first)[1]:
+        # Implied by the OR above, but only this form lets an index start at the cursor.
+        after &= Q(**{f"{first}__lte" if desc != backwards else f"{first}__gte": start})
     return after
 
 
