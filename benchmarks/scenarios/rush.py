@@ -47,7 +47,7 @@ def run(scale: str) -> list[Result]:
         with ThreadPoolExecutor(10) as pool:
             forms = list(pool.map(lambda page: _open_page(port, *page), pages))
         ours = _rush(port, [_submission(port, form) for form in forms])
-        lost = PIS - _submitted(reports)
+        lost = len(reports) - _submitted(reports)
         _reset(reports)
         bare = _rush(port, [("POST", f"/bare/reports/{pk}/submit/", b"", {}) for pk in reports])
         _reset(reports)
@@ -76,7 +76,10 @@ def _pis() -> dict[int, int]:
             user.groups.add(group)
         member = ProjectMember.objects.filter(user=user).first()
         if member is None:
-            member = ProjectMember.objects.create(user=user, project_id=next(projects), role="pi")
+            project = next(projects, None)
+            if project is None:
+                break  # S has fewer projects than 200: the rush is as large as S allows
+            member = ProjectMember.objects.create(user=user, project_id=project, role="pi")
         report = AnnualReport.objects.filter(project_id=member.project_id).latest("fiscal_year")
         pis[user.pk] = report.pk
     return pis
@@ -172,6 +175,7 @@ def _rush(port: int, requests: list[tuple[str, str, bytes, dict]]) -> dict:
         thread.join()
     latencies = sorted(seconds for _status, seconds in outcomes)
     return {
+        "count": len(requests),
         "errors": sum(1 for status, _s in outcomes if not 200 <= status < 400),
         "median_s": statistics.median(latencies),
         "p95_s": latencies[int(0.95 * (len(latencies) - 1))],
@@ -181,7 +185,7 @@ def _rush(port: int, requests: list[tuple[str, str, bytes, dict]]) -> dict:
 
 def _result(scale: str, ours: dict, bare: dict, lost: int) -> Result:
     return Result(
-        scenario=f"deadline rush ({PIS} PIs submit)",
+        scenario=f"deadline rush ({ours['count']} PIs submit)",
         scale=scale,
         median_s=ours["median_s"],
         ceiling="bare view: one UPDATE",
@@ -191,8 +195,8 @@ def _result(scale: str, ours: dict, bare: dict, lost: int) -> Result:
             "lost": lost,
             "p95_ms": round(ours["p95_s"] * 1000, 1),
             "median_ms": round(ours["median_s"] * 1000, 1),
-            "req_s": round(PIS / ours["wall_s"], 1),
-            "ceiling_req_s": round(PIS / bare["wall_s"], 1),
+            "req_s": round(ours["count"] / ours["wall_s"], 1),
+            "ceiling_req_s": round(bare["count"] / bare["wall_s"], 1),
             "ceiling_p95_ms": round(bare["p95_s"] * 1000, 1),
             "ceiling_errors": bare["errors"],
             "target": TARGET,
