@@ -429,6 +429,21 @@ def test_it_shows_papers_dated_before_the_start_apart(client):
     assert figure(html, "g2.intl_coauthored_papers")[1] == "1"
 
 
+def test_it_cuts_a_long_list_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 2)  # 100 on the real page
+    project = ProjectFactory(start_date=datetime.date(2024, 1, 1))
+    report = ReportFactory(project=project)
+    for day in (1, 2, 3):
+        PaperFactory(report=report, title=f"Old {day}", published_on=datetime.date(2023, 6, day))
+    sign_in(client, "committee")
+    html = client.get(url(project.proposal.call.program.code)).text
+    papers = html[html.index('id="papers-before"') :]
+    papers = papers[: papers.index("</ul>")]
+    assert "<strong>3</strong>" in papers  # the count stays complete
+    assert "Showing the first 2 of 3." in papers
+    assert papers.count("<li>") == 2
+
+
 def test_it_shows_buy_out_use_and_travel_costs_per_year(client):
     project = ProjectFactory(start_date=datetime.date(2023, 10, 1))
     reports = [
