@@ -43,8 +43,9 @@ system:
 	.ci/system-packages
 
 # REQUIRE_REDIS: the job tests must talk to the real Redis, never fall back to eager jobs.
+# One pytest process per core, each with its own test database (tests/conftest.py).
 test: lint system
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_REDIS=true $(BIN)/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REQUIRE_REDIS=true $(BIN)/pytest -n auto
 
 # Issue 6: every scenario against its ceiling; the first run at a scale generates its database.
 SCALE ?= M

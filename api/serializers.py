@@ -143,8 +143,18 @@ class HubSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "name", "country", "established_on", "closed_on"]
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A record named by its code. A NUL character is an invalid code, not a server
+    error: PostgreSQL cannot compare text that contains one."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class TargetSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="code", queryset=Program.objects.all())
+    program = CodeField(slug_field="code", queryset=Program.objects.all())
 
     class Meta:
         model = Target

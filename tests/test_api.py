@@ -10,7 +10,7 @@ from rest_framework.test import APIClient as Client
 
 from api.models import APIClient
 from api.services import create_client, revoke
-from evaluations.models import CommitteeMember, Evaluation
+from evaluations.models import CommitteeMember, Evaluation, Target
 from projects.models import ReportStatus
 from tests.factories import (
     AgencyFactory,
@@ -99,6 +99,33 @@ def test_it_lets_only_write_keys_write(keyed):
     bad = writer.post("/api/v1/agencies/", {"code": "X", "name": "", "country": "ZZ"})
     assert bad.status_code == 400
     assert set(bad.json()) == {"name", "country"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/programs/A%00B/indicators/",  # a code in the path
+        "/api/v1/calls/A%00B/",
+        "/api/v1/proposals/?program=A%00B",  # a lookup by code
+        "/api/v1/proposals/?search=A%00",
+    ],
+)
+def test_it_answers_a_nul_character_with_400(keyed, url):
+    assert keyed.get(url).status_code == 400
+
+
+def test_it_refuses_a_target_whose_program_code_holds_a_nul_character():
+    ProgramFactory(code="ASPIRE")
+    _client, key = create_client("loader", can_write=True)
+    writer = Client()
+    writer.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    data = {"program": "ASP\x00IRE", "indicator": "g1.proposals", "fiscal_year": 2025, "value": 3}
+    form = writer.post("/api/v1/targets/", data)  # refused before the view
+    assert form.status_code == 400
+    sent_as_json = writer.post("/api/v1/targets/", data, format="json")
+    assert sent_as_json.status_code == 400
+    assert set(sent_as_json.json()) == {"program"}
+    assert not Target.objects.exists()
 
 
 # --- What each caller sees ------------------------------------------------------------------

@@ -263,6 +263,12 @@ def test_it_answers_404_with_a_message_for_an_unknown_program(client):
     assert "No program has the code “NOPE”." in response.text
 
 
+def test_it_answers_400_to_a_code_holding_a_nul_character(client):
+    response = page(client, "committee", code="NO\x00PE")  # PostgreSQL cannot compare it
+    assert response.status_code == 400
+    assert "The request contains a NUL character." in response.text
+
+
 # --- Links to the records -----------------------------------------------------------------
 
 
