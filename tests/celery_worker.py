@@ -9,8 +9,8 @@
 The worker runs in threads of the test process, so it sees the test database and the
 locmem mail outbox. It consumes a queue of its own, and `.delay()` sends there while it
 runs: other test runs on the same Redis (or a development worker) can neither take our
-jobs nor hand us theirs. Without Redis the test is skipped, except in CI (CI=true), where
-it fails: a real-worker test must never pass without a real worker.
+jobs nor hand us theirs. Without Redis the test fails, saying how to start it: a
+real-worker test must never pass, nor quietly step aside, without a real worker.
 """
 
 import contextlib
@@ -30,10 +30,11 @@ def require_redis() -> None:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
     except redis.RedisError as error:
-        message = f"a real Celery worker needs Redis at {url}: {error}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        message = (
+            f"a real Celery worker needs Redis at {url}: {error}. Start one with "
+            "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379` (or `.ci/run`)."
+        )
+        pytest.fail(message, pytrace=False)
 
 
 @contextlib.contextmanager
