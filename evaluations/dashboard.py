@@ -104,19 +104,6 @@ def fiscal_years(program: Program, as_of: datetime.date) -> list[int]:
     return list(range(max(start, last - MAX_SERIES_YEARS + 1), last + 1))
 
 
-def series(program: Program, as_of: datetime.date, document: dict) -> dict[str, Any]:
-    """Every indicator as of the end of each fiscal year, the last one capped at as_of.
-
-    The last year's figures are compute()'s own (the document), the earlier ones come
-    from indicators.values_at() at the fiscal years' ends, in the queries of one date.
-    """
-    years = fiscal_years(program, as_of)
-    ends = [fiscal_year_end(year) for year in years[:-1]]
-    earlier = indicators.values_at(program, ends) if ends else []
-    last = {code: figure["value"] for code, figure in document["indicators"].items()}
-    return _series(years, [*earlier, last])
-
-
 def _series(years: list[int], figures: list[indicators.Figures]) -> dict[str, Any]:
     rows = {code: [indicators.json_number(f[code]) for f in figures] for code in INDICATORS}
     return {"years": years, "rows": rows}

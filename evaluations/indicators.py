@@ -12,7 +12,6 @@ import statistics
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     Count,
@@ -29,10 +28,9 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.functions import ExtractYear
 
-from calls.models import YOUNG_CAREER_STAGES, CallKind, Proposal, ProposalStatus, Review
+from calls.models import YOUNG_CAREER_STAGES, CallKind, Proposal, ProposalStatus
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from programs.fiscal import fiscal_year
@@ -170,28 +168,16 @@ def proposal_scope(program: Program, as_of: datetime.date) -> QuerySet:
     )
 
 
-def adoptable() -> Case:
-    """with_scores()'s `adoptable`, with the reviewers' mean as the only subquery (the
-    counts and spreads that with_scores() adds cost a subquery each per proposal)."""
-    scored = Review.objects.filter(proposal=OuterRef("pk"), score__isnull=False).order_by()
-    mean = Subquery(scored.values("proposal").annotate(mean=Avg("score")).values("mean"))
-    return Case(
-        When(
-            GreaterThanOrEqual(Coalesce("panel_score", mean), F("call__adoptable_score")),
-            then=True,
-        ),
-        default=False,
-        output_field=BooleanField(),
-    )
-
-
 CALL_FIELDS = ["call", "call__code", "call__title", "call__kind", "call__open_date"]
 
 
 def proposal_groups(program: Program, as_of: datetime.date) -> Groups:
     """One query: proposals to calls opened by `as_of` counted per (call, status,
     adoptable); the indicators and the dashboard's calls table both read it."""
-    return grouped(proposal_scope(program, as_of), *CALL_FIELDS, "status", adoptable=adoptable())
+    # Only `adoptable` of with_scores() is selected: its one subquery, the reviewers' mean.
+    return grouped(
+        proposal_scope(program, as_of).with_scores(), *CALL_FIELDS, "status", "adoptable"
+    )
 
 
 def proposal_series(groups: Groups, dates: Dates) -> list[Figures]:
@@ -464,10 +450,6 @@ def stay_series(program: Program, dates: Dates) -> list[Figures]:
             }
         )
     return figures
-
-
-def stay_figures(program: Program, as_of: datetime.date) -> Figures:
-    return stay_series(program, [as_of])[0]
 
 
 def survey_pairs(program: Program, as_of: datetime.date) -> QuerySet:

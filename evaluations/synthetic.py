@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from django.db import connection, models, transaction
 
 from accounts.models import User
+from aspire.db import copy_rows
 from calls.models import Call, Proposal, Researcher, Review
 from programs.models import FundingAgency, Program
 from projects.models import AnnualReport, Event, Exchange, Paper, Presentation, Project
@@ -111,13 +112,7 @@ def write(model: type[models.Model], columns: list[str], rows: Iterable[tuple]) 
         objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
         model.objects.bulk_create(objects, batch_size=2000)
         return len(objects)
-    statement = f'COPY "{model._meta.db_table}" ({", ".join(columns)}) FROM STDIN'
-    count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
+    return copy_rows(model, columns, rows)
 
 
 def _reset_sequences() -> None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from aspire.db import copy_rows
 from calls.models import Call, Proposal, ProposalStatus, Researcher
 from exchange.kinds import (
     CREATED,
@@ -219,26 +220,17 @@ def create_with_history(objs: list[models.Model]) -> None:
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
             obj._state.adding, obj._state.db = False, connection.alias
-        rows = [{f.attname: _prepared(f, obj) for f in fields} for obj in objs]
-        _copy(cursor, model, [f.attname for f in fields], (list(row.values()) for row in rows))
-        user = history.get_default_history_user(objs[0])  # the request's user, as save() takes
-        stamp = [timezone.now(), None, "+", user.pk if user else None]
-        history_rows = ([row[name] for name in tracked] + stamp for row in rows)
-        _copy(cursor, history, [*tracked, *stamped], history_rows)
+    rows = [{f.attname: _prepared(f, obj) for f in fields} for obj in objs]
+    copy_rows(model, [f.attname for f in fields], [list(row.values()) for row in rows])
+    user = history.get_default_history_user(objs[0])  # the request's user, as save() takes
+    stamp = [timezone.now(), None, "+", user.pk if user else None]
+    history_rows = ([row[name] for name in tracked] + stamp for row in rows)
+    copy_rows(history, [*tracked, *stamped], history_rows)
 
 
 def _prepared(field: models.Field, obj: models.Model):
     """The value of a field as the database takes it, as bulk_create would prepare it."""
     return field.get_db_prep_save(field.pre_save(obj, True), connection)
-
-
-def _copy(cursor, model: type[models.Model], attnames: list[str], rows: Iterable[list]) -> None:
-    quote, by_attname = connection.ops.quote_name, {f.attname: f for f in model._meta.fields}
-    columns = ", ".join(quote(by_attname[name].column) for name in attnames)
-    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _unknown_call(code: str) -> Call:

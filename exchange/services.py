@@ -233,7 +233,7 @@ def _import_row(kind: Kind, row: Row, ctx: ImportContext, result: ImportResult) 
     except RowError as error:
         result.add_error(ctx.row, error.column, str(error))
     except ValidationError as error:
-        for column, message in _messages(kind, error, values):
+        for column, message in kind.messages(error, values):
             result.add_error(ctx.row, column, message)
     except IntegrityError:  # what full_clean() cannot see, such as a concurrent insert
         message = _("this row clashes with another record.")
@@ -250,10 +250,6 @@ def _parse(kind: Kind, row: Row, number: int, result: ImportResult) -> dict | No
     for column, message in problems:
         result.add_error(number, column, message)
     return None if problems else values
-
-
-def _messages(kind: Kind, error: ValidationError, values: dict) -> Iterable[tuple[str, str]]:
-    return kind.messages(error, values)
 
 
 # --- Exporting ---------------------------------------------------------------------------

@@ -190,8 +190,8 @@ def test_it_shows_growth_with_a_row_per_fiscal_year(client, demo):
 
 
 def test_it_caps_the_series_at_as_of_and_at_a_few_years(demo):
-    document = indicators.compute(demo, datetime.date(2024, 9, 30))
-    series = dashboard.series(demo, datetime.date(2024, 9, 30), document)
+    document, series, _proposals = dashboard.document_and_series(demo, datetime.date(2024, 9, 30))
+    assert document == indicators.compute(demo, datetime.date(2024, 9, 30))  # one pass, same
     assert series["years"] == [2023, 2024]
     assert (
         series["rows"]["g2.intl_presentations"][-1]
@@ -337,7 +337,7 @@ def test_it_bins_stays_and_names_the_short_ones_purposes(client):
         ("91+", 2),
     ]
     assert (stays["total"], stays["short"], stays["short_share"]) == (11, 3, Decimal("27.3"))
-    figures = indicators.stay_figures(program, AS_OF)
+    figures = indicators.values(program, AS_OF)
     assert stays["short_share"] == figures["g4.short_stay_share"]
     assert [(s["reason"], s["count"]) for s in stays["purposes"]] == [
         ("Lab visit", 2),

@@ -1,0 +1,20 @@
+"""What every app may ask of the database beyond the ORM."""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+
+
+def copy_rows(model: type[models.Model], attnames: list[str], rows: Iterable[Sequence]) -> int:
+    """PostgreSQL's COPY of `rows` (values in the order of `attnames`, ready for the
+    database) into the model's table: many times faster than INSERTs for thousands of rows.
+    Returns how many rows went in. On the same connection, hence in its transaction."""
+    quote, by_attname = connection.ops.quote_name, {f.attname: f for f in model._meta.fields}
+    columns = ", ".join(quote(by_attname[name].column) for name in attnames)
+    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
