@@ -3,6 +3,8 @@
 import dataclasses
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +36,18 @@ class Result:
 def database_url(scale: str) -> str:
     """Each scale has its own database, generated once and kept between runs."""
     return os.environ.get("BENCH_DATABASE_URL") or f"{SERVER}/aspire_bench_{scale.lower()}"
+
+
+def postgres(command: str, *args: str, check: bool = True) -> None:
+    """createdb, dropdb… against the local server (check=False: "exists already" is fine)."""
+    local = ["-h", "127.0.0.1", "-U", "postgres"]
+    subprocess.run([command, *args, *local], check=check, capture_output=True)
+
+
+def manage(*args: str, env: dict | None = None, **options) -> subprocess.CompletedProcess:
+    """A manage.py command in a child process (`env`: another database, say)."""
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    return subprocess.run(command, env=env, cwd=ROOT, check=True, **options)
 
 
 def median_time(function: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float:

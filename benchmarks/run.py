@@ -11,10 +11,9 @@ import argparse
 import importlib
 import json
 import os
-import subprocess
 import sys
 
-from benchmarks.harness import RESULTS, ROOT, Result, database_url
+from benchmarks.harness import RESULTS, Result, database_url, manage, postgres
 
 # In the order of the issue. Each module has `run(scale: str) -> list[Result]`.
 SCENARIOS = ["indicators", "api", "dashboard", "imports", "pdf", "rush"]
@@ -42,18 +41,13 @@ def main() -> None:
 
 def prepare(scale: str) -> None:
     """Create, migrate and fill the scale's database where that is not done yet."""
-    name = database_url(scale).rsplit("/", 1)[1]
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True)
+    postgres("createdb", database_url(scale).rsplit("/", 1)[1], check=False)
+    manage("migrate", "--noinput", "-v0")
     check = (
         "from programs.models import Program; print(Program.objects.filter(code='SYNTH').count())"
     )
-    filled = subprocess.run(
-        [*manage, "shell", "-c", check], check=True, capture_output=True, text=True
-    )
-    if filled.stdout.strip() == "0":
-        subprocess.run([*manage, "generate_data", "--scale", scale], check=True)
+    if manage("shell", "-c", check, capture_output=True, text=True).stdout.strip() == "0":
+        manage("generate_data", "--scale", scale)
 
 
 def table(results: list[Result]) -> str:

@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-from benchmarks.harness import ROOT, database_url
+from benchmarks.harness import ROOT, database_url, manage
 
 WORKERS = 2  # the issue's server: two sync workers on a two-core machine
 STARTUP_S = 60
@@ -30,8 +30,7 @@ def environment(scale: str) -> dict[str, str]:
 def collect_static(scale: str) -> None:
     """Production pages name hashed static files: the manifest must exist (done once)."""
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-        manage = [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"]
-        subprocess.run(manage, env=environment(scale), check=True, cwd=ROOT)
+        manage("collectstatic", "--noinput", "-v0", env=environment(scale))
 
 
 @contextlib.contextmanager

@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import ROOT, SERVER, Result
+from benchmarks.harness import ROOT, SERVER, Result, manage, postgres
 
 ROWS = 100_000
 IE_ROWS = 10_000  # django-import-export is timed on this many rows, then extrapolated
@@ -103,10 +103,6 @@ def write_file(path: Path, rows: int) -> None:
 # --- The scratch databases -------------------------------------------------------------------
 
 
-def _pg(*command: str) -> None:
-    subprocess.run([*command, "-h", "127.0.0.1", "-U", "postgres"], check=True, capture_output=True)
-
-
 def _env(database: str) -> dict[str, str]:
     # No pool: a child opens one connection, and a pooled one would outlive dropdb's wait.
     return os.environ | {"DATABASE_URL": f"{SERVER}/{database}", "DATABASE_POOL": "false"}
@@ -114,21 +110,20 @@ def _env(database: str) -> dict[str, str]:
 
 def make_template() -> None:
     """A small database migrated by the current code and seeded with what the file names."""
-    _pg("dropdb", "--if-exists", TEMPLATE)
-    _pg("createdb", TEMPLATE)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True, env=_env(TEMPLATE))
+    postgres("dropdb", "--if-exists", TEMPLATE)
+    postgres("createdb", TEMPLATE)
+    manage("migrate", "--noinput", "-v0", env=_env(TEMPLATE))
     _child(TEMPLATE, "seed")
 
 
 def fresh_scratch() -> None:
-    _pg("dropdb", "--if-exists", SCRATCH)
-    _pg("createdb", "-T", TEMPLATE, SCRATCH)
+    postgres("dropdb", "--if-exists", SCRATCH)
+    postgres("createdb", "-T", TEMPLATE, SCRATCH)
 
 
 def drop_databases() -> None:
-    _pg("dropdb", "--if-exists", SCRATCH)
-    _pg("dropdb", "--if-exists", TEMPLATE)
+    postgres("dropdb", "--if-exists", SCRATCH)
+    postgres("dropdb", "--if-exists", TEMPLATE)
 
 
 def _child(database: str, *args: str) -> dict:

@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from benchmarks.harness import ROOT, SERVER, Result, median_time
+from benchmarks.harness import ROOT, SERVER, Result, manage, median_time, postgres
 
 DATABASE = f"{SERVER}/aspire_bench_demo"
 TARGET_S = 5.0
@@ -19,12 +19,9 @@ TARGET_S = 5.0
 
 def run(scale: str) -> list[Result]:
     env = {**os.environ, "DATABASE_URL": DATABASE}
-    subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", "aspire_bench_demo"], capture_output=True
-    )
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "load_demo"], env=env, check=True, capture_output=True)
+    postgres("createdb", "aspire_bench_demo", check=False)
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("load_demo", env=env, capture_output=True)
     child = [sys.executable, "-m", "benchmarks.scenarios.pdf"]
     timed = subprocess.run(child, env=env, check=True, capture_output=True, text=True, cwd=ROOT)
     ours, weasyprint, pages = json.loads(timed.stdout)
