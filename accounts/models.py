@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from aspire.fields import NameField
+
 
 class Role(models.TextChoices):
     """The four groups of people who use Aspire (a user may hold several)."""
@@ -43,8 +45,8 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    institution = models.CharField(
+    full_name = NameField(_("full name"), max_length=200, blank=True)
+    institution = NameField(
         _("institution"),
         max_length=200,
         blank=True,

@@ -31,6 +31,8 @@ def is_api_client(user) -> bool:
 
 
 reads_everything = is_staff_member | is_committee | is_api_client
+# The evaluation's figures (the dashboard, the indicators endpoint): not PIs or reviewers.
+reads_figures = is_staff_member | is_committee | is_api_client
 
 
 @rules.predicate

@@ -11,14 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.rules import visible_projects, visible_proposals, visible_reports
+from accounts.rules import reads_figures, visible_projects, visible_proposals, visible_reports
 from api import filters
 from api import serializers as s
 from api.pagination import ordering_keys
+from aspire import versions
 from calls.models import Call, Proposal
 from evaluations.indicators import compute
 from evaluations.models import Evaluation, Target
@@ -48,7 +50,58 @@ class PlainList:
         return {name: row[path] for name, path in self.columns.items()}
 
 
-class AgencyViewSet(viewsets.ModelViewSet):
+def etag(record) -> str:
+    """A versioned record's entity tag: it changes with every save (aspire/versions.py)."""
+    return f'"{record.version}"'
+
+
+class SafeWrites:
+    """Writes that lose nobody's update: a record carries its version as `ETag`; a write
+    with `If-Match` is refused with 412 when the record changed since; and a write saves
+    only the fields it sends that differ, under a row lock, so that two clients changing
+    different fields of one record both keep their change."""
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        record = self.get_object()
+        tag = etag(record)
+        if tag in request.headers.get("If-None-Match", ""):
+            return Response(status=304, headers={"ETag": tag})
+        return Response(self.get_serializer(record).data, headers={"ETag": tag})
+
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = serializer.save()
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        where = self.reverse_action("detail", kwargs={lookup: getattr(record, self.lookup_field)})
+        headers = {"ETag": etag(record), "Location": request.build_absolute_uri(where)}
+        return Response(serializer.data, status=201, headers=headers)
+
+    def update(self, request, *args, **kwargs) -> Response:
+        partial = kwargs.pop("partial", False)
+        record = self.get_object()
+        expected = request.headers.get("If-Match")
+        if expected and expected.strip() not in ("*", etag(record)):
+            return _precondition_failed(record)
+        serializer = self.get_serializer(record, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        base = record.version if expected else None
+        try:
+            saved = versions.save_edit(type(record), record.pk, base, serializer.validated_data)
+        except versions.EditConflict as conflict:  # changed between the check and the lock
+            return _precondition_failed(conflict.current)
+        return Response(self.get_serializer(saved).data, headers={"ETag": etag(saved)})
+
+
+def _precondition_failed(record) -> Response:
+    detail = _("The record changed since your copy (ETag %(etag)s): fetch it again.") % {
+        "etag": etag(record)
+    }
+    body = {"detail": detail, "code": "precondition_failed"}
+    return Response(body, status=412, headers={"ETag": etag(record)})
+
+
+class AgencyViewSet(SafeWrites, viewsets.ModelViewSet):
     """Funding agencies; `country` JP marks a domestic one. Write keys may add and edit."""
 
     queryset = FundingAgency.objects.order_by("code")
@@ -188,7 +241,7 @@ class HubViewSet(viewsets.ReadOnlyModelViewSet):
         return Hub.objects.filter(project__in=projects).select_related("project").order_by("pk")
 
 
-class TargetViewSet(viewsets.ModelViewSet):
+class TargetViewSet(SafeWrites, viewsets.ModelViewSet):
     """Targets per indicator and fiscal year. Write keys may add and edit."""
 
     queryset = Target.objects.select_related("program").order_by("program__code", "indicator")
@@ -223,6 +276,8 @@ class IndicatorsView(APIView):
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT
     )
     def get(self, request, code: str) -> Response:
+        if not reads_figures(request.user):  # as the dashboard: not PIs, not reviewers
+            raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
         program = get_object_or_404(Program, code=code)
         params = AsOf(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -26,7 +26,7 @@ from calls.models import (
     Researcher,
     Review,
 )
-from programs.admin import HistoryAdmin, LargeList
+from programs.admin import HistoryAdmin, LargeList, VersionedAdmin, VersionedAdminForm
 
 # Reviewers whose scores lie this far apart disagree: the panel should look again.
 DISAGREEMENT = 3
@@ -195,6 +195,7 @@ class ReviewInline(admin.TabularInline):
     Review.clean with the reason next to the reviewer."""
 
     model = Review
+    form = VersionedAdminForm
     formset = ReviewFormSet
     fields = ["reviewer", "score", "comment"]
     raw_id_fields = ["reviewer"]
@@ -232,7 +233,7 @@ class DisagreementFilter(admin.SimpleListFilter):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(LargeList, HistoryAdmin):
+class ProposalAdmin(LargeList, VersionedAdmin, HistoryAdmin):
     list_display = ["ref", "title", "call", "jp_pi", "status"]
     list_display += ["final_score", "review_count", "spread", "adoptable"]
     list_filter = ["status", AdoptableFilter, DisagreementFilter, "call__program", "call"]
@@ -283,7 +284,7 @@ class ProposalAdmin(LargeList, HistoryAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(LargeList, HistoryAdmin):
+class ReviewAdmin(LargeList, VersionedAdmin, HistoryAdmin):
     list_display = ["proposal", "reviewer", "score", "call"]
     list_filter = ["proposal__call__program", "proposal__call"]
     list_select_related = ["proposal__call", "reviewer"]

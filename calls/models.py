@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from aspire.fields import LineField, NameField
+from aspire.versions import Versioned
 from programs.models import FundingAgency, Program, SupportType
 
 SCORE_MIN, SCORE_MAX = Decimal(1), Decimal(10)
@@ -41,9 +43,9 @@ class Call(models.Model):
         related_name="calls",
         verbose_name=_("support type"),
     )
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = NameField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=CallKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = LineField(_("title"), max_length=300)
     partner_agencies = models.ManyToManyField(
         FundingAgency, blank=True, related_name="calls", verbose_name=_("partner agencies")
     )
@@ -108,8 +110,8 @@ YOUNG_CAREER_STAGES = [CareerStage.STUDENT, CareerStage.POSTDOC, CareerStage.EAR
 
 
 class Researcher(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    name = NameField(_("name"), max_length=200)
+    institution = NameField(_("institution"), max_length=200, blank=True)
     country = CountryField(_("country"), blank=True)
     h_index = models.PositiveSmallIntegerField(_("h-index"), null=True, blank=True)
     orcid = models.CharField(
@@ -189,10 +191,10 @@ def _review_stat(expression) -> Subquery:
     return Subquery(scored.values("proposal").annotate(stat=expression).values("stat"))
 
 
-class Proposal(models.Model):
+class Proposal(Versioned):
     call = models.ForeignKey(Call, models.PROTECT, related_name="proposals", verbose_name=_("call"))
-    ref = models.CharField(_("reference"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=500)
+    ref = NameField(_("reference"), max_length=40, unique=True)
+    title = LineField(_("title"), max_length=500)
     jp_pi = models.ForeignKey(
         Researcher,
         models.PROTECT,
@@ -282,7 +284,7 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-class Review(models.Model):
+class Review(Versioned):
     """A reviewer's assignment to a proposal and, once given, their score."""
 
     proposal = models.ForeignKey(

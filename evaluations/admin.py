@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,31 +18,65 @@ from evaluations.models import (
     Opinion,
     Target,
 )
-from programs.admin import FiscalYearColumn, FiscalYearFilter, HistoryAdmin
+from programs.admin import (
+    FiscalYearColumn,
+    FiscalYearFilter,
+    HistoryAdmin,
+    ProtectedDeletes,
+    ReopenForm,
+    VersionedAdmin,
+    VersionedAdminForm,
+)
 
 
 @admin.register(Target)
-class TargetAdmin(FiscalYearColumn, admin.ModelAdmin):
+class TargetAdmin(FiscalYearColumn, VersionedAdmin, admin.ModelAdmin):
     list_display = ["program", "indicator", "fiscal_year_shown", "value"]
     list_filter = ["program", "indicator", ("fiscal_year", FiscalYearFilter)]
     list_select_related = ["program"]
     search_fields = ["indicator", "program__code"]
 
 
-class CommitteeMemberInline(admin.TabularInline):
+def _final(obj) -> bool:
+    """A finalised evaluation (or a part of one): shown read-only to everyone."""
+    evaluation = getattr(obj, "evaluation", obj)
+    if isinstance(obj, Opinion):
+        evaluation = obj.member.evaluation
+    return isinstance(evaluation, Evaluation) and evaluation.is_final
+
+
+class FrozenWhenFinal:
+    """Read-only, and not deletable, once the evaluation is finalised (superusers too)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        if _final(obj):
+            return False
+        if isinstance(self, admin.options.InlineModelAdmin):
+            return super().has_add_permission(request, obj)
+        return super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not _final(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not _final(obj) and super().has_delete_permission(request, obj)
+
+
+class CommitteeMemberInline(FrozenWhenFinal, admin.TabularInline):
     model = CommitteeMember
     raw_id_fields = ["user"]  # staff may not browse user accounts, but may link one
     extra = 0
 
 
-class GoalAssessmentInline(admin.StackedInline):
+class GoalAssessmentInline(FrozenWhenFinal, admin.StackedInline):
     model = GoalAssessment
+    form = VersionedAdminForm
     extra = 0
     max_num = 4
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(HistoryAdmin):
+class EvaluationAdmin(FrozenWhenFinal, VersionedAdmin, HistoryAdmin):
     list_display = ["program", "kind", "as_of", "held_on", "overall_grade", "finalised_at"]
     list_display += ["page"]
     list_filter = ["program", "kind", "overall_grade"]
@@ -50,7 +85,7 @@ class EvaluationAdmin(HistoryAdmin):
     date_hierarchy = "as_of"
     readonly_fields = ["finalised_at", "snapshot"]
     inlines = [CommitteeMemberInline, GoalAssessmentInline]
-    actions = ["finalise"]
+    actions = ["finalise", "reopen"]
 
     def get_queryset(self, request) -> QuerySet:
         # An evaluation's name shows its program: in lists, autocompletes and history.
@@ -78,6 +113,31 @@ class EvaluationAdmin(HistoryAdmin):
         )
         self.message_user(request, message % {"count": finalised}, messages.SUCCESS)
 
+    @admin.action(description=_("Reopen: back to a draft"), permissions=["change"])
+    def reopen(self, request, queryset: QuerySet):
+        """Asks why first; the reason stays in the evaluation's history."""
+        evaluations = list(queryset.filter(finalised_at__isnull=False))
+        form = ReopenForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Reopen evaluations"),
+                "objects": evaluations,
+                "form": form,
+                "opts": self.model._meta,
+                "action": "reopen",
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            }
+            return TemplateResponse(request, "admin/reopen.html", context)
+        for evaluation in evaluations:
+            services.reopen(evaluation, form.cleaned_data["reason"])
+        count = len(evaluations)
+        message = ngettext(
+            "%(count)d evaluation reopened.", "%(count)d evaluations reopened.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        return None
+
 
 class EvaluationPart:
     """Rows of an evaluation, whose name shows its program: one join, no query per row."""
@@ -88,7 +148,7 @@ class EvaluationPart:
 
 
 @admin.register(CommitteeMember)
-class CommitteeMemberAdmin(EvaluationPart, admin.ModelAdmin):
+class CommitteeMemberAdmin(FrozenWhenFinal, EvaluationPart, ProtectedDeletes, admin.ModelAdmin):
     list_display = ["name", "affiliation", "role", "evaluation", "user"]
     list_filter = ["role", *EvaluationPart.list_filter]
     list_select_related = [*EvaluationPart.list_select_related, "user"]
@@ -97,14 +157,14 @@ class CommitteeMemberAdmin(EvaluationPart, admin.ModelAdmin):
 
 
 @admin.register(GoalAssessment)
-class GoalAssessmentAdmin(EvaluationPart, HistoryAdmin):
+class GoalAssessmentAdmin(FrozenWhenFinal, EvaluationPart, VersionedAdmin, HistoryAdmin):
     list_display = ["evaluation", "goal", "grade"]
     list_filter = ["goal", "grade", *EvaluationPart.list_filter]
     search_fields = ["assessment", "future_directions", "evaluation__program__code"]
 
 
 @admin.register(Opinion)
-class OpinionAdmin(HistoryAdmin):
+class OpinionAdmin(FrozenWhenFinal, VersionedAdmin, HistoryAdmin):
     list_display = ["member", "evaluation", "goal", "text"]
     list_filter = ["goal", "member__evaluation__program", "member__evaluation__kind"]
     list_select_related = ["member__evaluation__program"]

@@ -28,6 +28,7 @@ from django_countries.fields import Country
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User
+from aspire.fields import NormalisedCharField
 from calls.models import (
     Call,
     CallKind,
@@ -68,6 +69,7 @@ from projects.models import (
     ReportStatus,
     SurveyAnswer,
     paper_key,
+    participant,
 )
 
 date = datetime.date
@@ -784,6 +786,12 @@ def _plain(value):
     return value
 
 
+def _stored(model, name: str, value):
+    """The value as the field stores it: the plan spells some names and DOIs as PIs do."""
+    field = model._meta.get_field(name)
+    return _plain(field.to_python(value) if isinstance(field, NormalisedCharField) else value)
+
+
 def _sync(model, key: tuple[str, ...], rows: list[dict], existing=None) -> dict:
     """Create the missing rows, update those that differ, leave equal ones untouched.
 
@@ -797,7 +805,7 @@ def _sync(model, key: tuple[str, ...], rows: list[dict], existing=None) -> dict:
     }
     result, new = {}, []
     for row in rows:
-        row_key = tuple(_plain(row[f]) for f in key)
+        row_key = tuple(_stored(model, f, row[f]) for f in key)
         obj = by_key.get(row_key)
         if obj is None:
             obj = model(**row)
@@ -806,7 +814,7 @@ def _sync(model, key: tuple[str, ...], rows: list[dict], existing=None) -> dict:
             changed = [
                 name
                 for name, value in row.items()
-                if _plain(getattr(obj, meta.get_field(name).attname)) != _plain(value)
+                if _plain(getattr(obj, meta.get_field(name).attname)) != _stored(model, name, value)
             ]
             if changed:
                 for name in changed:
@@ -1603,9 +1611,11 @@ def _surveys(flagships: list, exchanges: list) -> None:
             **dict.fromkeys(SURVEY_GAINS, 2),
         }
     )
+    for row in rows:  # answers name a participant of the project (projects.Participant)
+        row["participant"] = participant(row["project"], row.pop("person"))
     projects = [project for _f, project in flagships]
     existing = SurveyAnswer.objects.filter(project__in=projects)
-    _sync(SurveyAnswer, ("project", "person", "timing"), rows, existing)
+    _sync(SurveyAnswer, ("participant", "timing"), rows, existing)
 
 
 def _targets(program: Program) -> None:

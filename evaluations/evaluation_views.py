@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aspire import versions
 from evaluations import forms, report, services
 from evaluations.catalogue import GOALS
 from evaluations.models import (
@@ -65,18 +66,19 @@ def _context(request: HttpRequest, evaluation: Evaluation, bound: dict) -> dict:
             f.status in (ReportFileStatus.PENDING, ReportFileStatus.RUNNING) for f in files
         ),
         "snapshot_taken_at": document.get("snapshot_taken_at"),
-        "conflict": bound.get("conflict"),
+        "conflicts": bound.get("conflicts"),
+        "finalised_on": services.finalised_on(evaluation) if evaluation.is_final else None,
     }
 
 
 def _overall_form(evaluation: Evaluation) -> forms.OverallForm:
-    return forms.OverallForm(instance=evaluation, initial={"seen": services.last_seen(evaluation)})
+    return forms.OverallForm(instance=evaluation, initial={"version": evaluation.version})
 
 
 def _goal(assessment, document, opinions, seat, bound) -> dict:
     goal = assessment.goal
     form = bound.get(f"goal{goal}") or forms.AssessmentForm(
-        instance=assessment, prefix=f"goal{goal}", initial={"seen": services.last_seen(assessment)}
+        instance=assessment, prefix=f"goal{goal}", initial={"version": assessment.version}
     )
     return {
         "number": goal,
@@ -113,12 +115,18 @@ def _save(request, evaluation, form, key: str) -> HttpResponse:
     if not form.is_valid():
         return evaluation_page(request, evaluation.pk, bound={key: form}, status=400)
     try:
-        services.save_checked(form.instance, form.cleaned_data["seen"], list(form.Meta.fields))
-    except services.EditConflict as conflict:
+        services.save_text(form.instance, form.cleaned_data["version"], form.row_values())
+    except versions.EditConflict as conflict:
         form.data = form.data.copy()
-        form.data[form.add_prefix("seen")] = services.last_seen(conflict.current)
-        bound = {key: form, "conflict": conflict.current}
+        form.data[form.add_prefix("version")] = conflict.current.version
+        for name in form._meta.fields:  # theirs, except where you changed something
+            if name not in conflict.mine:
+                form.data[form.add_prefix(name)] = getattr(conflict.current, name)
+        bound = {key: form, "conflicts": conflict}
         return evaluation_page(request, evaluation.pk, bound=bound, status=409)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(evaluation_url(evaluation))
     messages.success(request, _("Saved."))
     return redirect(f"{evaluation_url(evaluation)}#{key}")
 
@@ -131,8 +139,11 @@ def add_opinion(request: HttpRequest, pk: int, goal: int) -> HttpResponse:
     form = forms.OpinionForm(request.POST, prefix=f"opinion{goal}")
     if not form.is_valid():
         return evaluation_page(request, pk, bound={f"opinion{goal}": form}, status=400)
-    form.instance.member = evaluation.members.get(user=request.user)
-    form.save()
+    try:
+        services.add_opinion(evaluation.members.get(user=request.user), form.save(commit=False))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(evaluation_url(evaluation))
     messages.success(request, _("Your opinion was added."))
     return redirect(f"{evaluation_url(evaluation)}#goal{goal}")
 
@@ -142,7 +153,10 @@ def add_opinion(request: HttpRequest, pk: int, goal: int) -> HttpResponse:
 def delete_opinion(request: HttpRequest, pk: int, opinion: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "add_opinion")
     mine = Opinion.objects.filter(member__evaluation=evaluation, member__user=request.user)
-    get_object_or_404(mine, pk=opinion).delete()
+    try:
+        services.delete_opinion(get_object_or_404(mine, pk=opinion))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(evaluation_url(evaluation))
 
 

@@ -7,9 +7,13 @@ from evaluations.models import Evaluation, GoalAssessment, Opinion
 
 
 class SeenForm(forms.ModelForm):
-    """Carries the last history entry the editor saw, so a later edit is not overwritten."""
+    """Carries the version the editor saw (aspire/versions.py), so that saving writes only
+    what they changed and a later edit of someone else is never overwritten."""
 
-    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def row_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class AssessmentForm(SeenForm):

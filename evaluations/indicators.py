@@ -454,9 +454,7 @@ def stay_series(program: Program, dates: Dates) -> list[Figures]:
 
 def survey_pairs(program: Program, as_of: datetime.date) -> QuerySet:
     """`after` answers annotated with the same person's `before` (before_<item>), if any."""
-    before = SurveyAnswer.objects.filter(
-        project=OuterRef("project"), person=OuterRef("person"), timing="before"
-    )
+    before = SurveyAnswer.objects.filter(participant=OuterRef("participant"), timing="before")
     return (
         SurveyAnswer.objects.filter(project__in=counted_projects(program, as_of), timing="after")
         .annotate(**{f"before_{item}": Subquery(before.values(item)[:1]) for item in SURVEY_ITEMS})

@@ -1,13 +1,16 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aspire.fields import NameField
+from aspire.versions import Versioned
 from evaluations.catalogue import INDICATOR_CHOICES
 from programs.models import Program
 
 
-class Target(models.Model):
+class Target(Versioned):
     """What a program aims for in an indicator by the end of a fiscal year."""
 
     program = models.ForeignKey(
@@ -43,7 +46,7 @@ class Grade(models.TextChoices):
     C = "C", _("C: somewhat insufficient (やや不十分である)")
 
 
-class Evaluation(models.Model):
+class Evaluation(Versioned):
     """A committee's evaluation of a program as of a date (seed 000)."""
 
     program = models.ForeignKey(
@@ -78,20 +81,36 @@ class Evaluation(models.Model):
     def is_final(self) -> bool:
         return self.finalised_at is not None
 
+    def clean(self) -> None:
+        from evaluations.services import evaluation_refusal
+
+        refusal = evaluation_refusal(self)
+        if refusal:
+            raise ValidationError(refusal, code="frozen")
+
+
+class EvaluationPart:
+    """What a finalised evaluation freezes with it (evaluations/services.py)."""
+
+    def clean(self) -> None:
+        from evaluations.services import check_part
+
+        check_part(self)
+
 
 class CommitteeRole(models.TextChoices):
     CHAIR = "chair", _("Chair")
     MEMBER = "member", _("Member")
 
 
-class CommitteeMember(models.Model):
+class CommitteeMember(EvaluationPart, models.Model):
     """A member of the evaluation committee (別紙1)."""
 
     evaluation = models.ForeignKey(
         Evaluation, models.CASCADE, related_name="members", verbose_name=_("evaluation")
     )
-    name = models.CharField(_("name"), max_length=200)
-    affiliation = models.CharField(_("affiliation and title"), max_length=300, blank=True)
+    name = NameField(_("name"), max_length=200)
+    affiliation = NameField(_("affiliation and title"), max_length=300, blank=True)
     role = models.CharField(
         _("role"), max_length=8, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER
     )
@@ -120,7 +139,7 @@ class CommitteeMember(models.Model):
 GOAL_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
 
 
-class GoalAssessment(models.Model):
+class GoalAssessment(EvaluationPart, Versioned):
     """The committee's grade, assessment and future directions for one goal (§3)."""
 
     evaluation = models.ForeignKey(
@@ -144,7 +163,7 @@ class GoalAssessment(models.Model):
         return f"{self.evaluation} goal {self.goal}"
 
 
-class Opinion(models.Model):
+class Opinion(EvaluationPart, Versioned):
     """A committee member's opinion on a goal (別紙3), entered by the member."""
 
     member = models.ForeignKey(

@@ -76,6 +76,8 @@ def context(evaluation: Evaluation) -> dict:
         "goals": goals,
         "snapshot_taken_at": document.get("snapshot_taken_at"),
         "fiscal_year": document["fiscal_year"],
+        # Until finalised, every page and sheet says DRAFT; then the date it was signed.
+        "finalised_on": services.finalised_on(evaluation) if evaluation.is_final else None,
     }
 
 
@@ -94,7 +96,7 @@ def render_xlsx(evaluation: Evaluation, language: str) -> bytes:
         book = Workbook()
         _summary_sheet(book.active, data)
         for goal in data["goals"]:
-            _goal_sheet(book.create_sheet(_("Goal %(number)s") % goal), goal)
+            _goal_sheet(book.create_sheet(_("Goal %(number)s") % goal), goal, _status(data))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -108,13 +110,19 @@ def _summary_sheet(sheet, data: dict) -> None:
     sheet.append([_("As of"), evaluation.as_of])
     sheet.append([_("Overall grade"), evaluation.get_overall_grade_display()])
     sheet.append([_("Overall comment"), evaluation.overall_comment])
-    sheet.append([_("Snapshot taken at"), data["snapshot_taken_at"] or _("not finalised")])
+    sheet.append([_("Status"), _status(data)])
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 80
 
 
-def _goal_sheet(sheet, goal: dict) -> None:
-    sheet.append([goal["label"]])
+def _status(data: dict) -> str:
+    if data["finalised_on"]:
+        return _("Finalised on %(date)s") % {"date": data["finalised_on"]}
+    return _("DRAFT: not finalised, the figures may still change")
+
+
+def _goal_sheet(sheet, goal: dict, status: str) -> None:
+    sheet.append([goal["label"], status])
     sheet["A1"].font = Font(bold=True)
     assessment = goal["assessment"]
     if assessment is not None:

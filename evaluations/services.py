@@ -1,4 +1,12 @@
-"""What the committee does with an evaluation: read its figures, finalise it."""
+"""What the committee does with an evaluation: read its figures, write its texts, finalise.
+
+Finalised means frozen: the figures (a snapshot), the grades, texts, opinions, members
+and the as-of date of a finalised evaluation cannot be changed or deleted by any door,
+superusers included (aspire/frozen.py guards the ORM too), until staff reopen it with a
+reason, which its history keeps.
+"""
+
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,8 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from aspire import frozen, versions
 from evaluations.indicators import compute
-from evaluations.models import Evaluation, GoalAssessment
+from evaluations.models import CommitteeMember, Evaluation, GoalAssessment, Opinion
+
+# Finalisation dates read as the committee in Tokyo signed them, whatever the server's zone.
+JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 def figures(evaluation: Evaluation, language: str | None = None) -> dict:
@@ -20,7 +32,7 @@ def figures(evaluation: Evaluation, language: str | None = None) -> dict:
 
 @transaction.atomic
 def finalise(evaluation: Evaluation) -> Evaluation:
-    """Freeze the indicator values; finalising twice keeps the first snapshot."""
+    """Freeze the figures and everything of the evaluation; finalising twice keeps the first."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.is_final:
         return evaluation
@@ -34,34 +46,118 @@ def finalise(evaluation: Evaluation) -> Evaluation:
     return evaluation
 
 
+@transaction.atomic
+def reopen(evaluation: Evaluation, reason: str) -> Evaluation:
+    """Back to a draft: the figures live again, texts editable. Who, when and why stay in
+    the evaluation's history."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if not evaluation.is_final:
+        raise ValidationError(_("Only a finalised evaluation can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the evaluation is reopened.")})
+    evaluation.snapshot, evaluation.finalised_at = None, None
+    evaluation._change_reason = reason.strip()[:100]
+    evaluation.save(update_fields=["snapshot", "finalised_at"])
+    return evaluation
+
+
 def ensure_goal_assessments(evaluation: Evaluation) -> list[GoalAssessment]:
     """One assessment per goal, created empty so the committee has four to fill in."""
     present = set(evaluation.assessments.values_list("goal", flat=True))
-    for goal in sorted(set(range(1, 5)) - present):
-        GoalAssessment.objects.get_or_create(evaluation=evaluation, goal=goal)
+    if not evaluation.is_final:
+        for goal in sorted(set(range(1, 5)) - present):
+            GoalAssessment.objects.get_or_create(evaluation=evaluation, goal=goal)
     return list(evaluation.assessments.all())
 
 
-class EditConflict(Exception):
-    """Someone saved this text after the editor opened it; their version is `current`."""
-
-    def __init__(self, current):
-        super().__init__(_("Someone else saved this since you opened it."))
-        self.current = current
+# --- Finalised means frozen -----------------------------------------------------------------
 
 
-def last_seen(obj) -> int | None:
-    """The id of the newest history entry: what an editor has seen when the form opens."""
-    return obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+def frozen_message(evaluation: Evaluation) -> str:
+    return _(
+        "This evaluation was finalised on %(date)s: nothing of it can be changed. "
+        "Staff can reopen it."
+    ) % {"date": finalised_on(evaluation)}
+
+
+def finalised_on(evaluation: Evaluation) -> str:
+    """The finalisation date and time in Japan's time, as the documents print it."""
+    moment = timezone.localtime(evaluation.finalised_at, JST)
+    return moment.strftime("%Y-%m-%d %H:%M JST")
+
+
+def _stored_evaluation(evaluation_id) -> Evaluation | None:
+    return Evaluation.objects.filter(pk=evaluation_id).first() if evaluation_id else None
+
+
+def evaluation_refusal(evaluation: Evaluation) -> str | None:
+    """A finalised evaluation changes only by being reopened (with a reason)."""
+    stored = _stored_evaluation(evaluation.pk)
+    if stored is None or not stored.is_final:
+        return None
+    reopening = evaluation.finalised_at is None and getattr(evaluation, "_change_reason", "")
+    return None if reopening else frozen_message(stored)
+
+
+def part_refusal(part) -> str | None:
+    """Grades, texts, opinions and members of a finalised evaluation are frozen; a part
+    never moves to another evaluation."""
+    stored = type(part)._default_manager.filter(pk=part.pk).first() if part.pk else None
+    evaluation_ids = {_evaluation_id(part), _evaluation_id(stored) if stored else None} - {None}
+    for evaluation_id in evaluation_ids:
+        evaluation = _stored_evaluation(evaluation_id)
+        if evaluation is not None and evaluation.is_final:
+            return frozen_message(evaluation)
+    return None
+
+
+def _evaluation_id(part):
+    return part.member.evaluation_id if isinstance(part, Opinion) else part.evaluation_id
+
+
+def check_part(part) -> None:
+    refusal = part_refusal(part)
+    if refusal:
+        raise ValidationError(refusal, code="frozen")
+
+
+def register_guards() -> None:
+    """The ORM's last line (aspire/frozen.py), connected by EvaluationsConfig.ready()."""
+    frozen.register(Evaluation, change=evaluation_refusal, delete=_evaluation_deletion_refusal)
+    for model in (GoalAssessment, Opinion, CommitteeMember):
+        frozen.register(model, change=part_refusal)
+
+
+def _evaluation_deletion_refusal(evaluation: Evaluation) -> str | None:
+    stored = _stored_evaluation(evaluation.pk)
+    return frozen_message(stored) if stored and stored.is_final else None
+
+
+# --- Saving committee texts -------------------------------------------------------------------
 
 
 @transaction.atomic
-def save_checked(obj, seen: int | None, fields: list[str]):
-    """Save `fields` of an assessment or evaluation unless someone saved it since `seen`."""
-    current = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if seen is not None and last_seen(current) != seen:
-        raise EditConflict(current)
-    for field in fields:
-        setattr(current, field, getattr(obj, field))
-    current.save(update_fields=fields)
-    return current
+def save_text(obj, base_version: int | None, values: dict):
+    """Save an assessment's or the evaluation's texts edited from `base_version`: a
+    three-way merge (aspire/versions.py), refused once the evaluation is finalised."""
+    evaluation = obj if isinstance(obj, Evaluation) else obj.evaluation
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.is_final:
+        raise ValidationError(frozen_message(evaluation), code="frozen")
+    return versions.save_edit(type(obj), obj.pk, base_version, values)
+
+
+@transaction.atomic
+def add_opinion(member: CommitteeMember, opinion: Opinion) -> Opinion:
+    evaluation = Evaluation.objects.select_for_update().get(pk=member.evaluation_id)
+    if evaluation.is_final:
+        raise ValidationError(frozen_message(evaluation), code="frozen")
+    opinion.member = member
+    opinion.save()
+    return opinion
+
+
+@transaction.atomic
+def delete_opinion(opinion: Opinion) -> None:
+    check_part(opinion)
+    opinion.delete()

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.rules import is_committee, is_staff_member
+from accounts.rules import is_staff_member, reads_figures
 from calls.models import ProposalStatus
 from evaluations import dashboard
 from evaluations.models import Evaluation
@@ -24,7 +24,7 @@ from projects.models import COUNTED_REPORT_STATUSES
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The programs with calls, each with its dashboard and evaluations."""
-    if not (is_staff_member(request.user) or is_committee(request.user)):
+    if not reads_figures(request.user):
         raise PermissionDenied
     programs = (
         Program.objects.filter(calls__isnull=False)
@@ -44,7 +44,7 @@ LATEST = datetime.date(2999, 12, 31)
 @login_required
 def dashboard_page(request: HttpRequest, code: str) -> HttpResponse:
     """A program's four goals as of a date (?as_of=YYYY-MM-DD, default today)."""
-    if not (is_staff_member(request.user) or is_committee(request.user)):
+    if not reads_figures(request.user):
         raise PermissionDenied
     program = Program.objects.filter(code=code).first()
     if program is None:

@@ -155,8 +155,9 @@ class ProposalBatches:
             self.created.append(obj)
             return CREATED
         if changes:
+            obj.version += 1  # as save() would (aspire/versions.py): an open edit is told
             self.updated.append(obj)
-            self.changed_fields.update(changes)
+            self.changed_fields.update({*changes, "version"})
         return UPDATED if changes or self.ctx.wrote_elsewhere else UNCHANGED
 
     def _researcher(self, values: dict, prefix: str, default_country: str) -> Researcher | None:

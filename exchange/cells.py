@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from aspire import normalise
+
 TRUE = {"true", "yes", "1"}
 FALSE = {"false", "no", "0"}
 # Fiscal years as people write them; anything else is a typo (and would not fit the column).
@@ -29,8 +31,9 @@ def text(cell: str) -> str:
 
 
 def code(cell: str) -> str:
-    """A code or a reference: surrounding spaces are never part of it."""
-    return cell.strip()
+    """A code, a reference or a name, as aspire/normalise.py stores it: surrounding spaces
+    (of any kind) are never part of it, nor are full-width letters."""
+    return normalise.name(cell)
 
 
 def integer(cell: str) -> int | None:
@@ -106,7 +109,7 @@ def choice(*allowed: str):
 
 def codes(cell: str) -> list[str]:
     """Codes separated by `;`, as partner agencies are written."""
-    return [code.strip() for code in cell.split(";") if code.strip()]
+    return [normalise.name(code) for code in cell.split(";") if code.strip()]
 
 
 def formatted(value) -> str:

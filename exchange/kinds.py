@@ -32,8 +32,14 @@ wins, as follows.
   one are the records made on the way: researchers and annual reports.
 - `--program` exports what belongs to the program: its calls' partner agencies and its
   managing agency, the program itself, its targets, and everything under its calls.
-- Outputs that change a report bump its version, so that a PI editing that report at
-  the same time is told instead of overwriting the import.
+- The rules of projects/reporting.py hold here as at every door: a row of a submitted or
+  accepted report is never changed; a row naming what another report of the project
+  holds is refused, naming that report, never moved; and new rows join an accepted
+  report only if an import made it (a record of past years), so that the kinds of one
+  year can be imported file after file. Each row is saved with a new version, so that a
+  PI editing it at the same time is told instead of overwriting the import.
+- Survey answers name a participant of the project (projects.Participant), found by the
+  name however it is spelt (福田悠人 and 福田 悠人), made when new.
 - A domestic (JP) agency among a call's partner agencies is accepted: the indicators
   leave it out, and refusing it would break the round trip of data entered in the admin.
 """
@@ -48,6 +54,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from aspire import normalise
+from aspire.fields import NormalisedCharField
 from calls.models import (
     DEFAULT_ADOPTABLE_SCORE,
     Call,
@@ -62,7 +70,6 @@ from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from exchange import cells
 from programs.models import DOMESTIC_COUNTRY, FundingAgency, Program
-from projects import reporting
 from projects.models import (
     SURVEY_ITEMS,
     AnnualReport,
@@ -79,7 +86,9 @@ from projects.models import (
     SurveyAnswer,
     SurveyTiming,
     paper_key,
+    participant,
 )
+from projects.services import adoption_refusal, mark_adopted
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -126,9 +135,10 @@ class ImportContext:
     """What one import keeps between its rows: references found, records already named
     by a row, what the file said about each researcher, and the reports it changed."""
 
-    def __init__(self):
+    def __init__(self, target_report: AnnualReport | None = None):
         self.row = 0
-        self.touched_reports: set[int] = set()
+        # A PI's upload fills one report: what it records (survey answers) is recorded there.
+        self.target_report = target_report
         self.wrote_elsewhere = False  # the current row changed records beside its own
         self._found: dict[tuple, Any] = {}
         self._made: list[tuple] = []  # what the current row made (and remembered)
@@ -199,8 +209,9 @@ class ImportContext:
         """The report outputs land in; an accepted one is made where there is none."""
         key = (AnnualReport, project.pk, fiscal_year)
         if key not in self._found:
+            accepted = {"status": ReportStatus.ACCEPTED, "imported": True}
             report, created = AnnualReport.objects.get_or_create(
-                project=project, fiscal_year=fiscal_year, defaults={"status": ReportStatus.ACCEPTED}
+                project=project, fiscal_year=fiscal_year, defaults=accepted
             )
             if created:
                 self.remember_made(key, report)
@@ -216,10 +227,6 @@ class ImportContext:
                 return None  # not remembered: an earlier row may make it
             self._found[key] = found
         return self._found[key]
-
-    def bump_touched_reports(self) -> None:
-        for report in AnnualReport.objects.filter(pk__in=self.touched_reports).order_by("pk"):
-            reporting.bump(reporting.lock(report, None))
 
 
 def _state(obj: models.Model) -> dict:
@@ -260,10 +267,18 @@ class Kind:
                 problems.append((column.name, _("a value is required.")))
                 continue
             try:
-                values[column.name] = column.parse(cell)
+                values[column.name] = self._canonical(column, column.parse(cell))
             except cells.CellError as error:
                 problems.append((column.name, str(error)))
         return values, problems
+
+    def _canonical(self, column: Column, value: Any) -> Any:
+        """The value as its field stores it (names and titles normalised), so that a
+        cell spelt another way is no change, and importing a file twice changes nothing."""
+        if column.field is None:
+            return value
+        field = self.model._meta.get_field(column.field)
+        return field.to_python(value) if isinstance(field, NormalisedCharField) else value
 
     def messages(self, error: ValidationError, values: dict) -> Iterator[tuple[str, str]]:
         """Each message of a model's ValidationError with the column it belongs to."""
@@ -435,11 +450,11 @@ class Proposals(Kind):
         required("ref", cells.code),
         required("title"),
         required("status", cells.choice(*ProposalStatus.values)),
-        reference("jp_pi_name", cells.text),
-        reference("jp_pi_institution", cells.text, needed=False),
+        reference("jp_pi_name", cells.code),
+        reference("jp_pi_institution", cells.code, needed=False),
         reference("jp_pi_hindex", cells.integer, needed=False),
-        reference("partner_pi_name", cells.text, needed=False),
-        reference("partner_pi_institution", cells.text, needed=False),
+        reference("partner_pi_name", cells.code, needed=False),
+        reference("partner_pi_institution", cells.code, needed=False),
         reference("partner_pi_country", cells.country, needed=False),
         reference("partner_pi_hindex", cells.integer, needed=False),
         optional("panel_score", cells.decimal),
@@ -608,14 +623,15 @@ class Projects(Kind):
     def assign(self, obj, values, ctx):
         super().assign(obj, values, ctx)
         obj.proposal = ctx.proposal(values["proposal"])
+        refusal = adoption_refusal(obj.proposal)  # before the project is written
+        if refusal:
+            raise RowError("proposal", refusal)
 
     def save_related(self, obj, values, ctx):
-        """The contract: the proposal of a project becomes adopted."""
-        proposal = obj.proposal
-        if proposal.status == ProposalStatus.ADOPTED:
+        """The contract: the proposal of a project becomes adopted (if it may be)."""
+        if obj.proposal.status == ProposalStatus.ADOPTED:
             return False
-        proposal.status = ProposalStatus.ADOPTED
-        proposal.save(update_fields=["status"])  # save(), not update(): history records it
+        mark_adopted(obj.proposal)
         return True
 
     def to_row(self, obj):
@@ -692,10 +708,6 @@ class Outputs(ProjectRecords):
     def assign(self, obj, values, ctx):
         super().assign(obj, values, ctx)
         obj.report = ctx.report(obj.project, values["fiscal_year"])
-
-    def after_change(self, obj, before, ctx):
-        # Both the report it left (if it moved to another year) and the one it is in now.
-        ctx.touched_reports.update(pk for pk in (before["report_id"], obj.report_id) if pk)
 
     def to_row(self, obj):
         return super().to_row(obj) | {"fiscal_year": obj.report.fiscal_year}
@@ -803,12 +815,32 @@ class Surveys(ProjectRecords):
     name, model = "surveys", SurveyAnswer
     columns = [
         reference("project"),
-        required("person"),
+        reference("person", cells.code),
         required("timing", cells.choice(*SurveyTiming.values)),
         *[required(item, cells.integer) for item in SURVEY_ITEMS],
     ]
     natural_key = ("project", "person", "timing")
-    order = ("project__code", "person", "timing")
+    order = ("project__code", "participant__name", "timing")
+    field_columns = {"participant": "person", "report": "project"}
+
+    def related(self):
+        return ["project", "participant"]
+
+    def key_lookup(self, values, ctx):
+        return {
+            "project": ctx.project(values["project"]),
+            "participant__key": normalise.person_key(values["person"]),
+            "timing": values["timing"],
+        }
+
+    def assign(self, obj, values, ctx):
+        super().assign(obj, values, ctx)
+        obj.participant = participant(obj.project, values["person"])
+        if obj.pk is None:
+            obj.report = ctx.target_report  # a PI's upload records it in their report
+
+    def to_row(self, obj):
+        return super().to_row(obj) | {"person": obj.participant.name}
 
 
 # The order matters: a kind's references are kinds above it, so importing files in this

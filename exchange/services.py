@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from accounts.rules import visible_reports
 from exchange.batches import BATCHED
 from exchange.cells import formatted
 from exchange.kinds import KINDS, ImportContext, Kind, RowError
@@ -143,10 +144,11 @@ def _row(header: list[str], cells: list[str], number: int) -> Row:
 # --- Importing ---------------------------------------------------------------------------
 
 
-def import_table(kind: str, rows: list[Row], dry_run: bool = False) -> ImportResult:
+def import_table(kind: str, rows: list[Row], dry_run: bool = False, report=None) -> ImportResult:
     """Import the rows of one kind, all or nothing; the result holds counts and errors.
 
     With `dry_run`, everything is checked and counted as for real, then rolled back.
+    `report` is the annual report a PI's upload fills (import_for_report).
     """
     spec = KINDS[kind]
     result = ImportResult(dry_run=dry_run)
@@ -155,11 +157,9 @@ def import_table(kind: str, rows: list[Row], dry_run: bool = False) -> ImportRes
         return result
     with transaction.atomic():
         if kind in BATCHED:
-            ctx = _import_batched(spec, rows, result)
+            _import_batched(spec, rows, result)
         else:
-            ctx = _import_rows(spec, rows, result)
-        if result.ok:
-            ctx.bump_touched_reports()
+            _import_rows(spec, rows, result, ImportContext(report))
         if dry_run or not result.ok:
             transaction.set_rollback(True)
     return result
@@ -172,16 +172,14 @@ def _filled(rows: Iterable[Row]) -> Iterator[tuple[int, Row]]:
             yield number, row
 
 
-def _import_rows(kind: Kind, rows: list[Row], result: ImportResult) -> ImportContext:
+def _import_rows(kind: Kind, rows: list[Row], result: ImportResult, ctx: ImportContext) -> None:
     """One row at a time, each in a savepoint: the way of every kind not batched."""
-    ctx = ImportContext()
     for number, row in _filled(rows):
         ctx.start_row(number)
         _import_row(kind, row, ctx, result)
-    return ctx
 
 
-def _import_batched(kind: Kind, rows: list[Row], result: ImportResult) -> ImportContext:
+def _import_batched(kind: Kind, rows: list[Row], result: ImportResult) -> None:
     """A batch of rows at a time with a few queries each (exchange/batches.py); where the
     database refuses what the checks let through (a record inserted meanwhile by someone
     else), everything is done again one row at a time, which names the row."""
@@ -192,8 +190,7 @@ def _import_batched(kind: Kind, rows: list[Row], result: ImportResult) -> Import
     except IntegrityError:
         result.created = result.updated = result.unchanged = 0
         result.errors.clear()
-        return _import_rows(kind, rows, result)
-    return ctx
+        _import_rows(kind, rows, result, ImportContext())
 
 
 def import_file(kind: str, file: IO[bytes] | bytes, filename: str, dry_run=False) -> ImportResult:
@@ -255,12 +252,16 @@ def _parse(kind: Kind, row: Row, number: int, result: ImportResult) -> dict | No
 # --- Exporting ---------------------------------------------------------------------------
 
 
-def export_table(kind: str, program: Program | None = None) -> tuple[list[str], list[list[str]]]:
-    """The header and rows of one kind, in the order and format an import reads back."""
+def export_table(kind: str, program: Program | None = None, user=None) -> tuple[list, list]:
+    """The header and rows of one kind, in the order and format an import reads back;
+    for a `user`, only what they may see (the committee: handed-in reports' rows)."""
     spec = KINDS[kind]
     header = [column.name for column in spec.columns]
     rows = []
-    for obj in spec.queryset(program):
+    records = spec.queryset(program)
+    if user is not None and hasattr(spec.model, "report"):
+        records = visible_reports(user, records)
+    for obj in records:
         values = spec.to_row(obj)
         rows.append([formatted(values[name]) for name in header])
     return header, rows
@@ -304,5 +305,5 @@ def import_for_report(report, kind: str, rows: list[Row]) -> ImportResult:
     if not result.ok:
         return result
     with transaction.atomic():
-        reporting.lock(report, None)  # one writer at a time; the import bumps its version
-        return import_table(kind, rows)
+        reporting.lock(report)  # one upload at a time, and none while it is handed in
+        return import_table(kind, rows, report=report)

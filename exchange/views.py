@@ -209,7 +209,7 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
         context = _context(request, spec, form=form, title=_("Export %(name)s") % _names(spec))
         return render(request, "exchange/export.html", context, status=400)
     program = form.cleaned_data["program"]
-    header, rows = export_table(spec.name, program)
+    header, rows = export_table(spec.name, program, user=request.user)
     if form.cleaned_data["format"] == "xlsx":
         content, content_type = write_xlsx([header, *rows]), XLSX
     else:

@@ -5,18 +5,115 @@ history admin, the paging of large lists, and a column and a filter that show 20
 "FY2024 (令和6年度)".
 """
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.core.paginator import Paginator
 from django.db import connection, router, transaction
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from aspire import frozen, versions
 from programs.fiscal import format_fiscal_year
 from programs.models import FundingAgency, Program, SupportType
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class ProtectedDeletes:
+    """A deletion that would take frozen rows with it (aspire/frozen.py: what a handed-in
+    report or a finalised evaluation holds) is refused on the admin's own confirmation
+    page, listing them as protected, before the ORM would refuse it."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        refusals = [
+            refusal
+            for rows in collector.data.values()
+            for row in rows
+            if (refusal := frozen.deletion_refusal(row))
+        ]
+        return deleted, counts, perms_needed, [*protected, *dict.fromkeys(refusals)]
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """An admin form of a versioned row (aspire/versions.py): it carries the version the
+    page showed, and saving writes only the fields changed from it, so two people
+    editing one record never silently undo each other. Both changing one field is an
+    error that shows both values."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def _values(self) -> dict:
+        fields = {field.name for field in self.instance._meta.fields}
+        return {name: value for name, value in self.cleaned_data.items() if name in fields}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is not None and not self.errors:
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            if stored is not None:
+                try:
+                    versions.merge(stored, cleaned.get("seen_version"), self._values())
+                except versions.EditConflict as conflict:
+                    raise forms.ValidationError(conflict_message(conflict)) from None
+        return cleaned
+
+    def save(self, commit=True):
+        if self.instance.pk is None or not commit:
+            return super().save(commit)
+        seen = self.cleaned_data.get("seen_version")
+        self.instance = versions.save_edit(
+            type(self.instance), self.instance.pk, seen, self._values()
+        )
+        self._save_m2m()
+        return self.instance
+
+
+def conflict_message(conflict: versions.EditConflict) -> str:
+    """Both values of every field two people changed, for a form's error."""
+    fields = "; ".join(
+        _("%(field)s: theirs “%(theirs)s”, yours “%(yours)s”")
+        % {"field": item.label, "theirs": _shown(item.theirs), "yours": _shown(item.yours)}
+        for item in conflict.conflicts
+    )
+    return _("%(who)s changed this since you opened it (%(fields)s). Check and save again.") % {
+        "who": conflict.by,
+        "fields": fields,
+    }
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+class VersionedAdmin:
+    """Saves a versioned row through its form's three-way merge."""
+
+    form = VersionedAdminForm
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        if change and isinstance(form, VersionedAdminForm):
+            form.save(commit=True)
+        else:
+            super().save_model(request, obj, form, change)
+
+
+class ReopenForm(forms.Form):
+    """Why a handed-in report or a finalised evaluation goes back to draft: kept in its
+    history (django-simple-history's change reason)."""
+
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=100)
+
+
+class HistoryAdmin(ProtectedDeletes, SimpleHistoryAdmin):
     """Who changed what and when, for models with history; a revert from the history
     page saves in one transaction, as a change does (django-simple-history's does not)."""
 
@@ -79,13 +176,13 @@ class FiscalYearFilter(admin.AllValuesFieldListFilter):
 class FiscalYearColumn:
     """A `fiscal_year_shown` column for models with a `fiscal_year` field."""
 
-    @admin.display(description=_("fiscal year"), ordering="fiscal_year")
+    @admin.display(description=gettext_lazy("fiscal year"), ordering="fiscal_year")
     def fiscal_year_shown(self, obj) -> str:
         return "—" if obj.fiscal_year is None else format_fiscal_year(obj.fiscal_year)
 
 
 @admin.register(FundingAgency)
-class FundingAgencyAdmin(admin.ModelAdmin):
+class FundingAgencyAdmin(VersionedAdmin, ProtectedDeletes, admin.ModelAdmin):
     list_display = ["code", "name", "name_ja", "country"]
     list_filter = ["country"]
     search_fields = ["code", "name", "name_ja"]

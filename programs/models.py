@@ -3,15 +3,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from aspire.fields import NameField
+from aspire.versions import Versioned
+
 DOMESTIC_COUNTRY = "JP"
 
 
-class FundingAgency(models.Model):
+class FundingAgency(Versioned):
     """A funding agency (FA): Japanese ones run programs, the others are partners."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    code = NameField(_("code"), max_length=40, unique=True)
+    name = NameField(_("name (English)"), max_length=200)
+    name_ja = NameField(_("name (Japanese)"), max_length=200, blank=True)
     country = CountryField(_("country"))
 
     class Meta:
@@ -28,9 +31,9 @@ class FundingAgency(models.Model):
 
 
 class Program(models.Model):
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    code = NameField(_("code"), max_length=40, unique=True)
+    name = NameField(_("name (English)"), max_length=200)
+    name_ja = NameField(_("name (Japanese)"), max_length=200, blank=True)
     managing_agency = models.ForeignKey(
         FundingAgency, models.PROTECT, related_name="programs", verbose_name=_("managing agency")
     )
@@ -54,9 +57,9 @@ class SupportType(models.Model):
     program = models.ForeignKey(
         Program, models.CASCADE, related_name="support_types", verbose_name=_("program")
     )
-    code = models.CharField(_("code"), max_length=40)
-    name = models.CharField(_("name (English)"), max_length=200)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    code = NameField(_("code"), max_length=40)
+    name = NameField(_("name (English)"), max_length=200)
+    name_ja = NameField(_("name (Japanese)"), max_length=200, blank=True)
     min_annual_budget_yen = models.BigIntegerField(
         _("minimum annual budget (yen)"), null=True, blank=True
     )

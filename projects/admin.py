@@ -4,12 +4,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.rules import visible_reports
 from calls.admin import ProposalAdmin
-from calls.models import Proposal, ProposalStatus
-from programs.admin import FiscalYearColumn, FiscalYearFilter, HistoryAdmin, LargeList
+from calls.models import Proposal
+from programs.admin import (
+    FiscalYearColumn,
+    FiscalYearFilter,
+    HistoryAdmin,
+    LargeList,
+    ReopenForm,
+    VersionedAdmin,
+    VersionedAdminForm,
+)
 from programs.fiscal import format_fiscal_year
 from projects import reporting
 from projects.models import (
@@ -20,6 +30,7 @@ from projects.models import (
     Hub,
     LabStatistic,
     Paper,
+    Participant,
     Presentation,
     Project,
     ProjectBudget,
@@ -29,7 +40,7 @@ from projects.models import (
     ReportStatus,
     SurveyAnswer,
 )
-from projects.services import adopt
+from projects.services import adopt, adoption_refusal, mark_adopted
 
 PROGRAM = "project__proposal__call__program"
 
@@ -104,10 +115,9 @@ class HubInline(admin.TabularInline):
 class ProjectForm(forms.ModelForm):
     def clean_proposal(self) -> Proposal:
         proposal = self.cleaned_data["proposal"]
-        if "proposal" in self.changed_data and proposal.status == ProposalStatus.WITHDRAWN:
-            raise ValidationError(
-                _("%(ref)s was withdrawn and cannot be adopted.") % {"ref": proposal}
-            )
+        refusal = adoption_refusal(proposal) if "proposal" in self.changed_data else None
+        if refusal:
+            raise ValidationError(refusal)
         return proposal
 
 
@@ -135,9 +145,7 @@ class ProjectAdmin(HistoryAdmin):
     def save_model(self, request, obj: Project, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         # A project made here rather than by the adopt action: its proposal is adopted too.
-        if obj.proposal.status != ProposalStatus.ADOPTED:
-            obj.proposal.status = ProposalStatus.ADOPTED
-            obj.proposal.save(update_fields=["status"])  # history records who
+        mark_adopted(obj.proposal)
 
     @admin.display(description=_("program"), ordering="proposal__call__program__code")
     def program(self, project: Project):
@@ -149,7 +157,7 @@ class ProjectAdmin(HistoryAdmin):
 
 
 @admin.register(ProjectBudget)
-class ProjectBudgetAdmin(FiscalYearColumn, admin.ModelAdmin):
+class ProjectBudgetAdmin(FiscalYearColumn, HistoryAdmin):
     list_display = ["project", "fiscal_year_shown", "amount"]
     list_filter = [("fiscal_year", FiscalYearFilter), PROGRAM]
     list_select_related = ["project"]
@@ -162,7 +170,7 @@ class ProjectBudgetAdmin(FiscalYearColumn, admin.ModelAdmin):
 
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(admin.ModelAdmin):
+class ProjectMemberAdmin(HistoryAdmin):
     list_display = ["user", "project", "role"]
     list_filter = ["role", PROGRAM]
     list_select_related = ["project", "user"]
@@ -174,10 +182,31 @@ class ProjectMemberAdmin(admin.ModelAdmin):
 # --- Annual reports and their outputs -------------------------------------------------
 
 
+class VisibleReports:
+    """The committee (who may read the admin) sees handed-in reports only, as everywhere
+    else (accounts.rules.visible_reports)."""
+
+    def get_queryset(self, request) -> QuerySet:
+        return visible_reports(request.user, super().get_queryset(request))
+
+
 class OutputInline(admin.TabularInline):
+    """A report's rows: read-only once the report is handed in (projects/reporting.py)."""
+
+    form = VersionedAdminForm
     extra = 0
     exclude = ["project"]
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        takes_rows = obj is None or not reporting.is_frozen(obj) or obj.imported
+        return takes_rows and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not reporting.is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not reporting.is_frozen(obj) and super().has_delete_permission(request, obj)
 
 
 class PaperInline(OutputInline):
@@ -206,56 +235,29 @@ class LabStatisticInline(OutputInline):
     fields = ["events_held", "researchers_invited", "researchers_dispatched"]
 
 
-def _current_version(report: AnnualReport, lock: bool = False) -> int | None:
-    """The saved report's version: the instance may be an older one (history's revert)."""
-    if report.pk is None:
-        return None
-    reports = AnnualReport.objects.select_for_update() if lock else AnnualReport.objects
-    return reports.values_list("version", flat=True).get(pk=report.pk)
-
-
-class AnnualReportForm(forms.ModelForm):
-    """Carries the version the edit started from, as the PIs' forms do."""
-
-    opened_at_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["opened_at_version"].initial = _current_version(self.instance)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        opened = cleaned.get("opened_at_version")
-        # The admin saves in one transaction: the row stays locked until it is saved.
-        current = _current_version(self.instance, lock=True)  # None for a new report
-        if None not in (opened, current) and current != opened:
-            raise ValidationError(_("This report was changed by someone else since you opened it."))
-        return cleaned
-
-
 @admin.register(AnnualReport)
-class AnnualReportAdmin(FiscalYearColumn, HistoryAdmin):
-    form = AnnualReportForm
+class AnnualReportAdmin(VisibleReports, FiscalYearColumn, VersionedAdmin, HistoryAdmin):
     list_display = ["project", "fiscal_year_shown", "status", "nothing_to_report"]
     list_display += ["submitted_at", "updated_at"]
     list_filter = ["status", ("fiscal_year", FiscalYearFilter), PROGRAM]
     list_select_related = ["project"]
     search_fields = ["project__code", "project__title"]
     autocomplete_fields = ["project"]
-    readonly_fields = ["submitted_at", "updated_at", "version"]
+    # The status changes by the actions (accept, reopen), which keep who, when and why.
+    readonly_fields = ["status", "submitted_at", "updated_at", "version", "imported"]
     inlines = [PaperInline, PresentationInline, EventInline, ExchangeInline, LabStatisticInline]
-    actions = ["accept"]
+    actions = ["accept", "reopen"]
 
     def get_queryset(self, request) -> QuerySet:
         # A report's name shows its project: in lists, autocompletes and the change page.
         return super().get_queryset(request).select_related("project")
 
-    def save_model(self, request, obj: AnnualReport, form, change: bool) -> None:
-        # A new version, as every save by a PI makes: an edit a PI began on the version
-        # before is then refused instead of overwriting staff's (see projects.reporting).
-        if change:
-            obj.version = _current_version(obj, lock=True) + 1
-        super().save_model(request, obj, form, change)
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A handed-in report is shown read-only, to superusers too.
+        return not reporting.is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not reporting.is_frozen(obj) and super().has_delete_permission(request, obj)
 
     @admin.action(description=_("Accept the selected submitted reports"), permissions=["change"])
     def accept(self, request, queryset: QuerySet) -> None:
@@ -266,14 +268,34 @@ class AnnualReportAdmin(FiscalYearColumn, HistoryAdmin):
         message = ngettext("%(count)d report accepted.", "%(count)d reports accepted.", accepted)
         self.message_user(request, message % {"count": accepted}, messages.SUCCESS)
 
+    @admin.action(
+        description=_("Reopen the selected reports (back to draft)"), permissions=["change"]
+    )
+    def reopen(self, request, queryset: QuerySet):
+        """Asks why first; the reason stays in each report's history."""
+        reports = list(queryset.filter(status__in=reporting.FROZEN).select_related("project"))
+        form = ReopenForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Reopen reports"),
+                "objects": reports,
+                "action": "reopen",
+                "form": form,
+                "opts": self.model._meta,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            }
+            return TemplateResponse(request, "admin/reopen.html", context)
+        for report in reports:
+            reporting.reopen(report, form.cleaned_data["reason"])
+        message = ngettext(
+            "%(count)d report reopened.", "%(count)d reports reopened.", len(reports)
+        )
+        self.message_user(request, message % {"count": len(reports)}, messages.SUCCESS)
+        return None
 
-def _bump(report_ids) -> None:
-    """A new version of each report whose rows staff changed outside its page."""
-    for report in AnnualReport.objects.select_for_update().filter(pk__in=set(report_ids)):
-        reporting.bump(report)
 
-
-class OutputAdmin(LargeList, HistoryAdmin):
+class OutputAdmin(VisibleReports, LargeList, VersionedAdmin, HistoryAdmin):
     list_select_related = ["project", "report"]
     raw_id_fields = ["report"]
     exclude = ["project"]
@@ -282,19 +304,13 @@ class OutputAdmin(LargeList, HistoryAdmin):
     def fiscal_year_shown(self, output) -> str:
         return format_fiscal_year(output.report.fiscal_year)
 
-    def save_model(self, request, obj, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        _bump([obj.report_id])
+    def has_change_permission(self, request, obj=None) -> bool:
+        frozen = obj is not None and reporting.is_frozen(obj.report)
+        return not frozen and super().has_change_permission(request, obj)
 
-    def delete_model(self, request, obj) -> None:
-        report_id = obj.report_id
-        super().delete_model(request, obj)
-        _bump([report_id])
-
-    def delete_queryset(self, request, queryset: QuerySet) -> None:
-        report_ids = list(queryset.values_list("report_id", flat=True))
-        super().delete_queryset(request, queryset)
-        _bump(report_ids)
+    def has_delete_permission(self, request, obj=None) -> bool:
+        frozen = obj is not None and reporting.is_frozen(obj.report)
+        return not frozen and super().has_delete_permission(request, obj)
 
 
 OUTPUT_FILTERS = [("report__fiscal_year", FiscalYearFilter), "report__status", PROGRAM]
@@ -340,7 +356,7 @@ class LabStatisticAdmin(OutputAdmin):
 
 
 @admin.register(Hub)
-class HubAdmin(HistoryAdmin):
+class HubAdmin(VersionedAdmin, HistoryAdmin):
     list_display = ["name", "project", "country", "established_on", "closed_on"]
     list_filter = ["country", PROGRAM]
     list_select_related = ["project"]
@@ -348,14 +364,23 @@ class HubAdmin(HistoryAdmin):
     autocomplete_fields = ["project"]
 
 
-@admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(HistoryAdmin):
-    list_display = ["person", "project", "timing", "networking", "communication", "expertise"]
-    list_display += ["language", "leadership"]
-    list_filter = ["timing", PROGRAM]
+@admin.register(Participant)
+class ParticipantAdmin(HistoryAdmin):
+    list_display = ["name", "project"]
+    list_filter = [PROGRAM]
     list_select_related = ["project"]
-    search_fields = ["person", "project__code"]
+    search_fields = ["name", "project__code"]
     autocomplete_fields = ["project"]
+
+
+@admin.register(SurveyAnswer)
+class SurveyAnswerAdmin(VersionedAdmin, HistoryAdmin):
+    list_display = ["participant", "project", "timing", "networking", "communication"]
+    list_display += ["expertise", "language", "leadership", "report"]
+    list_filter = ["timing", PROGRAM]
+    list_select_related = ["project", "participant", "report__project"]
+    search_fields = ["participant__name", "project__code"]
+    autocomplete_fields = ["project", "participant", "report"]
 
 
 # --- Reporting periods and the jobs' records -------------------------------------------

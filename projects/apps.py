@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects and reports")
+
+    def ready(self) -> None:
+        from projects import reporting
+
+        reporting.register_guards()

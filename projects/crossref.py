@@ -29,6 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from aspire import normalise
 from projects import reporting
 from projects.models import (
     AnnualReport,
@@ -44,7 +45,6 @@ DEFAULT_API_URL = "https://api.crossref.org"
 DEFAULT_TIMEOUT_SECONDS = 5
 MAX_RECORD_BYTES = 5_000_000  # a work with thousands of references is still far below
 DOI_PATTERN = re.compile(r"10\.\d{4,9}/[^\s,]+", re.IGNORECASE)
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")  # Crossref titles carry JATS/HTML markup: <i>, <sub>, <scp>
 
 # Names in affiliations that are not a country's English name in django-countries.
@@ -109,20 +109,11 @@ class Work:
 # --- DOIs in what the PI pastes -----------------------------------------------------------------
 
 
-def normalise_doi(text: str) -> str:
-    """ "https://doi.org/10.1038/X", "doi: 10.1038/x" and " 10.1038/X " are all "10.1038/x"."""
-    doi = text.strip()
-    if _DOI_PREFIX.match(doi):
-        doi = urllib.parse.unquote(_DOI_PREFIX.sub("", doi))
-    doi = re.sub(r"^doi:\s*", "", doi, flags=re.IGNORECASE)
-    return doi.strip().lower()
-
-
 def parse_dois(text: str) -> list[str]:
     """Every DOI in pasted text (lines, spaces, commas, URLs), once each, in order."""
     found = []
     for token in re.split(r"[\s,]+", text):
-        match = DOI_PATTERN.search(normalise_doi(token))
+        match = DOI_PATTERN.search(normalise.doi(token))
         if match:
             found.append(_trim(match.group(0)))
     return list(dict.fromkeys(found))
@@ -142,7 +133,7 @@ def _trim(doi: str) -> str:
 
 def fetch_work(doi: str) -> Work:
     """The Crossref record of `doi`, or CrossrefError with a message for the PI."""
-    doi = normalise_doi(doi)
+    doi = normalise.doi(doi)
     if not DOI_PATTERN.fullmatch(doi):
         raise CrossrefError(_("Crossref does not know this DOI."), "not_found")
     base = getattr(settings, "CROSSREF_API_URL", DEFAULT_API_URL).rstrip("/")
@@ -342,8 +333,8 @@ def _record(lookup_id: int, work: Work) -> None:
             affiliation_countries=",".join(work.affiliation_countries)[:300],
             international_coauthored=work.international,  # a suggestion the PI confirms
         )
-        try:  # save_row is atomic: a refusal rolls back to here, the lookup is still locked
-            reporting.save_row(report, None, paper)  # locks the report, bumps its version
+        try:  # add_row is atomic: a refusal rolls back to here, the lookup is still locked
+            reporting.add_row(report, paper)  # locks the report; refuses a handed-in one
         except ValidationError as error:  # handed in before the record arrived
             _save(lookup, LookupStatus.FAILED, " ".join(error.messages), None)
             return

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from aspire import normalise
 from projects.models import (
     SHORT_STAY_DAYS,
     AnnualReport,
@@ -14,9 +15,9 @@ from projects.models import (
     Hub,
     LabStatistic,
     Paper,
+    Participant,
     Presentation,
     SurveyAnswer,
-    paper_key,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,7 +33,7 @@ EVENT_DEFINITIONS = {
 
 
 class VersionedForm(forms.ModelForm):
-    """Carries the report version the edit started from (see projects.reporting)."""
+    """Carries the version of the row (or report) the edit started from (aspire/versions.py)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -40,20 +41,18 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.report = report
 
+    def row_values(self) -> dict:
+        """The fields this form edits, for projects.reporting.edit_row (a three-way merge)."""
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+        }
+
 
 class PaperForm(VersionedForm):
     class Meta:
         model = Paper
         fields = ["doi", "title", "journal", "published_on", "authors", "international_coauthored"]
         widgets = {"published_on": DATE, "authors": forms.Textarea(attrs={"rows": 2})}
-
-    def clean_doi(self) -> str:
-        # A paper counts once per project, whichever year reported it (indicators.md).
-        doi = self.cleaned_data["doi"].strip()
-        same = Paper.objects.filter(project=self.report.project_id, dedupe_key=paper_key(doi, ""))
-        if doi and same.exclude(pk=self.instance.pk).exists():
-            raise ValidationError(_("This DOI is already reported for this project."))
-        return doi
 
 
 class PresentationForm(VersionedForm):
@@ -120,17 +119,34 @@ class LabStatisticForm(VersionedForm):
 
 
 class SurveyAnswerForm(VersionedForm):
+    """The person is typed (the page offers the project's participants to pick from) and
+    names a participant however it is spelt; a new name adds a participant."""
+
+    person = forms.CharField(label=_("person"), max_length=200)
+
     class Meta:
         model = SurveyAnswer
-        fields = [
-            "person",
-            "timing",
-            "networking",
-            "communication",
-            "expertise",
-            "language",
-            "leadership",
-        ]
+        fields = ["timing", "networking", "communication", "expertise", "language", "leadership"]
+
+    field_order = ["person", *Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.participant_id:
+            self.initial.setdefault("person", self.instance.participant.name)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        name = normalise.name(data.get("person", ""))
+        if name:
+            known = Participant.objects.filter(
+                project=self.report.project_id, key=normalise.person_key(name)
+            ).first()
+            self.instance.participant = known or Participant(project=self.report.project, name=name)
+        return data
+
+    def row_values(self) -> dict:
+        return super().row_values() | {"participant": self.instance.participant}
 
 
 class ReportDetailsForm(VersionedForm):

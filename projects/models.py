@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from aspire import normalise
+from aspire.fields import DOIField, LineField, NameField
+from aspire.versions import Versioned
 from calls.models import CareerStage, Proposal
 from programs.fiscal import fiscal_year
 
@@ -30,8 +33,8 @@ class Project(models.Model):
     proposal = models.OneToOneField(
         Proposal, models.PROTECT, related_name="project", verbose_name=_("proposal")
     )
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=500, blank=True)
+    code = NameField(_("code"), max_length=40, unique=True)
+    title = LineField(_("title"), max_length=500, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     members = models.ManyToManyField(
@@ -65,6 +68,7 @@ class ProjectBudget(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     amount_yen = models.BigIntegerField(_("amount (yen)"), validators=[MinValueValidator(0)])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("budget of a fiscal year")
@@ -95,6 +99,7 @@ class ProjectMember(models.Model):
         verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=8, choices=MemberRole.choices)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("project member")
@@ -117,7 +122,7 @@ class ReportStatus(models.TextChoices):
 COUNTED_REPORT_STATUSES = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
 
 
-class AnnualReport(models.Model):
+class AnnualReport(Versioned):
     """What a project did in one fiscal year."""
 
     project = models.ForeignKey(
@@ -134,9 +139,11 @@ class AnnualReport(models.Model):
     travel_cost_yen = models.PositiveBigIntegerField(_("travel costs (yen)"), null=True, blank=True)
     staff_comment = models.TextField(_("staff comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    # Bumped by every save of the report or its rows: an edit made on an older version
-    # is refused instead of silently overwriting someone else's.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # A record of past years made by an import (data-exchange.md: "created as accepted"):
+    # later imported files add their rows to it; what it holds is frozen like any other.
+    imported = models.BooleanField(
+        _("created by an import"), default=False, db_default=False, editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -151,8 +158,15 @@ class AnnualReport(models.Model):
     def __str__(self) -> str:
         return f"{self.project} FY{self.fiscal_year}"
 
+    def clean(self) -> None:
+        from projects.reporting import report_refusal
 
-class ReportOutput(models.Model):
+        refusal = report_refusal(self)
+        if refusal:
+            raise ValidationError(refusal, code="frozen")
+
+
+class ReportOutput(Versioned):
     """An output reported in an annual report; subclasses declare `report` and `project`.
 
     The project is stored beside the report so that the natural keys of
@@ -168,9 +182,13 @@ class ReportOutput(models.Model):
 
     def clean(self) -> None:
         # The project comes from the report and is no form field, so forms skip the
-        # constraints that name it (one paper per project, …): check them here instead.
+        # constraints that name it (one paper per project, …): check them here instead,
+        # after the rules of projects/reporting.py (frozen reports, one report per row).
+        from projects.reporting import check_row
+
         if self.report_id:
             self.project_id = self.report.project_id
+            check_row(self)
             self.validate_constraints()
 
     @property
@@ -180,10 +198,11 @@ class ReportOutput(models.Model):
 
 
 def paper_key(doi: str, title: str) -> str:
-    """The "same paper" rule of indicators.md as one comparable string."""
+    """The "same paper" rule of indicators.md as one comparable string: the canonical DOI
+    (aspire/normalise.py: however it was written), else the trimmed, case-folded title."""
     if doi.strip():
-        return "doi:" + doi.strip().casefold()
-    return "title:" + " ".join(title.casefold().split())
+        return "doi:" + normalise.doi(doi)
+    return "title:" + " ".join(normalise.spaces(title).casefold().split())
 
 
 class Paper(ReportOutput):
@@ -193,9 +212,9 @@ class Paper(ReportOutput):
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="papers", verbose_name=_("project")
     )
-    doi = models.CharField(_("DOI"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=1000)
-    journal = models.CharField(_("journal"), max_length=300, blank=True)
+    doi = DOIField(_("DOI"), max_length=200, blank=True)
+    title = LineField(_("title"), max_length=1000)
+    journal = LineField(_("journal"), max_length=300, blank=True)
     published_on = models.DateField(_("published on"))
     international_coauthored = models.BooleanField(_("international co-authored"))
     authors = models.TextField(_("authors"), blank=True)
@@ -245,8 +264,8 @@ class Presentation(ReportOutput):
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="presentations", verbose_name=_("project")
     )
-    title = models.CharField(_("title"), max_length=1000)
-    conference = models.CharField(_("conference"), max_length=300)
+    title = LineField(_("title"), max_length=1000)
+    conference = LineField(_("conference"), max_length=300)
     country = CountryField(_("country"), blank=True)
     presented_on = models.DateField(_("presented on"))
     international = models.BooleanField(_("international"))
@@ -288,7 +307,7 @@ class Event(ReportOutput):
         Project, models.CASCADE, related_name="events", verbose_name=_("project")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
-    title = models.CharField(_("title"), max_length=500)
+    title = LineField(_("title"), max_length=500)
     held_on = models.DateField(_("held on"))
     country = CountryField(_("country"), blank=True)
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
@@ -331,11 +350,11 @@ class Exchange(ReportOutput):
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="exchanges", verbose_name=_("project")
     )
-    person = models.CharField(_("person"), max_length=200)
+    person = NameField(_("person"), max_length=200)
     career_stage = models.CharField(_("career stage"), max_length=16, choices=CareerStage.choices)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     country = CountryField(_("country"))
-    institution = models.CharField(_("institution"), max_length=300, blank=True)
+    institution = NameField(_("institution"), max_length=300, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     funded_by_program = models.BooleanField(_("funded by the program"))
@@ -371,13 +390,13 @@ class Exchange(ReportOutput):
         return (self.end_date - self.start_date).days + 1 if self.end_date else None
 
 
-class Hub(models.Model):
+class Hub(Versioned):
     """A research hub abroad; it belongs to the project, not to a year's report."""
 
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="hubs", verbose_name=_("project")
     )
-    name = models.CharField(_("name"), max_length=300)
+    name = NameField(_("name"), max_length=300)
     country = CountryField(_("country"))
     established_on = models.DateField(_("established on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -396,7 +415,11 @@ class Hub(models.Model):
         return self.name
 
     def clean(self) -> None:
+        from projects.reporting import check_item
+
         _check_dates(self.established_on, self.closed_on, "closed_on")
+        if self.project_id and self.established_on:
+            check_item(self)
 
 
 class LabStatistic(ReportOutput):
@@ -436,13 +459,73 @@ def _survey_score(label: str) -> models.PositiveSmallIntegerField:
     )
 
 
-class SurveyAnswer(models.Model):
-    """A young researcher's self-assessment before or after their time abroad (1–5)."""
+class Participant(models.Model):
+    """A person of a project who is no account holder (a student, a postdoc), named once.
+
+    Survey answers name a participant rather than typing a name, so that the before and
+    after answers of one person pair up however the name was spelt: the key ignores white
+    space and case (福田悠人 and 福田 悠人 are one participant, aspire/normalise.py).
+    """
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="participants", verbose_name=_("project")
+    )
+    name = NameField(_("name"), max_length=200)
+    key = models.CharField(max_length=200, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["project", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "key"],
+                name="one_participant_per_name",
+                violation_error_message=_("This person is already a participant of the project."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = normalise.person_key(self.name)
+        super().save(*args, **kwargs)
+
+
+def participant(project: Project, name: str) -> Participant:
+    """The project's participant of that name, made if new (however the name is spelt)."""
+    found, _created = Participant.objects.get_or_create(
+        project=project, key=normalise.person_key(name), defaults={"name": name}
+    )
+    return found
+
+
+class SurveyAnswer(Versioned):
+    """A young researcher's self-assessment before or after their time abroad (1–5).
+
+    It belongs to the project (data-exchange.md); `report` is the annual report it was
+    recorded in, if any, which it is frozen with once handed in.
+    """
 
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="survey_answers", verbose_name=_("project")
     )
-    person = models.CharField(_("person"), max_length=200)
+    participant = models.ForeignKey(
+        Participant,
+        models.PROTECT,
+        related_name="survey_answers",
+        verbose_name=_("person"),
+    )
+    report = models.ForeignKey(
+        AnnualReport,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_answers",
+        verbose_name=_("recorded in"),
+    )
     timing = models.CharField(_("timing"), max_length=8, choices=SurveyTiming.choices)
     networking = _survey_score(_("networking"))
     communication = _survey_score(_("communication"))
@@ -454,10 +537,12 @@ class SurveyAnswer(models.Model):
     class Meta:
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
-        ordering = ["project", "person", "-timing"]
+        ordering = ["project", "participant__name", "-timing"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "person", "timing"], name="one_answer_per_timing"
+                fields=["participant", "timing"],
+                name="one_answer_per_timing",
+                violation_error_message=_("This person already answered at this timing."),
             ),
             *[
                 models.CheckConstraint(
@@ -469,7 +554,14 @@ class SurveyAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_timing_display()})"
+        return f"{self.participant} ({self.get_timing_display()})"
+
+    def clean(self) -> None:
+        from projects.reporting import check_item
+
+        if self.participant_id and self.participant.project_id != self.project_id:
+            raise ValidationError({"participant": _("This person is of another project.")})
+        check_item(self)
 
 
 class ReportingPeriod(models.Model):
@@ -548,7 +640,7 @@ class DoiLookup(models.Model):
     report = models.ForeignKey(
         AnnualReport, models.CASCADE, related_name="doi_lookups", verbose_name=_("annual report")
     )
-    doi = models.CharField(_("DOI"), max_length=200)
+    doi = DOIField(_("DOI"), max_length=200)
     status = models.CharField(
         _("status"), max_length=8, choices=LookupStatus.choices, default=LookupStatus.PENDING
     )

@@ -1,140 +1,297 @@
-"""The annual report's workflow: saving rows safely, submitting, returning and accepting.
+"""The annual report's workflow and the rules of what a report holds.
 
-draft → submitted → accepted, or submitted → returned → submitted again. A PI edits a
-draft or a returned report; every edit names the report version it started from, and an
-edit started on an older version is refused with what changed since (`ReportChanged`), so
-two people editing one report never silently overwrite each other.
+draft → submitted → accepted, or submitted → returned → submitted again; staff may reopen
+a submitted or accepted report (with a reason) back to draft. A PI edits a draft or a
+returned report.
+
+The rules below are the one statement of them; every door goes through them (the PI
+pages, uploads and imports, the admin, the API, the jobs), and aspire/frozen.py makes the
+ORM refuse a stored row they freeze:
+
+- **Handed in means frozen.** The rows of a submitted or accepted report, and the report
+  itself, cannot be changed or deleted; a new row joins only a report still being edited,
+  or a record of past years an import made (`imported`), which takes imported rows.
+- **A row belongs to one report.** A row naming something already reported in another of
+  the project's reports (the same paper, talk, event, stay) is refused, naming that
+  report: it is never moved.
+- **Project-level items stand per year.** Hubs show in each year they were open; a change
+  that would alter how one shows in a handed-in report is refused, as is deleting one
+  shown there (close it instead). Survey answers are frozen with the report they were
+  recorded in.
+
+Edits are versioned per row (aspire/versions.py): two people editing different rows, or
+different fields of one row, never conflict; the same field, changed both ways, is a
+conflict shown field by field.
 """
 
-import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from programs.fiscal import fiscal_year_end, fiscal_year_start
+from aspire import frozen, versions
+from programs.fiscal import fiscal_year_end, fiscal_year_start, format_fiscal_year
 from projects.models import (
     AnnualReport,
     Event,
     Exchange,
+    Hub,
     LabStatistic,
     Paper,
     Presentation,
     Project,
     ReportingPeriod,
     ReportStatus,
+    SurveyAnswer,
+    paper_key,
 )
 
 OUTPUT_MODELS: list[type[models.Model]] = [Paper, Presentation, Event, Exchange, LabStatistic]
 EDITABLE = [ReportStatus.DRAFT, ReportStatus.RETURNED]
+FROZEN = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
 
-
-@dataclasses.dataclass(frozen=True)
-class Change:
-    """One change made by someone else since an edit began."""
-
-    when: datetime.datetime
-    who: str
-    what: str
-    action: str
-
-
-class ReportChanged(Exception):
-    """The report was saved by someone else after this edit began."""
-
-    def __init__(self, report: AnnualReport, changes: list[Change]):
-        super().__init__(_("This report was changed by someone else since you opened it."))
-        self.report = report
-        self.changes = changes
-
-
-def lock(report: AnnualReport, version: int | None) -> AnnualReport:
-    """The report row, locked until the transaction ends, if still at `version`."""
-    locked = AnnualReport.objects.select_for_update().select_related("project").get(pk=report.pk)
-    if version is not None and locked.version != version:
-        raise ReportChanged(locked, changes_since(locked, version))
-    return locked
-
-
-def bump(report: AnnualReport) -> None:
-    """Record that the report (or one of its rows) changed; history keeps who and when."""
-    report.version += 1
-    report.save(update_fields=["version", "updated_at"])
-
-
-def changes_since(report: AnnualReport, version: int) -> list[Change]:
-    """Who changed what in the report after it reached `version`, oldest first."""
-    since = (
-        report.history.filter(version__lte=version)
-        .order_by("-history_date")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    if since is None:
-        return []
-    changes = [_change(entry) for entry in report.history.filter(history_date__gt=since)]
-    for model in OUTPUT_MODELS:
-        entries = model.history.filter(report_id=report.pk, history_date__gt=since)
-        changes += [_change(entry) for entry in entries.select_related("history_user")]
-    changes = [change for change in changes if change.what]
-    return sorted(changes, key=lambda change: change.when)
-
-
-_ACTIONS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("removed")}
+# What names the same output across a project's reports (data-exchange.md's natural keys),
+# and the field a clash is reported at.
+SAME_OUTPUT: dict[type[models.Model], tuple[str, ...]] = {
+    Paper: ("dedupe_key",),
+    Presentation: ("title", "presented_on"),
+    Event: ("title", "held_on"),
+    Exchange: ("person", "direction", "start_date"),
+}
+# (from, to) status changes of a handed-in report, and the fields each may change with it.
+TRANSITIONS = {
+    (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED): set(),
+    (ReportStatus.SUBMITTED, ReportStatus.RETURNED): {"staff_comment"},
+    (ReportStatus.SUBMITTED, ReportStatus.DRAFT): set(),  # reopened
+    (ReportStatus.ACCEPTED, ReportStatus.DRAFT): set(),  # reopened
+}
 _BOOKKEEPING = {"version", "updated_at"}
 
 
-def _change(entry) -> Change:
-    return Change(
-        when=entry.history_date,
-        who=str(entry.history_user or _("someone")),
-        what=_describe(entry),
-        action=str(_ACTIONS[entry.history_type]),
+# --- Naming a report in messages ------------------------------------------------------------
+
+
+def describe(report: AnnualReport) -> str:
+    """ "the accepted FY2023 (令和5年度) report of ASPIRE-2023-1-001": for messages."""
+    return _("the %(status)s %(year)s report of %(project)s") % {
+        "status": report.get_status_display().lower(),
+        "year": format_fiscal_year(report.fiscal_year),
+        "project": report.project.code if report.project_id else "—",
+    }
+
+
+def frozen_message(report: AnnualReport) -> str:
+    return _(
+        "This is part of %(report)s, which is handed in: it cannot be changed now. "
+        "Staff can reopen the report."
+    ) % {"report": describe(report)}
+
+
+def is_frozen(report: AnnualReport | None) -> bool:
+    return report is not None and report.status in FROZEN
+
+
+def _stored(row: models.Model) -> models.Model | None:
+    return type(row)._default_manager.filter(pk=row.pk).first() if row.pk else None
+
+
+# --- Rows of a report ----------------------------------------------------------------------
+
+
+def row_refusal(row: models.Model) -> str | None:
+    """Why an output row may not be saved as it is (new or changed), or None."""
+    stored = _stored(row)
+    if stored is None:
+        report = row.report
+        if is_frozen(report) and not report.imported:
+            return frozen_message(report)
+        return None
+    return _stored_row_refusal(stored, row)
+
+
+def _stored_row_refusal(stored: models.Model, row: models.Model) -> str | None:
+    if stored.report_id != row.report_id:
+        return _("This row belongs to %(report)s: a row is never moved to another report.") % {
+            "report": describe(stored.report)
+        }
+    return frozen_message(stored.report) if is_frozen(stored.report) else None
+
+
+def row_deletion_refusal(row: models.Model) -> str | None:
+    stored = _stored(row)
+    return frozen_message(stored.report) if stored and is_frozen(stored.report) else None
+
+
+def reported_elsewhere(row: models.Model) -> str | None:
+    """A row naming what another of the project's reports holds: refused, never moved."""
+    key = SAME_OUTPUT.get(type(row))
+    if key is None or not row.project_id:
+        return None
+    if isinstance(row, Paper):
+        row.dedupe_key = paper_key(row.doi, row.title)
+    lookup = {name: getattr(row, name) for name in key}
+    other = (
+        type(row)
+        ._default_manager.filter(project=row.project_id, **lookup)
+        .exclude(pk=row.pk)
+        .exclude(report=row.report_id)
+        .select_related("report__project")
+        .first()
     )
+    if other is None:
+        return None
+    return _("This is already reported in %(report)s.") % {"report": describe(other.report)}
 
 
-def _describe(entry) -> str:
-    """What a history entry changed, in words; empty for a bare version bump."""
-    name = entry.instance_type._meta.verbose_name
-    if entry.instance_type is not AnnualReport:
-        return f"{name}: {entry.instance}"
-    previous = entry.prev_record
-    if previous is None:
-        return str(name)
-    fields = set(entry.diff_against(previous).changed_fields) - _BOOKKEEPING
-    labels = [str(AnnualReport._meta.get_field(field).verbose_name) for field in sorted(fields)]
-    return f"{name}: {', '.join(labels)}" if labels else ""
+def check_row(row: models.Model) -> None:
+    """Every rule of a row of a report, as a ValidationError (for clean() and services)."""
+    refusal = row_refusal(row) if hasattr(row, "report_id") else None
+    if refusal:
+        raise ValidationError(refusal, code="frozen")
+    elsewhere = reported_elsewhere(row)
+    if elsewhere:
+        raise ValidationError({_key_field(row): elsewhere})
 
 
-@transaction.atomic
-def save_row(report: AnnualReport, version: int | None, row: models.Model) -> models.Model:
-    """Save an output row into an editable report started at `version`."""
-    report = _editable(lock(report, version))
-    row.report = report
-    row.save()
-    bump(report)
-    return row
+def _key_field(row: models.Model) -> str:
+    if isinstance(row, Paper):
+        return "doi" if row.doi else "title"
+    return SAME_OUTPUT[type(row)][0]
 
 
-@transaction.atomic
-def delete_row(report: AnnualReport, version: int | None, row: models.Model) -> None:
-    report = _editable(lock(report, version))
-    row.delete()
-    bump(report)
+# --- Project-level items ------------------------------------------------------------------
 
 
-@transaction.atomic
-def save_report(report: AnnualReport, version: int | None, fields: list[str]) -> AnnualReport:
-    """Save the report's own fields (buy-out, travel) edited from `version`."""
-    locked = _editable(lock(report, version))
-    for field in fields:
-        setattr(locked, field, getattr(report, field))
-    locked.version += 1
-    locked.save(update_fields=[*fields, "version", "updated_at"])
-    return locked
+def hub_shows_in(hub: Hub, year: int) -> bool:
+    """A hub is part of a year's report when it was open at some time in that year."""
+    start, end = fiscal_year_start(year), fiscal_year_end(year)
+    return hub.established_on <= end and (hub.closed_on is None or hub.closed_on >= start)
+
+
+def hub_as_shown(hub: Hub, year: int) -> tuple | None:
+    """What a year's report says of a hub: closed only if it closed by the year's end."""
+    if not hub_shows_in(hub, year):
+        return None
+    closed = hub.closed_on if hub.closed_on and hub.closed_on <= fiscal_year_end(year) else None
+    return (hub.name, str(hub.country), hub.established_on, closed)
+
+
+def _frozen_reports(project_id) -> list[AnnualReport]:
+    reports = AnnualReport.objects.filter(project=project_id, status__in=FROZEN)
+    return list(reports.select_related("project").order_by("fiscal_year"))
+
+
+def hub_refusal(hub: Hub) -> str | None:
+    """A hub may change only where no handed-in report would then read differently."""
+    stored = _stored(hub)
+    for report in _frozen_reports(hub.project_id):
+        if stored is None and report.imported:
+            continue  # a record of past years takes imported items (see the module)
+        before = hub_as_shown(stored, report.fiscal_year) if stored else None
+        if before != hub_as_shown(hub, report.fiscal_year):
+            return _(
+                "This would change %(report)s, which is handed in. Record a closing date after "
+                "that year, or ask staff to reopen the report."
+            ) % {"report": describe(report)}
+    return None
+
+
+def hub_deletion_refusal(hub: Hub) -> str | None:
+    stored = _stored(hub) or hub
+    for report in _frozen_reports(hub.project_id):
+        if hub_shows_in(stored, report.fiscal_year):
+            return _(
+                "This hub is part of %(report)s, which is handed in: it cannot be deleted. "
+                "Record the date it closed instead."
+            ) % {"report": describe(report)}
+    return None
+
+
+def survey_refusal(answer: SurveyAnswer) -> str | None:
+    stored = _stored(answer)
+    report = stored.report if stored else answer.report
+    if stored is None and (report is None or report.imported):
+        return None
+    if stored is not None and stored.report_id != answer.report_id:
+        return _("A survey answer stays in the report it was recorded in.")
+    return frozen_message(report) if is_frozen(report) else None
+
+
+# --- The report itself ------------------------------------------------------------------
+
+
+def report_refusal(report: AnnualReport) -> str | None:
+    """A handed-in report changes only by a transition (accept, return, reopen)."""
+    stored = _stored(report)
+    if stored is None or not is_frozen(stored):
+        return None
+    changed = {
+        field.attname
+        for field in AnnualReport._meta.concrete_fields
+        if getattr(stored, field.attname) != getattr(report, field.attname)
+    } - _BOOKKEEPING
+    if not changed:
+        return None
+    allowed = TRANSITIONS.get((stored.status, report.status))
+    if allowed is None or not changed - {"status"} <= allowed:
+        return frozen_message(stored)
+    if report.status == ReportStatus.DRAFT and not getattr(report, "_change_reason", ""):
+        return _("A handed-in report is reopened with a reason (the reopen action).")
+    return None
+
+
+def report_deletion_refusal(report: AnnualReport) -> str | None:
+    stored = _stored(report)
+    if stored and is_frozen(stored):
+        return _("%(report)s is handed in: it cannot be deleted.") % {
+            "report": describe(stored).capitalize()
+        }
+    return None
+
+
+def project_deletion_refusal(project: Project) -> str | None:
+    years = [format_fiscal_year(report.fiscal_year) for report in _frozen_reports(project.pk)]
+    if not years:
+        return None
+    return _("%(project)s holds handed-in reports (%(years)s): it cannot be deleted.") % {
+        "project": project.code,
+        "years": ", ".join(years),
+    }
+
+
+def _output_refusal(row: models.Model) -> str | None:
+    stored = _stored(row)
+    return _stored_row_refusal(stored, row) if stored else None
+
+
+def register_guards() -> None:
+    """The ORM's last line (aspire/frozen.py), connected by ProjectsConfig.ready()."""
+    for model in OUTPUT_MODELS:
+        frozen.register(model, change=_output_refusal, delete=row_deletion_refusal)
+    frozen.register(
+        Hub, change=lambda hub: hub_refusal(hub) if hub.pk else None, delete=hub_deletion_refusal
+    )
+    frozen.register(SurveyAnswer, change=survey_refusal)
+    frozen.register(AnnualReport, change=report_refusal, delete=report_deletion_refusal)
+    frozen.register(Project, change=None, delete=project_deletion_refusal)
+
+
+def check_item(item: models.Model) -> None:
+    """The rules of a project-level item (hub, survey answer) as a ValidationError."""
+    refusal = hub_refusal(item) if isinstance(item, Hub) else survey_refusal(item)
+    if refusal:
+        raise ValidationError(refusal, code="frozen")
+
+
+# --- Saving rows from the report page -----------------------------------------------------
+
+
+def lock(report: AnnualReport) -> AnnualReport:
+    """The report row, locked until the transaction ends: one transition at a time, and
+    no row joins a report while it is being handed in."""
+    return AnnualReport.objects.select_for_update().select_related("project").get(pk=report.pk)
 
 
 def _editable(report: AnnualReport) -> AnnualReport:
@@ -143,14 +300,78 @@ def _editable(report: AnnualReport) -> AnnualReport:
     return report
 
 
+def _validate(row: models.Model) -> None:
+    if isinstance(row, Hub | SurveyAnswer):
+        check_item(row)
+    else:
+        check_row(row)
+
+
+@transaction.atomic
+def add_row(report: AnnualReport, row: models.Model) -> models.Model:
+    """A new row of an editable report (or a project-level item entered from it)."""
+    report = _editable(lock(report))
+    row.project = report.project
+    if not isinstance(row, Hub):
+        row.report = report  # outputs, and survey answers (recorded in it)
+    if isinstance(row, SurveyAnswer) and row.participant.pk is None:
+        row.participant.save()  # a new name: the participant is made with its first answer
+        row.participant = row.participant
+    _validate(row)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def edit_row(report: AnnualReport, row: models.Model, base_version, values: dict):
+    """Write the fields an edit changed (a three-way merge: aspire/versions.py)."""
+    _editable(lock(report))
+    if isinstance(values.get("participant"), models.Model) and values["participant"].pk is None:
+        values["participant"].save()
+    return versions.save_edit(type(row), row.pk, base_version, values, validate=_validate)
+
+
+@transaction.atomic
+def delete_row(report: AnnualReport, row: models.Model, base_version: int | None) -> None:
+    _editable(lock(report))
+    current = type(row)._default_manager.select_for_update().get(pk=row.pk)
+    if base_version is not None and current.version != base_version:
+        raise versions.EditConflict(current, [], *versions.last_change(current))
+    refusal = frozen.deletion_refusal(current)
+    if refusal:
+        raise ValidationError(refusal, code="frozen")
+    current.delete()
+
+
+@transaction.atomic
+def save_details(report: AnnualReport, base_version, values: dict) -> AnnualReport:
+    """The report's own answers (buy-out, travel), merged with others' edits."""
+    _editable(lock(report))
+    return versions.save_edit(AnnualReport, report.pk, base_version, values)
+
+
 def has_outputs(report: AnnualReport) -> bool:
     return any(model.objects.filter(report=report).exists() for model in OUTPUT_MODELS)
 
 
 @transaction.atomic
-def submit(report: AnnualReport, version: int | None, nothing_to_report: bool = False):
-    """The PI hands the report in; it is read-only for them from now on."""
-    report = _editable(lock(report, version))
+def reopen(report: AnnualReport, reason: str) -> AnnualReport:
+    """Staff return a handed-in report to draft; the history keeps who, when and why."""
+    report = lock(report)
+    if not is_frozen(report):
+        raise ValidationError(_("Only a submitted or accepted report can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the report is reopened.")})
+    report.status = ReportStatus.DRAFT
+    report._change_reason = reason.strip()[:100]
+    report.save()
+    return report
+
+
+@transaction.atomic
+def submit(report: AnnualReport, nothing_to_report: bool = False) -> AnnualReport:
+    """The PI hands the report in; it is frozen from now on."""
+    report = _editable(lock(report))
     if nothing_to_report and has_outputs(report):
         raise ValidationError(_("This report lists outputs: remove them before reporting nothing."))
     report.nothing_to_report = nothing_to_report
@@ -161,7 +382,7 @@ def submit(report: AnnualReport, version: int | None, nothing_to_report: bool = 
 @transaction.atomic
 def return_report(report: AnnualReport, comment: str) -> AnnualReport:
     """Staff send a submitted report back to the PI with what to fix."""
-    report = _submitted(lock(report, None))
+    report = _submitted(lock(report))
     if not comment.strip():
         raise ValidationError({"staff_comment": _("Say what the PI should fix.")})
     _move(report, ReportStatus.RETURNED, staff_comment=comment.strip())
@@ -170,7 +391,7 @@ def return_report(report: AnnualReport, comment: str) -> AnnualReport:
 
 @transaction.atomic
 def accept(report: AnnualReport) -> AnnualReport:
-    report = _submitted(lock(report, None))
+    report = _submitted(lock(report))
     _move(report, ReportStatus.ACCEPTED)
     return report
 
@@ -186,12 +407,11 @@ def _move(report: AnnualReport, status: str, **fields) -> None:
     report.status = status
     for name, value in fields.items():
         setattr(report, name, value)
-    report.version += 1
     report.save()
 
 
 @transaction.atomic
-def copy_standing_items(report: AnnualReport, version: int | None) -> int:
+def copy_standing_items(report: AnnualReport) -> int:
     """Carry last year's stays that continue into this fiscal year; returns how many.
 
     Hubs and survey answers belong to the project and show in every year already; what a
@@ -199,7 +419,7 @@ def copy_standing_items(report: AnnualReport, version: int | None) -> int:
     of the year. A continuing stay is entered again from 1 April of this fiscal year, so
     each year's report holds the part of the stay that fell in it.
     """
-    report = _editable(lock(report, version))
+    report = _editable(lock(report))
     start = fiscal_year_start(report.fiscal_year)
     continuing = Exchange.objects.filter(
         project=report.project, report__fiscal_year=report.fiscal_year - 1
@@ -208,9 +428,8 @@ def copy_standing_items(report: AnnualReport, version: int | None) -> int:
     copies = [_continued(stay, report, start) for stay in continuing]
     copies = [copy for copy in copies if (copy.person, copy.direction) not in taken]
     for copy in copies:
+        check_row(copy)
         copy.save()
-    if copies:
-        bump(report)
     return len(copies)
 
 

@@ -37,11 +37,27 @@ def adopt(proposal: Proposal, start_date: datetime.date | None = None) -> Projec
     existing = Project.objects.filter(proposal=proposal).first()
     if existing:
         return existing
-    if proposal.status == ProposalStatus.WITHDRAWN:
-        raise ValidationError(_("%(ref)s was withdrawn and cannot be adopted.") % {"ref": proposal})
-    proposal.status = ProposalStatus.ADOPTED
-    proposal.save(update_fields=["status"])
+    mark_adopted(proposal)
     return _create_project(proposal, start_date or default_start(timezone.localdate()))
+
+
+def adoption_refusal(proposal: Proposal) -> str | None:
+    """Why a proposal cannot be adopted (the one rule of every door), or None."""
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        return _("%(ref)s was withdrawn and cannot be adopted.") % {"ref": proposal}
+    return None
+
+
+def mark_adopted(proposal: Proposal) -> None:
+    """The proposal of a project is adopted: by the adopt action, a project made in the
+    admin or a projects import alike; a proposal that may not be, is refused."""
+    if proposal.status == ProposalStatus.ADOPTED:
+        return
+    refusal = adoption_refusal(proposal)
+    if refusal:
+        raise ValidationError(refusal)
+    proposal.status = ProposalStatus.ADOPTED
+    proposal.save(update_fields=["status"])  # save(), not update(): history records who
 
 
 def _create_project(proposal: Proposal, start: datetime.date) -> Project:

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.rules import visible_projects
+from accounts.rules import visible_projects, visible_reports
+from aspire import frozen, versions
+from programs.fiscal import fiscal_year_end, fiscal_year_start
 from projects import crossref, forms, reporting
 from projects.models import (
     AnnualReport,
@@ -52,16 +54,24 @@ class Section:
         return [self.model._meta.get_field(name).verbose_name for name in self.columns]
 
     def rows(self, report: AnnualReport) -> models.QuerySet:
-        if self.per_project:
-            return self.model.objects.filter(project=report.project_id)
+        """The rows the report shows: its own, and the project-level items as they stood
+        in its year (hubs open in it; survey answers recorded up to it)."""
+        if self.model is Hub:
+            start, end = fiscal_year_start(report.fiscal_year), fiscal_year_end(report.fiscal_year)
+            open_then = models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=start)
+            return Hub.objects.filter(open_then, project=report.project_id, established_on__lte=end)
+        if self.model is SurveyAnswer:
+            recorded = models.Q(report__isnull=True) | models.Q(
+                report__fiscal_year__lte=report.fiscal_year
+            )
+            answers = SurveyAnswer.objects.filter(recorded, project=report.project_id)
+            return answers.select_related("participant", "report")
         return self.model.objects.filter(report=report)
 
     def attach(self, row: models.Model, report: AnnualReport) -> None:
-        if self.per_project:
-            row.project = report.project
-        else:
+        row.project = report.project
+        if hasattr(row, "report_id"):  # outputs, and survey answers (recorded in it)
             row.report = report
-            row.project = report.project
 
 
 def _fields(form: type[forms.VersionedForm]) -> tuple[str, ...]:
@@ -101,14 +111,18 @@ SECTIONS = {
         SurveyAnswer,
         forms.SurveyAnswerForm,
         gettext_lazy("Survey of young researchers (1–5)"),
-        _fields(forms.SurveyAnswerForm),
+        ("participant", *_fields(forms.SurveyAnswerForm)),
         per_project=True,
     ),
 }
 
 
-def _cell(row: models.Model, name: str) -> object:
+def _cell(row: models.Model, name: str, report: AnnualReport) -> object:
     """A field's value as people read it: choice labels, country names, yes/no."""
+    if isinstance(row, Hub) and name == "closed_on":
+        # As the year's report reads: a hub that closed later was open at its end.
+        closed = reporting.hub_as_shown(row, report.fiscal_year)[3]
+        return closed or "—"
     display = getattr(row, f"get_{name}_display", None)
     value = display() if display else getattr(row, name)
     if isinstance(value, bool):
@@ -117,10 +131,10 @@ def _cell(row: models.Model, name: str) -> object:
 
 
 def _report(request: HttpRequest, pk: int) -> AnnualReport:
-    """The report if the user may see it; a 404 otherwise, so strangers learn nothing."""
-    projects = visible_projects(request.user, Project.objects.all())
+    """The report if the user may see it (accounts.rules.visible_reports: the committee
+    sees only what was handed in); a 404 otherwise, so strangers learn nothing."""
     reports = AnnualReport.objects.select_related("project__proposal__call__program")
-    return get_object_or_404(reports, pk=pk, project__in=projects)
+    return get_object_or_404(visible_reports(request.user, reports), pk=pk)
 
 
 def editable_report(request: HttpRequest, pk: int) -> AnnualReport:
@@ -180,6 +194,7 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
         or forms.ReportDetailsForm(
             instance=report, prefix="details", initial={"version": report.version}
         ),
+        "conflicts": bound.get("conflicts"),
         "doi_form": bound.get("dois") or forms.DoiForm(prefix="dois"),
         # A found DOI is a filled paper row; it is listed only to carry its suggestion.
         "lookups": DoiLookup.objects.filter(report=report).exclude(status="found", message=""),
@@ -187,7 +202,6 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
         "can_submit": user.has_perm("projects.submit_annualreport", report),
         "can_review": user.has_perm("projects.review_annualreport", report),
         "return_form": bound.get("return") or forms.ReturnForm(),
-        "changes": bound.get("changes"),
         "transitions": report.history.select_related("history_user").order_by("-history_date"),
     }
 
@@ -198,10 +212,12 @@ def _section(name: str, report: AnnualReport, bound: dict, can_edit: bool) -> di
     for row in rows:
         date = getattr(row, "output_date", None)
         row.before_start = bool(date and date < report.project.start_date)
-        row.cells = [_cell(row, name) for name in section.columns]
+        row.cells = [_cell(row, name, report) for name in section.columns]
+        # Project-level items another handed-in report holds are shown, not edited here.
+        row.editable = can_edit and not (section.per_project and frozen.deletion_refusal(row))
     form = bound.get(name)
     if form is None and can_edit:
-        form = section.form(report=report, prefix=name, initial={"version": report.version})
+        form = section.form(report=report, prefix=name)
     single = section.model is LabStatistic and rows
     return {
         "name": name,
@@ -229,7 +245,7 @@ def edit_row(request: HttpRequest, pk: int, section: str, row: int) -> HttpRespo
     spec = SECTIONS.get(section) or _not_found()
     instance = get_object_or_404(spec.rows(report), pk=row)
     if request.method != "POST":
-        form = spec.form(report=report, instance=instance, initial={"version": report.version})
+        form = spec.form(report=report, instance=instance, initial={"version": instance.version})
         return render(request, "projects/row_form.html", _row_context(report, spec, form))
     form = spec.form(request.POST, report=report, instance=instance)
     return _save(request, report, section, form, page="projects/row_form.html")
@@ -240,15 +256,21 @@ def _row_context(report: AnnualReport, spec: Section, form, **extra) -> dict:
 
 
 def _save(request, report, section, form, page: str | None = None) -> HttpResponse:
-    """Validate and save a row; a stale version or bad input re-renders with the input kept."""
+    """Validate and save a row; bad input, a refusal or a conflict re-renders the form
+    with the input kept and the reason next to the field."""
     if form.is_valid():
         try:
-            row = form.save(commit=False)
-            reporting.save_row(report, form.cleaned_data["version"], row)
+            if form.instance.pk is None:
+                reporting.add_row(report, form.save(commit=False))
+            else:
+                version = form.cleaned_data["version"]
+                reporting.edit_row(report, form.instance, version, form.row_values())
             messages.success(request, _("Saved."))
             return redirect(f"{report_url(report)}#{section}")
-        except reporting.ReportChanged as changed:
-            return _conflict(request, report, section, form, changed, page)
+        except versions.EditConflict as conflict:
+            return _conflict(request, report, section, form, conflict, page)
+        except ValidationError as error:
+            _add_errors(form, error)
         except IntegrityError:
             form.add_error(None, _("The same row is already in this project's reports."))
     if page:
@@ -256,16 +278,33 @@ def _save(request, report, section, form, page: str | None = None) -> HttpRespon
     return report_page(request, report.pk, bound={section: form}, status=400)
 
 
-def _conflict(request, report, section, form, changed, page) -> HttpResponse:
-    """Keep what the user typed, show what changed, and let them save on the new version."""
-    form.data = form.data.copy()
-    form.data[form.add_prefix("version")] = changed.report.version
-    messages.warning(request, str(changed))
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal next to the field it names (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _conflict(request, report, section, form, conflict, page) -> HttpResponse:
+    """Someone else changed the fields this edit changes. The form now holds their
+    values, with yours only where you changed something, and both are shown field by
+    field: saving again keeps theirs except where you decide otherwise."""
+    current = conflict.current
+    data = form.data.copy()
+    for name, field in form.fields.items():
+        if name in form._meta.fields and name not in conflict.mine:
+            value = field.prepare_value(getattr(current, current._meta.get_field(name).attname))
+            data[form.add_prefix(name)] = "" if value is None else value
+    data[form.add_prefix("version")] = current.version
+    form.data = data
+    messages.warning(request, str(conflict))
+    extra = {"conflicts": conflict}
     if page:
-        context = _row_context(report, SECTIONS[section], form, changes=changed.changes)
+        context = _row_context(report, SECTIONS[section], form, **extra)
         return render(request, page, context, status=409)
-    bound = {section: form, "changes": changed.changes}
-    return report_page(request, report.pk, bound=bound, status=409)
+    return report_page(request, report.pk, bound={section: form, **extra}, status=409)
 
 
 @require_POST
@@ -275,10 +314,12 @@ def delete_row(request: HttpRequest, pk: int, section: str, row: int) -> HttpRes
     spec = SECTIONS.get(section) or _not_found()
     instance = get_object_or_404(spec.rows(report), pk=row)
     try:
-        reporting.delete_row(report, _version(request), instance)
+        reporting.delete_row(report, instance, _version(request))
         messages.success(request, _("Removed."))
-    except reporting.ReportChanged as changed:
-        messages.warning(request, str(changed))
+    except versions.EditConflict:
+        messages.warning(request, _("Someone else changed this row since: look at it again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(f"{report_url(report)}#{section}")
 
 
@@ -290,10 +331,12 @@ def save_details(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return report_page(request, pk, bound={"details": form}, status=400)
     try:
-        fields = list(form.Meta.fields)
-        reporting.save_report(form.save(commit=False), form.cleaned_data["version"], fields)
-    except reporting.ReportChanged as changed:
-        return _conflict(request, report, "details", form, changed, None)
+        reporting.save_details(report, form.cleaned_data["version"], form.row_values())
+    except versions.EditConflict as conflict:
+        return _conflict(request, report, "details", form, conflict, None)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return report_page(request, pk, bound={"details": form}, status=400)
     messages.success(request, _("Saved."))
     return redirect(report_url(report))
 
@@ -306,10 +349,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only the PI submits the report."))
     nothing = request.POST.get("nothing_to_report") == "1"
     try:
-        reporting.submit(report, _version(request), nothing_to_report=nothing)
+        reporting.submit(report, nothing_to_report=nothing)
         messages.success(request, _("Submitted. Staff will review the report."))
-    except reporting.ReportChanged as changed:
-        messages.warning(request, str(changed))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(report_url(report))
@@ -333,10 +374,10 @@ def look_up_dois(request: HttpRequest, pk: int) -> HttpResponse:
 def copy_standing_items(request: HttpRequest, pk: int) -> HttpResponse:
     report = editable_report(request, pk)
     try:
-        count = reporting.copy_standing_items(report, _version(request))
+        count = reporting.copy_standing_items(report)
         messages.success(request, _("%(count)d continuing stays copied.") % {"count": count})
-    except reporting.ReportChanged as changed:
-        messages.warning(request, str(changed))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(f"{report_url(report)}#exchanges")
 
 

@@ -23,6 +23,7 @@ from projects.models import (
     ProjectMember,
     ReportStatus,
     SurveyAnswer,
+    participant,
 )
 
 
@@ -236,8 +237,11 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SurveyAnswer
 
+    class Params:
+        person = factory.Sequence(lambda n: f"Young {n}")
+
     project = factory.SubFactory(ProjectFactory)
-    person = factory.Sequence(lambda n: f"Young {n}")
+    participant = factory.LazyAttribute(lambda answer: participant(answer.project, answer.person))
     timing = "before"
     networking = 2
     communication = 2

@@ -11,6 +11,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from aspire import normalise
 from projects import crossref
 from projects.models import DoiLookup, LookupStatus, Paper, ReportStatus
 from tests.celery_worker import real_worker
@@ -44,9 +45,9 @@ def looked_up(lookup: DoiLookup) -> DoiLookup:
 
 
 def test_it_normalises_a_doi():
-    assert crossref.normalise_doi(" https://doi.org/10.1038/S41591-024-03001-X\n") == NATURE
-    assert crossref.normalise_doi("doi: 10.1038/S41591-024-03001-X") == NATURE
-    assert crossref.normalise_doi("http://dx.doi.org/10.1093%2Fnar%2Fgkae1021") == NAR
+    assert normalise.doi(" https://doi.org/10.1038/S41591-024-03001-X\n") == NATURE
+    assert normalise.doi("doi: 10.1038/S41591-024-03001-X") == NATURE
+    assert normalise.doi("http://dx.doi.org/10.1093%2Fnar%2Fgkae1021") == NAR
 
 
 def test_it_finds_every_doi_in_pasted_text():

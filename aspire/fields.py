@@ -1,0 +1,60 @@
+"""Model fields that store an identity one way (aspire/normalise.py), at every door.
+
+The value is normalised when a form or import cleans it (`to_python`), when it is saved
+(`pre_save`, so a plain `save()` in a job or the shell cannot skip it) and when it is
+looked up (`get_prep_value`: `filter(name="伊藤 拓也 ")` finds 伊藤 拓也).
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aspire import normalise
+
+
+class NormalisedCharField(models.CharField):
+    normaliser: Callable[[str], str]
+
+    def _normal(self, value):
+        return type(self).normaliser(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        return self._normal(super().to_python(value))
+
+    def get_prep_value(self, value):
+        return self._normal(super().get_prep_value(value))
+
+    def pre_save(self, model_instance, add):
+        value = self._normal(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class NameField(NormalisedCharField):
+    """Names, institutions and codes: NFKC, white space stripped and collapsed."""
+
+    normaliser = staticmethod(normalise.name)
+
+
+class LineField(NormalisedCharField):
+    """A title or any one line of text: white space stripped and collapsed, characters kept."""
+
+    normaliser = staticmethod(normalise.spaces)
+
+
+def validate_doi(value: str) -> None:
+    if value and not normalise.is_doi(value):
+        raise ValidationError(
+            _("“%(value)s” is not a DOI: enter one such as 10.1038/s41586-020-2649-2."),
+            code="invalid_doi",
+            params={"value": value},
+        )
+
+
+class DOIField(NormalisedCharField):
+    """A DOI in its canonical form: lowercase, no resolver, no `doi:`."""
+
+    normaliser = staticmethod(normalise.doi)
+    default_validators = [validate_doi]
