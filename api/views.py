@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from urllib.parse import quote
 
 from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -72,8 +73,8 @@ class SafeWrites:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record = serializer.save()
-        lookup = self.lookup_url_kwarg or self.lookup_field
-        where = self.reverse_action("detail", kwargs={lookup: getattr(record, self.lookup_field)})
+        # The list's address and the record's key (the detail route cannot reverse every code).
+        where = f"{request.path.rstrip('/')}/{quote(str(getattr(record, self.lookup_field)))}/"
         headers = {"ETag": etag(record), "Location": request.build_absolute_uri(where)}
         return Response(serializer.data, status=201, headers=headers)
 

@@ -112,7 +112,9 @@ def part_refusal(part) -> str | None:
 
 
 def _evaluation_id(part):
-    return part.member.evaluation_id if isinstance(part, Opinion) else part.evaluation_id
+    if isinstance(part, Opinion):  # a new opinion has its member set by add_opinion
+        return part.member.evaluation_id if part.member_id else None
+    return part.evaluation_id
 
 
 def check_part(part) -> None:

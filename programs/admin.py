@@ -99,6 +99,15 @@ class VersionedAdmin:
 
     form = VersionedAdminForm
 
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and getattr(request, "reverting_to_history", False):
+            # A revert (the history page) starts from the row as it is now: the old values
+            # it posts are then the edit, written over whoever changed what since.
+            obj.version = (
+                type(obj)._default_manager.values_list("version", flat=True).get(pk=obj.pk)
+            )
+        return super().get_form(request, obj, **kwargs)
+
     def save_model(self, request, obj, form, change: bool) -> None:
         if change and isinstance(form, VersionedAdminForm):
             form.save(commit=True)
@@ -118,6 +127,7 @@ class HistoryAdmin(ProtectedDeletes, SimpleHistoryAdmin):
     page saves in one transaction, as a change does (django-simple-history's does not)."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting_to_history = True
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
 

@@ -383,17 +383,29 @@ PROGRAMS = [
 ]
 
 
+def _upsert(model, defaults: dict, **lookup):
+    """Create or update a row, saving only a real change (a save makes a new version)."""
+    obj = model.objects.filter(**lookup).first() or model(**lookup)
+    changed = obj.pk is None or any(getattr(obj, k) != v for k, v in defaults.items())
+    for name, value in defaults.items():
+        setattr(obj, name, value)
+    if changed:
+        obj.save()
+    return obj
+
+
 @transaction.atomic
 def load_catalogue() -> dict[str, int]:
     """Write the catalogue; running it again changes nothing. Returns the row counts."""
     agencies = {}
     for row in AGENCIES:
-        agencies[row["code"]], _created = FundingAgency.objects.update_or_create(
-            code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
+        agencies[row["code"]] = _upsert(
+            FundingAgency, code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
         )
     support_types = 0
     for row in PROGRAMS:
-        program, _created = Program.objects.update_or_create(
+        program = _upsert(
+            Program,
             code=row["code"],
             defaults={
                 "name": row["name"],
@@ -404,7 +416,8 @@ def load_catalogue() -> dict[str, int]:
             },
         )
         for support in row["support_types"]:
-            SupportType.objects.update_or_create(
+            _upsert(
+                SupportType,
                 program=program,
                 code=support["code"],
                 defaults={k: v for k, v in support.items() if k != "code"},

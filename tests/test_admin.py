@@ -553,20 +553,12 @@ def test_it_lists_reports_in_a_fixed_number_of_queries(
     assert len(response.context["cl"].result_list) == min(reports, 100)
 
 
-def test_it_refuses_a_staff_edit_of_a_report_changed_since_it_was_opened(admin_client):
+def test_it_keeps_a_pi_edit_made_while_staff_had_the_report_open(admin_client):
     report = ReportFactory(status="draft")
     change = url(AnnualReport, "change", report.pk)
     data = form_data(admin_client.get(change)) | {"staff_comment": "Add the DOI."}
-    # Meanwhile the PI saves the travel costs.
-    report.travel_cost_yen = 120_000
-    reporting.save_report(report, report.version, ["travel_cost_yen"])
-    response = admin_client.post(change, data)
-    assert response.status_code == 200
-    assert "changed by someone else" in response.text
-    report.refresh_from_db()
-    assert (report.staff_comment, report.travel_cost_yen) == ("", 120_000)
-    # Reopened, staff's edit goes through and makes a new version, as a PI's save does.
-    data = form_data(admin_client.get(change)) | {"staff_comment": "Add the DOI."}
+    # Meanwhile the PI saves the travel costs: another field, so no conflict.
+    reporting.save_details(report, report.version, {"travel_cost_yen": 120_000})
     assert admin_client.post(change, data).status_code == 302
     report.refresh_from_db()
     assert (report.staff_comment, report.travel_cost_yen, report.version) == (
@@ -576,6 +568,18 @@ def test_it_refuses_a_staff_edit_of_a_report_changed_since_it_was_opened(admin_c
     )
 
 
+def test_it_refuses_a_staff_edit_of_a_field_a_pi_changed_since_showing_both(admin_client):
+    report = ReportFactory(status="draft", travel_cost_yen=100_000)
+    change = url(AnnualReport, "change", report.pk)
+    data = form_data(admin_client.get(change)) | {"travel_cost_yen": "90000"}
+    reporting.save_details(report, report.version, {"travel_cost_yen": 120_000})
+    response = admin_client.post(change, data)
+    assert response.status_code == 200
+    assert "theirs “120000”, yours “90000”" in response.text
+    report.refresh_from_db()
+    assert report.travel_cost_yen == 120_000
+
+
 def test_it_reverts_a_report_from_its_history_as_a_new_version(
     transactional_db, admin_client, admin_user
 ):
@@ -583,30 +587,28 @@ def test_it_reverts_a_report_from_its_history_as_a_new_version(
     # the revert's row lock needs the transaction the history admin opens.
     report = ReportFactory(status="draft", staff_comment="Add the DOI.")
     first = report.history.get()
-    report = reporting.save_report(report, report.version, [])  # a PI's save: version 2
     report.staff_comment = "Changed my mind."
     report.save()
     revert = url(AnnualReport, "simple_history", report.pk, first.history_id)
     data = form_data(admin_client.get(revert))
-    assert data["staff_comment"] == "Add the DOI." and data["opened_at_version"] == 2
+    assert data["staff_comment"] == "Add the DOI." and data["seen_version"] == 2
     assert admin_client.post(revert, data).status_code == 302
     report.refresh_from_db()
     assert (report.staff_comment, report.version) == ("Add the DOI.", 3)  # never back to 1
     assert report.history.first().history_user == admin_user
 
 
-def test_it_makes_a_new_report_version_when_staff_edit_an_output(admin_client):
-    paper = PaperFactory()
-    version = paper.report.version
+def test_it_makes_a_new_row_version_when_staff_edit_an_output(admin_client):
+    paper = PaperFactory(report__status="draft")
     change = url(Paper, "change", paper.pk)
     data = form_data(admin_client.get(change)) | {"journal": "Cell"}
     assert admin_client.post(change, data).status_code == 302
-    paper.report.refresh_from_db()
-    assert paper.report.version == version + 1
+    paper.refresh_from_db()
+    assert (paper.journal, paper.version) == ("Cell", 2)
 
 
 def test_it_refuses_a_duplicate_paper_with_a_message_not_a_crash(admin_client):
-    paper = PaperFactory(doi="10.1/x")
+    paper = PaperFactory(doi="10.1/x", report__status="draft")
     data = {
         "report": paper.report.pk,
         "doi": "10.1/X",

@@ -149,7 +149,7 @@ class Indicators:
     def survey_gains(self) -> tuple[int, dict[str, Decimal]]:
         answers = defaultdict(dict)
         for answer in SurveyAnswer.objects.filter(project__in=self.projects):
-            answers[(answer.project_id, answer.person)][answer.timing] = answer
+            answers[answer.participant_id][answer.timing] = answer
         pairs = [a for a in answers.values() if {"before", "after"} <= a.keys()]
         gains = {
             item: Decimal(

@@ -45,7 +45,7 @@ def assessment_data(evaluation, goal=1, **fields) -> dict:
     data = {"grade": "A", "assessment": "Good", "future_directions": "More"}
     data.update(fields)
     data = {prefix + key: value for key, value in data.items()}
-    data[prefix + "seen"] = services.last_seen(assessment)
+    data[prefix + "version"] = assessment.version
     return data
 
 
@@ -87,8 +87,19 @@ def test_it_never_overwrites_a_text_saved_in_between(client, evaluation, member)
     client.force_login(member)
     response = client.post(url("assessment", evaluation, 1), opened)
     assert response.status_code == 409
-    assert "Theirs" in response.text and "Mine" in response.text  # both versions shown
+    assert "<td>—</td><td>Theirs</td><td><strong>Mine</strong></td>" in response.text
     assert evaluation.assessments.get(goal=1).assessment == "Theirs"
+
+
+def test_it_keeps_both_texts_when_two_members_change_different_fields(client, evaluation, member):
+    opened = assessment_data(evaluation, grade="", assessment="", future_directions="More")
+    other = evaluation.assessments.get(goal=1)
+    other.assessment = "Theirs"
+    other.save()
+    client.force_login(member)
+    assert client.post(url("assessment", evaluation, 1), opened).status_code == 302
+    saved = evaluation.assessments.get(goal=1)
+    assert (saved.assessment, saved.future_directions) == ("Theirs", "More")
 
 
 def test_it_lets_members_write_only_their_own_opinions(client, evaluation, member):
@@ -162,6 +173,5 @@ def test_it_renders_the_page_in_a_fixed_number_of_queries(
 
 # session, user, groups, evaluation, seat check (view), goals present, indicators (14: the
 # 13 sections of evaluations/indicators.py and the targets), seat, opinions, assessments,
-# last-seen history per goal (4), seat checks (change, opinion, finalise), last-seen of the
-# evaluation, report files, members
-QUERIES = 32
+# seat checks (change, opinion, finalise), report files, members
+QUERIES = 27

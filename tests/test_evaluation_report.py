@@ -65,7 +65,7 @@ def test_it_writes_a_sheet_per_goal_into_the_xlsx(evaluation):
 
 
 def test_it_keeps_a_finalised_evaluations_figures(evaluation):
-    services.finalise(evaluation)
+    evaluation = services.finalise(evaluation)
     before = report.render_xlsx(evaluation, "en")
     paper = Paper.objects.filter(report__status="accepted", published_on__gte="2024-04-01").first()
     PaperFactory(report=paper.report, published_on=paper.published_on)  # accepted, counted

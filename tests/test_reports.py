@@ -100,8 +100,11 @@ def test_it_lets_a_named_member_edit_a_draft_but_not_submit(client, report, memb
     assert report.status == ReportStatus.DRAFT
 
 
-def test_it_lets_the_committee_read_but_not_edit(client, report):
+def test_it_lets_the_committee_read_a_handed_in_report_but_not_edit(client, report):
     client.force_login(UserFactory(roles=["committee"]))
+    assert client.get(url("report", report)).status_code == 404  # a draft: not theirs to see
+    report.status = ReportStatus.SUBMITTED
+    report.save()
     assert client.get(url("report", report)).status_code == 200
     assert post_paper(client, report).status_code == 403
     assert Paper.objects.count() == 0
@@ -186,29 +189,70 @@ def test_it_refuses_to_accept_a_draft(report):
 # --- Two people, one report ----------------------------------------------------------------
 
 
-def test_it_tells_the_later_save_that_the_report_changed_and_keeps_both(client, report, pi):
-    opened_at = report.version  # both open the page at this version
+def edit_paper(client, report, paper, version, **fields):
+    data = {**PAPER, "title": paper.title, **fields, "version": version}
+    return client.post(url("edit", report, "papers", paper.pk), data)
+
+
+def test_it_never_makes_two_people_adding_rows_wait_for_each_other(client, report, pi):
     client.force_login(pi)
-    assert post_paper(client, report, version=opened_at, title="First").status_code == 302
-    response = post_paper(client, report, version=opened_at, doi="10.1000/xyz", title="Second")
-    assert response.status_code == 409
-    assert "changed by someone else" in response.text
-    assert "First" in response.text  # what changed is shown…
-    assert 'value="Second"' in response.text  # …and what they typed is kept
-    assert list(Paper.objects.values_list("title", flat=True)) == ["First"]
-    report.refresh_from_db()
-    resend = post_paper(client, report, version=report.version, doi="10.1000/xyz", title="Second")
-    assert resend.status_code == 302
+    assert post_paper(client, report, title="First").status_code == 302
+    assert post_paper(client, report, doi="10.1000/xyz", title="Second").status_code == 302
     assert sorted(Paper.objects.values_list("title", flat=True)) == ["First", "Second"]
 
 
-def test_it_refuses_a_stale_details_save(client, report, pi):
+def test_it_keeps_both_edits_of_different_fields_of_one_row(client, report, pi):
+    paper = PaperFactory(report=report, title="Old", journal="Cell")
     client.force_login(pi)
-    post_paper(client, report)
-    data = {"version": report.version, "buyout_used": "true", "travel_trips": "3"}
+    opened = paper.version  # both open the row at this version
+    assert edit_paper(client, report, paper, opened, title="New", journal="Cell").status_code == 302
+    # The other form still shows the old title; they change only the journal.
+    assert (
+        edit_paper(client, report, paper, opened, title="Old", journal="Nature").status_code == 302
+    )
+    paper.refresh_from_db()
+    assert (paper.title, paper.journal, paper.version) == ("New", "Nature", 3)
+
+
+def test_it_shows_both_values_when_two_people_change_one_field(client, report, pi):
+    paper = PaperFactory(report=report, title="Old", journal="Cell")
+    client.force_login(pi)
+    opened = paper.version
+    assert edit_paper(client, report, paper, opened, title="Theirs").status_code == 302
+    response = edit_paper(client, report, paper, opened, title="Mine", journal="Nature")
+    assert response.status_code == 409
+    page = response.text
+    assert "<td>Old</td><td>Theirs</td><td><strong>Mine</strong></td>" in page
+    assert 'value="Mine"' in page and 'value="Nature"' in page  # what they typed is kept
+    paper.refresh_from_db()
+    assert (paper.title, paper.journal) == ("Theirs", "Cell")  # nothing saved
+    # Saving again, on the version the page now carries, is the explicit choice.
+    again = edit_paper(client, report, paper, paper.version, title="Mine", journal="Nature")
+    assert again.status_code == 302
+    paper.refresh_from_db()
+    assert (paper.title, paper.journal) == ("Mine", "Nature")
+
+
+def test_it_never_writes_back_a_field_the_conflicted_form_did_not_change(client, report, pi):
+    paper = PaperFactory(report=report, title="Old", journal="Cell", doi="10.1000/a")
+    client.force_login(pi)
+    opened = paper.version
+    edit_paper(client, report, paper, opened, title="Theirs", journal="Lancet", doi="10.1000/a")
+    response = edit_paper(client, report, paper, opened, title="Mine", doi="10.1000/a")
+    assert response.status_code == 409
+    # The kept form holds their journal (the field this person did not touch), not "Cell".
+    assert 'value="Lancet"' in response.text and 'value="Cell"' not in response.text
+
+
+def test_it_refuses_a_stale_details_save_of_the_same_field(client, report, pi):
+    client.force_login(pi)
+    opened = report.version
+    data = {"version": opened, "buyout_used": "true", "travel_trips": "3"}
+    assert client.post(url("details", report), prefixed("details", data)).status_code == 302
+    data = {"version": opened, "buyout_used": "true", "travel_trips": "5"}
     assert client.post(url("details", report), prefixed("details", data)).status_code == 409
     report.refresh_from_db()
-    assert report.travel_trips is None
+    assert report.travel_trips == 3
 
 
 # --- Bad input ------------------------------------------------------------------------------
@@ -301,9 +345,11 @@ def test_it_edits_and_removes_rows_in_place(client, report, pi):
     assert client.post(edit, data).status_code == 302
     paper.refresh_from_db()
     assert paper.title == "New"
-    report.refresh_from_db()
+    paper.refresh_from_db()
     delete = url("delete", report, "papers", paper.pk)
-    assert client.post(delete, {"version": report.version}).status_code == 302
+    assert client.post(delete, {"version": paper.version - 1}).status_code == 302
+    assert Paper.objects.count() == 1  # changed since the page showed it: not removed
+    assert client.post(delete, {"version": paper.version}).status_code == 302
     assert Paper.objects.count() == 0
 
 
