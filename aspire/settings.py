@@ -269,6 +269,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOnlyUnlessAllowed"],
     "DEFAULT_FILTER_BACKENDS": [
+        "api.filters.ProgramScope",  # first: a key scoped to programs reads only theirs
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -282,6 +283,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"caller": env("API_RATE", default="1000/hour")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Days a new API key is valid unless its maker chooses another expiry.
+API_KEY_DAYS = env.int("API_KEY_DAYS", default=365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Aspire API",
     "DESCRIPTION": "Programs, calls, proposals, projects, outputs and evaluation figures. "
