@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    "audit",
     "programs",
     "calls",
     "projects",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication: logs the API's writes and CSV exports with who made them.
+    "api.middleware.AuditLog",
     # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
