@@ -1,8 +1,9 @@
 """What each group may do in the staff admin, kept in step after every migrate.
 
 Object-level rules (whose report, which proposal) are in accounts/rules.py; these are the
-model permissions the admin checks: staff manage everything of the program data, the
-committee reads it (never reviews, reviewers or conflicts of interest).
+model permissions the admin checks: staff manage everything of the program data and read
+the audit log, the committee reads the program data (never reviews, reviewers or conflicts
+of interest).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -11,6 +12,7 @@ from django.db.models import Q
 from accounts.models import Role
 
 STAFF_APPS = ["programs", "calls", "projects", "evaluations", "api"]
+STAFF_READS = ["audit"]  # read only: nobody writes the log by hand
 COMMITTEE_APPS = ["programs", "calls", "projects", "evaluations"]
 CONFIDENTIAL = ["review", "conflictofinterest", "historicalreview"]
 
@@ -19,6 +21,11 @@ def grant_role_permissions(**kwargs) -> None:
     """Give the staff and committee groups their permissions (a post_migrate handler)."""
     staff, _created = Group.objects.get_or_create(name=Role.STAFF)
     staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
+    staff.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=STAFF_READS, codename__startswith="view_"
+        )
+    )
     for role in (Role.REVIEWER, Role.PI):
         Group.objects.get_or_create(name=role)
     committee, _created = Group.objects.get_or_create(name=Role.COMMITTEE)

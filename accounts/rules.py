@@ -136,3 +136,42 @@ def visible_reports(user, reports: QuerySet) -> QuerySet:
     if not user.is_authenticated:
         return reports.none()
     return reports.filter(**{f"{prefix}project__memberships__user": user})
+
+
+# The way from each model the API serves to its program, for keys scoped to programs.
+# Labels, not models: accounts imports from no other app.
+_OUTPUT = "project__proposal__call__program"
+PROGRAM_OF = {
+    "programs.program": "pk",
+    "calls.call": "program",
+    "calls.proposal": "call__program",
+    "projects.project": "proposal__call__program",
+    "projects.annualreport": _OUTPUT,
+    "projects.paper": _OUTPUT,
+    "projects.presentation": _OUTPUT,
+    "projects.event": _OUTPUT,
+    "projects.exchange": _OUTPUT,
+    "projects.hub": _OUTPUT,
+    "evaluations.target": "program",
+    "evaluations.evaluation": "program",
+}
+# Shared by every program, owned by none: read by every key, written by unscoped keys only.
+SHARED_DATA = {"programs.fundingagency"}
+
+
+def within_scope(user, queryset: QuerySet) -> QuerySet:
+    """What a caller scoped to programs (an API key made for some programs) may read of
+    `queryset`: those programs' rows. Everyone else is not narrowed here. A model without
+    a known way to its program gives a scoped caller nothing: a new endpoint fails closed."""
+    programs = getattr(user, "program_ids", None)
+    label = queryset.model._meta.label_lower
+    if programs is None or label in SHARED_DATA:
+        return queryset
+    path = PROGRAM_OF.get(label)
+    if path is None:
+        return queryset.none()
+    return queryset.filter(**{f"{path}__in": programs})
+
+
+def is_scoped(user) -> bool:
+    return getattr(user, "program_ids", None) is not None

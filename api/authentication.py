@@ -6,7 +6,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 
 from api.models import APIClient
-from api.services import client_for_key
+from api.services import KeyRefused, client_for_key
 
 
 class ClientPrincipal:
@@ -23,6 +23,8 @@ class ClientPrincipal:
 
     def __init__(self, client: APIClient):
         self.client = client
+        # The programs whose data it reads (accounts.rules.within_scope); None for all.
+        self.program_ids = frozenset(client.program_ids) if client.program_ids else None
 
     def __str__(self) -> str:
         return f"API client {self.client.name}"
@@ -43,9 +45,10 @@ class APIKeyAuthentication(BaseAuthentication):
             return None
         if len(header) != 2:
             raise AuthenticationFailed(_("Send the key as: Authorization: Token <key>."))
-        client = client_for_key(header[1].decode("latin-1"))
-        if client is None:
-            raise AuthenticationFailed(_("This key is unknown or was revoked."))
+        try:
+            client = client_for_key(header[1].decode("latin-1"))
+        except KeyRefused as refused:
+            raise AuthenticationFailed(str(refused)) from None
         return ClientPrincipal(client), client
 
     def authenticate_header(self, request) -> str:

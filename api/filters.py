@@ -2,7 +2,9 @@
 
 import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import BaseFilterBackend
 
+from accounts.rules import within_scope
 from calls.models import Call, Proposal
 from evaluations.models import Evaluation, Target
 from programs.models import FundingAgency, Program
@@ -141,3 +143,11 @@ class FilterBackend(DjangoFilterBackend):
         if self.NOT_FILTERS.issuperset(request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class ProgramScope(BaseFilterBackend):
+    """A key scoped to programs reads only their rows, in lists and in detail alike
+    (DRF's get_object filters through the backends too)."""
+
+    def filter_queryset(self, request, queryset, view):
+        return within_scope(request.user, queryset)

@@ -3,6 +3,7 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from accounts.rules import within_scope
 from calls.models import Call, Proposal
 from evaluations.models import CommitteeMember, Evaluation, Target
 from programs.models import FundingAgency, Program, SupportType
@@ -144,13 +145,19 @@ class HubSerializer(serializers.ModelSerializer):
 
 
 class CodeField(serializers.SlugRelatedField):
-    """A record named by its code. A NUL character is an invalid code, not a server
-    error: PostgreSQL cannot compare text that contains one."""
+    """A record named by its code, among those the caller may read: a key scoped to
+    programs cannot name another program's. A NUL character is an invalid code, not a
+    server error: PostgreSQL cannot compare text that contains one."""
 
     def to_internal_value(self, data):
         if isinstance(data, str) and "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        queryset = super().get_queryset()
+        return within_scope(request.user, queryset) if request else queryset
 
 
 class TargetSerializer(serializers.ModelSerializer):

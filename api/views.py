@@ -17,7 +17,13 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.rules import reads_figures, visible_projects, visible_proposals, visible_reports
+from accounts.rules import (
+    reads_figures,
+    visible_projects,
+    visible_proposals,
+    visible_reports,
+    within_scope,
+)
 from api import filters
 from api import serializers as s
 from api.pagination import ordering_keys
@@ -38,7 +44,7 @@ class PlainList:
     """
 
     columns: dict[str, str]
-    filter_backends = [filters.FilterBackend, OrderingFilter]
+    filter_backends = [filters.ProgramScope, filters.FilterBackend, OrderingFilter]
 
     def list(self, request, *args, **kwargs) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -279,7 +285,7 @@ class IndicatorsView(APIView):
     def get(self, request, code: str) -> Response:
         if not reads_figures(request.user):  # as the dashboard: not PIs, not reviewers
             raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
-        program = get_object_or_404(Program, code=code)
+        program = get_object_or_404(within_scope(request.user, Program.objects.all()), code=code)
         params = AsOf(data=request.query_params)
         params.is_valid(raise_exception=True)
         as_of = params.validated_data.get("as_of") or timezone.localdate()

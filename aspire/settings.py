@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    "audit",
     "programs",
     "calls",
     "projects",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication: logs the API's writes and CSV exports with who made them.
+    "api.middleware.AuditLog",
     # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -269,6 +272,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOnlyUnlessAllowed"],
     "DEFAULT_FILTER_BACKENDS": [
+        "api.filters.ProgramScope",  # first: a key scoped to programs reads only theirs
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -282,6 +286,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"caller": env("API_RATE", default="1000/hour")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Days a new API key is valid unless its maker chooses another expiry.
+API_KEY_DAYS = env.int("API_KEY_DAYS", default=365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Aspire API",
     "DESCRIPTION": "Programs, calls, proposals, projects, outputs and evaluation figures. "

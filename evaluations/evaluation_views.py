@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aspire import versions
+from audit.models import Action, Channel
+from audit.services import record_request
 from evaluations import forms, report, services
 from evaluations.catalogue import GOALS
 from evaluations.models import (
@@ -192,7 +194,17 @@ def download(request: HttpRequest, pk: int, file: int) -> FileResponse:
     evaluation = _evaluation(request, pk)
     done = EvaluationReport.objects.filter(evaluation=evaluation, status=ReportFileStatus.DONE)
     generated = get_object_or_404(done, pk=file)
-    return FileResponse(generated.file.open("rb"), as_attachment=True)
+    content = generated.file.open("rb")
+    record_request(
+        request,
+        Action.DOWNLOAD,
+        Channel.PAGE,
+        "evaluation report",
+        target=f"{evaluation} ({evaluation.pk}), file {generated.pk}: {generated.file.name}",
+        filters={"language": generated.language},
+        format=generated.format,
+    )
+    return FileResponse(content, as_attachment=True)
 
 
 def evaluation_url(evaluation: Evaluation) -> str:

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.models import Action, Channel
+from audit.services import record_request
 from exchange.kinds import KINDS, Kind
 from exchange.services import (
     ImportResult,
@@ -217,6 +219,17 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
         content, content_type = write_csv([header, *rows], bom=True), "text/csv; charset=utf-8"
     parts = [spec.name, program.code if program else "", timezone.localdate().isoformat()]
     filename = "-".join(part for part in parts if part) + "." + form.cleaned_data["format"]
+    filters = {"program": program.code} if program else {}
+    record_request(
+        request,
+        Action.EXPORT,
+        Channel.ADMIN,
+        spec.name,
+        target=filename,
+        filters=filters,
+        format=form.cleaned_data["format"],
+        rows=len(rows),
+    )
     disposition = content_disposition_header(True, filename)
     return HttpResponse(
         content, content_type=content_type, headers={"Content-Disposition": disposition}

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from api.services import create_client
+from audit.models import AuditEntry
 from calls.models import Call, ConflictOfInterest, Proposal, Review
 from evaluations.models import (
     CommitteeMember,
@@ -203,11 +204,13 @@ def make_one_of_everything() -> None:
     OpinionFactory()
     EvaluationReportFactory()
     create_client("Dashboard of the ministry")
+    AuditEntry.objects.create(action="export", channel="admin", kind="agencies", actor="staff")
 
 
-# Records only jobs (or django-axes) write: staff read them, and have no add page.
+# Records only jobs (or django-axes, or the audit log) write: staff read them, and have no
+# add page.
 WRITTEN_BY_JOBS = {Reminder, DoiLookup, EvaluationReport, AccessAttempt, AccessLog}
-WRITTEN_BY_JOBS |= {AccessFailureLog}
+WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry}
 
 
 # --- Every model ------------------------------------------------------------------------
@@ -216,7 +219,7 @@ WRITTEN_BY_JOBS |= {AccessFailureLog}
 def test_it_registers_every_model_of_aspire():
     from django.apps import apps
 
-    ours = {"accounts", "programs", "calls", "projects", "evaluations", "api"}
+    ours = {"accounts", "audit", "programs", "calls", "projects", "evaluations", "api"}
     models = [
         model
         for model in apps.get_models()

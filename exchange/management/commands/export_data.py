@@ -5,6 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import record_command
 from exchange.kinds import KINDS
 from exchange.services import export_table, write_csv, write_xlsx
 from programs.models import Program
@@ -25,12 +27,18 @@ class Command(BaseCommand):
             if selected is None:
                 raise CommandError(_("Unknown program %(code)r.") % {"code": program}, returncode=2)
         header, rows = export_table(kind, selected)
+        xlsx = output is not None and output.suffix.lower() == ".xlsx"
+        record_command(
+            Action.EXPORT,
+            kind,
+            target=str(output or "stdout"),
+            filters={"program": program} if program else {},
+            format="xlsx" if xlsx else "csv",
+            rows=len(rows),
+        )
         if output is None:
             self.stdout.write(write_csv([header, *rows]).decode(), ending="")
             return
-        if output.suffix.lower() == ".xlsx":
-            output.write_bytes(write_xlsx([header, *rows]))
-        else:
-            output.write_bytes(write_csv([header, *rows]))
+        output.write_bytes(write_xlsx([header, *rows]) if xlsx else write_csv([header, *rows]))
         message = _("%(count)d %(kind)s written to %(path)s.")
         self.stderr.write(message % {"count": len(rows), "kind": kind, "path": output})
