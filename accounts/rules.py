@@ -34,6 +34,10 @@ reads_everything = is_staff_member | is_committee | is_api_client
 # The evaluation's figures (the dashboard, the indicators endpoint): not PIs or reviewers.
 reads_figures = is_staff_member | is_committee | is_api_client
 
+# Who must prove a second factor (a TOTP app, or a recovery code) after the password before
+# reaching any page: those who read or change everything. PIs and reviewers need not.
+needs_second_factor = is_staff_member | is_committee
+
 
 @rules.predicate
 def is_assigned_reviewer(user, proposal) -> bool:
