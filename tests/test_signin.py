@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as project_settings
+from django.contrib.auth.models import Permission
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -290,6 +291,14 @@ def test_staff_reach_the_pages_once_verified(client, staff):
     assert response["Location"] == "/admin/calls/proposal/"
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("evaluations:index")).status_code == 200
+
+
+def test_anyone_given_admin_permissions_of_their_own_needs_it_too(client):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_fundingagency"))
+    password_only(client, viewer)
+    path = reverse("admin:programs_fundingagency_changelist")
+    assert client.get(path)["Location"].startswith(TWO_FACTOR)
 
 
 @pytest.mark.parametrize("role", ["pi", "reviewer"])
