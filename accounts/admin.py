@@ -3,7 +3,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminSignInForm
 from accounts.models import Role, User
+
+# The admin's sign-in page, like ours, says when the client address is refused.
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)

@@ -1,8 +1,10 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts.signin import normalise_email
 from aspire.fields import NameField
 
 
@@ -35,7 +37,9 @@ class EmailUserManager(UserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # Any spelling of the address finds the one account (full-width, spaces, case),
+        # as django-axes counts failures under any spelling (accounts/signin.py).
+        return self.get(email__iexact=normalise_email(username))
 
 
 class User(AbstractUser):
@@ -68,6 +72,14 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        constraints = [
+            # Signing in ignores case: two accounts differing only in case would be one.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_email_ignoring_case",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

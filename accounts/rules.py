@@ -36,6 +36,17 @@ reads_figures = is_staff_member | is_committee | is_api_client
 
 
 @rules.predicate
+def holds_admin_permissions(user) -> bool:
+    """Someone let into the admin with model permissions of their own, outside the groups."""
+    return user.is_authenticated and user.is_staff and user.user_permissions.exists()
+
+
+# Who must prove a second factor (a TOTP app, or a recovery code) after the password before
+# reaching any page: those who read or change everything. PIs and reviewers need not.
+needs_second_factor = is_staff_member | is_committee | holds_admin_permissions
+
+
+@rules.predicate
 def is_assigned_reviewer(user, proposal) -> bool:
     return (
         user.is_authenticated

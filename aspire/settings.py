@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -68,11 +71,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleTimeout",
     "django.middleware.locale.LocaleMiddleware",
     "aspire.middleware.RejectNulCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session has passed the second factor, then: no page before it for those
+    # who need it (staff and the committee, accounts/rules.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireSecondFactor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -120,7 +128,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses sign-ins after repeated failures
+    "accounts.backends.SignInRateLimit",  # first: refuses a client address that failed often
+    "axes.backends.AxesStandaloneBackend",  # then: refuses an account after repeated failures
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -248,13 +257,45 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Five wrong passwords for one account from one address lock it for an hour.
+
+def rate(text: str) -> tuple[int, int]:
+    """'3/hour' as (3, 3600): a count and its window in seconds (second, minute, hour, day)."""
+    count, period = text.split("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period.strip()[0].lower()]
+    return int(count), seconds
+
+
+# The client's address: REMOTE_ADDR, unless TRUSTED_PROXIES reverse proxies stand in front
+# (then read from the right of CLIENT_IP_HEADER, which each of them appends to). Never set
+# it without such a proxy: a client could then write any address it likes into the header.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Forwarded-For")
+
+# Five wrong passwords for one account from one address lock it for an hour, however the
+# address is spelt (accounts/signin.py); the lock page is ours, in both languages.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field, which holds the e-mail
+AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # failures and lockouts are still logged; no banner on every command
+# Failed sign-ins per client address across all accounts (spraying many accounts from one
+# address), and password-reset mails per address and per client address, in the cache.
+SIGNIN_IP_RATE = rate(env("SIGNIN_IP_RATE", default="30/hour"))
+RESET_EMAIL_RATE = rate(env("PASSWORD_RESET_RATE", default="3/hour"))
+RESET_IP_RATE = rate(env("PASSWORD_RESET_IP_RATE", default="10/hour"))
+
+# Signed-in sessions end after SESSION_IDLE_MINUTES without a request: activity moves the
+# expiry on (accounts.middleware.IdleTimeout), so inactivity ends a session.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+
+# The second factor (django-otp): TOTP apps show "Aspire"; the admin shows staff neither the
+# keys nor the recovery codes of others (they may delete a device to let someone re-enrol).
+OTP_TOTP_ISSUER = "Aspire"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 

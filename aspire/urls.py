@@ -6,7 +6,7 @@ from exchange.views import upload_to_report
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

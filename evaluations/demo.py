@@ -25,8 +25,10 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django_countries.fields import Country
+from django_otp.plugins.otp_static.models import StaticToken
 from simple_history.utils import bulk_create_with_history
 
+from accounts import two_factor
 from accounts.models import Role, User
 from aspire.fields import NormalisedCharField
 from calls.models import (
@@ -848,6 +850,17 @@ class Demo:
     accounts: list[tuple[str, str]]  # (role label, e-mail)
     password: str
     counts: dict[str, int]
+    second_factors: list["SecondFactor"] = field(default_factory=list)
+
+
+@dataclass
+class SecondFactor:
+    """The TOTP app and recovery codes of a demo account that needs a second factor."""
+
+    email: str
+    uri: str  # otpauth://, for an authenticator app (or `oathtool --totp -b SECRET`)
+    secret: str
+    recovery_codes: list[str]  # those still unused
 
 
 def check_plan() -> None:
@@ -883,6 +896,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> Demo:
     program = Program.objects.get(code=PROGRAM)
     agencies = _agencies()
     users = _users(password)
+    second_factors = [_second_factor(users[email]) for email in (STAFF[0], COMMITTEE[0])]
     calls = _calls(program, agencies)
     proposals = _proposals(calls)
     _reviews(program, proposals, users)
@@ -903,7 +917,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> Demo:
         "projects": len(projects),
         "reviewers": len(REVIEWERS),
     }
-    return Demo(accounts, password, counts)
+    return Demo(accounts, password, counts, second_factors)
 
 
 def _agencies() -> dict[str, FundingAgency]:
@@ -943,6 +957,21 @@ def _users(password: str) -> dict[str, User]:
         users[email].groups.add(*[groups[role] for role in roles])
     _set_password(users.values(), password)
     return users
+
+
+def _second_factor(user: User) -> SecondFactor:
+    """Staff and the committee sign in with a TOTP app (accounts/two_factor.py): the demo
+    enrols one for each, once, with a random key of this database, never one published."""
+    device = two_factor.app_device(user)
+    if device is None:
+        device, _codes = two_factor.enrol(user)
+    codes = StaticToken.objects.filter(device__user=user, device__name=two_factor.RECOVERY_DEVICE)
+    return SecondFactor(
+        email=user.email,
+        uri=device.config_url,
+        secret=two_factor.secret(device).replace(" ", ""),
+        recovery_codes=sorted(codes.values_list("token", flat=True)),
+    )
 
 
 def _set_password(users, password: str) -> None:

@@ -49,3 +49,40 @@ def crossref_replay(settings):
 def _english(settings):
     """Tests read messages in English; the tests of Japanese ask for it (tests/test_i18n.py)."""
     settings.LANGUAGE_CODE = "en"
+
+
+def sign_in(client, user):
+    """Sign `user` in as the sign-in page would, second factor included: staff and the
+    committee (accounts.rules.needs_second_factor) come with a TOTP app and a session that
+    has passed it; everyone else just with a password. The requirement itself stays on."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.rules import needs_second_factor
+
+    client.force_login(user)
+    if needs_second_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return user
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, past the second factor as every superuser must be."""
+    from django.test import Client
+
+    client = Client()
+    sign_in(client, admin_user)
+    return client
+
+
+def totp_code(device) -> str:
+    """The code the user's authenticator app shows now for `device`."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

@@ -12,6 +12,7 @@ from api.models import APIClient
 from api.services import create_client, revoke
 from evaluations.models import CommitteeMember, Evaluation, Target
 from projects.models import ReportStatus
+from tests.conftest import sign_in
 from tests.factories import (
     AgencyFactory,
     CallFactory,
@@ -44,7 +45,7 @@ def keyed():
 
 def api_as(user) -> Client:
     api = Client()
-    api.force_login(user)
+    sign_in(api, user)
     return api
 
 

@@ -15,12 +15,15 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
 from evaluations import dashboard, indicators
 from evaluations.catalogue import INDICATORS
 from programs.models import Program
 from projects.models import ReportStatus
+from tests.conftest import sign_in as sign_in_user
+from tests.conftest import totp_code
 from tests.factories import (
     CallFactory,
     EventFactory,
@@ -56,7 +59,7 @@ def url(code: str = "ASPIRE", query: str = "?as_of=2025-03-31") -> str:
 
 def sign_in(client, role: str, is_staff: bool | None = None):
     admin = role in ("staff", "committee") if is_staff is None else is_staff
-    client.force_login(UserFactory(roles=[role], is_staff=admin))
+    sign_in_user(client, UserFactory(roles=[role], is_staff=admin))
 
 
 def page(client, role: str, query: str = "?as_of=2025-03-31", code: str = "ASPIRE"):
@@ -578,7 +581,7 @@ def build(size: int) -> Program:
 #   2   buy-out: the counts, the reports that did not use it
 #   1   travel per fiscal year
 #   1   the program's evaluations
-QUERIES = 28
+QUERIES = 29  # with the device that verified the session's second factor (django-otp)
 
 
 @pytest.mark.parametrize("size", [1, 10])
@@ -597,7 +600,7 @@ def test_it_renders_in_a_fixed_number_of_queries(client, django_assert_num_queri
 
 
 def test_it_sends_the_committee_from_home_to_the_programs(client, demo):
-    client.force_login(UserFactory(roles=["committee"]))
+    sign_in_user(client, UserFactory(roles=["committee"]))
     response = client.get("/", follow=True)
     assert response.request["PATH_INFO"] == reverse("evaluations:index")
     assert reverse("evaluations:dashboard", args=["ASPIRE"]) in response.text
@@ -609,9 +612,10 @@ def test_it_lists_programs_in_a_fixed_number_of_queries(
     client, django_assert_num_queries, programs
 ):
     CallFactory.create_batch(programs)
-    client.force_login(UserFactory(roles=["committee"]))
+    sign_in_user(client, UserFactory(roles=["committee"]))
     # session, user, groups, programs with calls, their evaluations (prefetch)
-    with django_assert_num_queries(5):
+    # and the device that verified the session's second factor (django-otp)
+    with django_assert_num_queries(6):
         assert client.get(reverse("evaluations:index")).status_code == 200
 
 
@@ -637,6 +641,12 @@ def test_it_draws_the_charts_in_a_browser_under_the_csp(live_server):
         page.fill("#id_password", "secret-password")
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
+        # The committee's first sign-in enrols an app: the QR code page, then its code.
+        assert page.locator(".qr-code img").evaluate("img => img.naturalWidth") > 0
+        page.fill("#id_code", totp_code(TOTPDevice.objects.get(user=member)))
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator(".recovery-codes li").count() == 10
         page.goto(live_server.url + url(program.code))
         # Four growth charts (one per goal) and the stays histogram.
         page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 5")

@@ -6,6 +6,7 @@ shared/design/indicators.md (the `Indicators` helper below), not with the app's 
 
 import datetime
 import io
+import re
 import statistics
 from collections import defaultdict
 from decimal import Decimal
@@ -15,7 +16,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import F, Q
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from accounts.models import User
 from calls.models import Call, ConflictOfInterest, Proposal, Review
 from evaluations.models import Target
@@ -33,6 +36,7 @@ from projects.models import (
     ProjectMember,
     SurveyAnswer,
 )
+from tests.conftest import totp_code
 
 AS_OF = datetime.date(2025, 3, 31)
 COUNTED = ["submitted", "accepted"]
@@ -401,6 +405,29 @@ def test_it_sets_the_password_given(demo, client):
         user = User.objects.get(email=email)
         assert user.check_password("another-secret"), email
         assert not user.check_password("demo"), email
+
+
+def test_it_enrols_staff_and_the_committee_and_prints_their_second_factor(demo, client):
+    for email in ["staff@aspire.example", "committee@aspire.example"]:
+        device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+        secret = two_factor.secret(device).replace(" ", "")
+        line = re.search(rf"{re.escape(email)}: key (\S+), recovery codes (.+)", demo)
+        assert line.group(1) == secret
+        codes = line.group(2).split(", ")
+        assert len(codes) == 3
+        assert device.config_url in demo
+        # The printed key gives the code; a printed recovery code works once.
+        client.post(reverse("login"), {"username": email, "password": "demo"})
+        response = client.post(reverse("two_factor"), {"code": totp_code(device)})
+        assert response.status_code == 302, email
+        assert client.get(reverse("home"), follow=True).status_code == 200
+        client.logout()
+        client.post(reverse("login"), {"username": email, "password": "demo"})
+        assert client.post(reverse("two_factor"), {"code": codes[0]}).status_code == 302
+        client.logout()
+    for email in ["pi@aspire.example", "reviewer@aspire.example"]:
+        assert not TOTPDevice.objects.filter(user__email=email).exists()
+        assert f"{email}: key" not in demo
 
 
 def test_it_prints_how_to_sign_in(demo):

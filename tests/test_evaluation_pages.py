@@ -14,6 +14,7 @@ from evaluations.models import (
     Opinion,
     ReportFileStatus,
 )
+from tests.conftest import sign_in
 from tests.factories import ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def assessment_data(evaluation, goal=1, **fields) -> dict:
 
 
 def test_it_shows_the_figures_to_the_committee(client, evaluation, member):
-    client.force_login(member)
+    sign_in(client, member)
     response = client.get(url("evaluation", evaluation))
     assert response.status_code == 200
     assert "g1.proposals" not in response.text  # labels, not codes
@@ -59,12 +60,12 @@ def test_it_shows_the_figures_to_the_committee(client, evaluation, member):
 
 def test_it_hides_evaluations_from_pis_and_reviewers(client, evaluation):
     for role in ["pi", "reviewer"]:
-        client.force_login(UserFactory(roles=[role]))
+        sign_in(client, UserFactory(roles=[role]))
         assert client.get(url("evaluation", evaluation)).status_code == 404
 
 
 def test_it_lets_a_member_grade_a_goal_and_keeps_who_did_it(client, evaluation, member):
-    client.force_login(member)
+    sign_in(client, member)
     response = client.post(url("assessment", evaluation, 1), assessment_data(evaluation))
     assert response.status_code == 302
     assessment = evaluation.assessments.get(goal=1)
@@ -73,7 +74,7 @@ def test_it_lets_a_member_grade_a_goal_and_keeps_who_did_it(client, evaluation, 
 
 
 def test_it_refuses_a_grade_outside_s_a_b_c(client, evaluation, member):
-    client.force_login(member)
+    sign_in(client, member)
     response = client.post(url("assessment", evaluation, 1), assessment_data(evaluation, grade="E"))
     assert response.status_code == 400
     assert evaluation.assessments.get(goal=1).grade == ""
@@ -84,7 +85,7 @@ def test_it_never_overwrites_a_text_saved_in_between(client, evaluation, member)
     other = evaluation.assessments.get(goal=1)
     other.assessment = "Theirs"
     other.save()
-    client.force_login(member)
+    sign_in(client, member)
     response = client.post(url("assessment", evaluation, 1), opened)
     assert response.status_code == 409
     assert "<td>—</td><td>Theirs</td><td><strong>Mine</strong></td>" in response.text
@@ -96,21 +97,21 @@ def test_it_keeps_both_texts_when_two_members_change_different_fields(client, ev
     other = evaluation.assessments.get(goal=1)
     other.assessment = "Theirs"
     other.save()
-    client.force_login(member)
+    sign_in(client, member)
     assert client.post(url("assessment", evaluation, 1), opened).status_code == 302
     saved = evaluation.assessments.get(goal=1)
     assert (saved.assessment, saved.future_directions) == ("Theirs", "More")
 
 
 def test_it_lets_members_write_only_their_own_opinions(client, evaluation, member):
-    client.force_login(member)
+    sign_in(client, member)
     client.post(
         url("opinion", evaluation, 2), {"opinion2-goal": 2, "opinion2-text": "Track growth"}
     )
     opinion = Opinion.objects.get()
     assert (opinion.member.user, opinion.goal) == (member, 2)
     outsider = UserFactory(roles=["committee"])
-    client.force_login(outsider)
+    sign_in(client, outsider)
     data = {"opinion2-goal": 2, "opinion2-text": "Not mine to give"}
     assert client.post(url("opinion", evaluation, 2), data).status_code == 403
     assert client.post(url("delete_opinion", evaluation, opinion.pk)).status_code == 403
@@ -119,7 +120,7 @@ def test_it_lets_members_write_only_their_own_opinions(client, evaluation, membe
 
 def test_it_freezes_everything_once_finalised(client, evaluation, member):
     staff = UserFactory(roles=["staff"])
-    client.force_login(staff)
+    sign_in(client, staff)
     response = client.post(url("finalise", evaluation), follow=True)
     assert "Give an overall grade before finalising." in response.text
     evaluation.overall_grade = "S"
@@ -127,7 +128,7 @@ def test_it_freezes_everything_once_finalised(client, evaluation, member):
     client.post(url("finalise", evaluation))
     evaluation.refresh_from_db()
     assert evaluation.snapshot["snapshot_taken_at"]
-    client.force_login(member)
+    sign_in(client, member)
     response = client.post(url("assessment", evaluation, 1), assessment_data(evaluation))
     assert response.status_code == 403
     assert GoalAssessment.objects.get(evaluation=evaluation, goal=1).grade == ""
@@ -137,7 +138,7 @@ def test_it_queues_a_report_file_and_offers_it_when_done(
     client, evaluation, member, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(member)
+    sign_in(client, member)
     client.post(url("request_file", evaluation), {"language": "en", "format": "xlsx"})
     requested = EvaluationReport.objects.get()
     page = client.get(url("evaluation", evaluation)).text
@@ -152,7 +153,7 @@ def test_it_queues_a_report_file_and_offers_it_when_done(
 
 
 def test_it_refuses_a_report_in_an_unknown_format(client, evaluation, member):
-    client.force_login(member)
+    sign_in(client, member)
     client.post(url("request_file", evaluation), {"language": "en", "format": "docx"})
     assert EvaluationReport.objects.count() == 0
 
@@ -166,12 +167,13 @@ def test_it_renders_the_page_in_a_fixed_number_of_queries(
     EvaluationReport.objects.create(
         evaluation=evaluation, language="ja", format="pdf", status=ReportFileStatus.DONE
     )
-    client.force_login(member)
+    sign_in(client, member)
     with django_assert_num_queries(QUERIES):
         assert client.get(url("evaluation", evaluation)).status_code == 200
 
 
 # session, user, groups, evaluation, seat check (view), goals present, indicators (14: the
 # 13 sections of evaluations/indicators.py and the targets), seat, opinions, assessments,
-# seat checks (change, opinion, finalise), report files, members
-QUERIES = 27
+# seat checks (change, opinion, finalise), report files, members, and the device that
+# verified the session's second factor (django-otp)
+QUERIES = 28

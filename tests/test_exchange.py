@@ -25,6 +25,7 @@ from exchange.services import (
 )
 from programs.models import FundingAgency, Program
 from projects.models import AnnualReport, Exchange, Hub, Paper, Project, ReportStatus, SurveyAnswer
+from tests.conftest import sign_in
 from tests.factories import (
     AgencyFactory,
     CallFactory,
@@ -806,7 +807,7 @@ def test_it_confirms_only_the_uploaders_own_preview(admin_client, client):
     url = reverse("exchange:import", args=["agencies"])
     token = admin_client.post(url, {"file": upload(AGENCIES.encode(), "a.csv")}).context["token"]
     other = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(other)
+    sign_in(client, other)
     client.post(url, {"token": token})
     assert not FundingAgency.objects.filter(code="NIH").exists()
 
@@ -842,7 +843,7 @@ def test_it_puts_import_and_export_on_the_changelists_and_keeps_add(admin_client
 def test_it_shows_a_viewer_only_the_export(client):
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_fundingagency"))
-    client.force_login(viewer)
+    sign_in(client, viewer)
     page = client.get(reverse("admin:programs_fundingagency_changelist")).text
     assert reverse("exchange:export", args=["agencies"]) in page
     assert reverse("exchange:import", args=["agencies"]) not in page

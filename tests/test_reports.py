@@ -15,6 +15,7 @@ from projects.models import (
     ReportingPeriod,
     ReportStatus,
 )
+from tests.conftest import sign_in
 from tests.factories import (
     ExchangeFactory,
     MemberFactory,
@@ -71,14 +72,14 @@ def post_paper(client, report, version=None, **fields):
 
 
 def test_it_shows_the_report_to_its_pi(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     response = client.get(url("report", report))
     assert response.status_code == 200
     assert report.project.code in response.text
 
 
 def test_it_hides_a_report_from_a_stranger_with_404(client, report):
-    client.force_login(UserFactory(roles=["pi"]))
+    sign_in(client, UserFactory(roles=["pi"]))
     assert client.get(url("report", report)).status_code == 404
     assert post_paper(client, report).status_code == 404
     assert Paper.objects.count() == 0
@@ -91,7 +92,7 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client, report):
 
 
 def test_it_lets_a_named_member_edit_a_draft_but_not_submit(client, report, member):
-    client.force_login(member)
+    sign_in(client, member)
     assert post_paper(client, report).status_code == 302
     assert Paper.objects.count() == 1
     response = client.post(url("submit", report), {"version": report.version + 1})
@@ -101,7 +102,7 @@ def test_it_lets_a_named_member_edit_a_draft_but_not_submit(client, report, memb
 
 
 def test_it_lets_the_committee_read_a_handed_in_report_but_not_edit(client, report):
-    client.force_login(UserFactory(roles=["committee"]))
+    sign_in(client, UserFactory(roles=["committee"]))
     assert client.get(url("report", report)).status_code == 404  # a draft: not theirs to see
     report.status = ReportStatus.SUBMITTED
     report.save()
@@ -111,13 +112,13 @@ def test_it_lets_the_committee_read_a_handed_in_report_but_not_edit(client, repo
 
 
 def test_it_lets_staff_read_and_review_but_not_edit(client, report):
-    client.force_login(UserFactory(roles=["staff"]))
+    sign_in(client, UserFactory(roles=["staff"]))
     assert client.get(url("report", report)).status_code == 200
     assert post_paper(client, report).status_code == 403
 
 
 def test_it_makes_a_submitted_report_read_only_for_the_pi(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     client.post(url("submit", report), {"version": report.version})
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
@@ -130,18 +131,18 @@ def test_it_makes_a_submitted_report_read_only_for_the_pi(client, report, pi):
 
 def test_it_runs_the_whole_workflow_and_keeps_who_did_what(client, report, pi):
     staff = UserFactory(roles=["staff"])
-    client.force_login(pi)
+    sign_in(client, pi)
     post_paper(client, report)
     client.post(url("submit", report), {"version": report.version + 1})
-    client.force_login(staff)
+    sign_in(client, staff)
     client.post(url("return", report), {"comment": "Add the DOI of the second paper."})
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
     assert report.staff_comment == "Add the DOI of the second paper."
-    client.force_login(pi)
+    sign_in(client, pi)
     assert "Add the DOI of the second paper." in client.get(url("report", report)).text
     client.post(url("submit", report), {"version": report.version})
-    client.force_login(staff)
+    sign_in(client, staff)
     client.post(url("accept", report))
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
@@ -155,7 +156,7 @@ def test_it_runs_the_whole_workflow_and_keeps_who_did_what(client, report, pi):
 def test_it_refuses_to_return_without_a_comment(client, report):
     report.status = ReportStatus.SUBMITTED
     report.save()
-    client.force_login(UserFactory(roles=["staff"]))
+    sign_in(client, UserFactory(roles=["staff"]))
     response = client.post(url("return", report), {"comment": "  "})
     assert response.status_code == 400
     report.refresh_from_db()
@@ -163,7 +164,7 @@ def test_it_refuses_to_return_without_a_comment(client, report):
 
 
 def test_it_accepts_an_explicit_nothing_to_report(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     client.post(url("submit", report), {"version": report.version, "nothing_to_report": "1"})
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
@@ -172,7 +173,7 @@ def test_it_accepts_an_explicit_nothing_to_report(client, report, pi):
 
 def test_it_refuses_nothing_to_report_when_outputs_are_listed(client, report, pi):
     PaperFactory(report=report)
-    client.force_login(pi)
+    sign_in(client, pi)
     response = client.post(
         url("submit", report), {"version": report.version, "nothing_to_report": "1"}, follow=True
     )
@@ -278,7 +279,7 @@ GARBAGE = {
 
 @pytest.mark.parametrize("section", GARBAGE)
 def test_it_refuses_garbage_in_every_section_and_writes_nothing(client, report, pi, section):
-    client.force_login(pi)
+    sign_in(client, pi)
     data = {**GARBAGE[section], "version": report.version}
     response = client.post(url("add", report, section), prefixed(section, data))
     assert response.status_code == 400
@@ -290,7 +291,7 @@ def test_it_refuses_garbage_in_every_section_and_writes_nothing(client, report, 
 
 
 def test_it_refuses_garbage_in_the_details(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     data = {"version": report.version, "travel_trips": "-1", "travel_cost_yen": "lots"}
     assert client.post(url("details", report), prefixed("details", data)).status_code == 400
     report.refresh_from_db()
@@ -298,7 +299,7 @@ def test_it_refuses_garbage_in_the_details(client, report, pi):
 
 
 def test_it_asks_why_the_buyout_was_not_used(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     response = client.post(
         url("details", report),
         prefixed("details", {"version": report.version, "buyout_used": "false"}),
@@ -309,7 +310,7 @@ def test_it_asks_why_the_buyout_was_not_used(client, report, pi):
 
 def test_it_refuses_a_doi_already_reported_for_the_project(client, report, pi):
     PaperFactory(report=report, doi="10.1000/ABC")
-    client.force_login(pi)
+    sign_in(client, pi)
     response = post_paper(client, report, doi="10.1000/abc", title="Again")
     assert response.status_code == 400
     assert "already reported for this project" in response.text
@@ -317,7 +318,7 @@ def test_it_refuses_a_doi_already_reported_for_the_project(client, report, pi):
 
 
 def test_it_asks_the_purpose_of_a_short_stay(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     data = {**GARBAGE["exchanges"], "country": "US", "end_date": "2024-06-14"}
     data["version"] = report.version
     response = client.post(url("add", report, "exchanges"), prefixed("exchanges", data))
@@ -330,7 +331,7 @@ def test_it_asks_the_purpose_of_a_short_stay(client, report, pi):
 
 
 def test_it_keeps_but_marks_an_output_from_before_the_project(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     post_paper(client, report, published_on="2023-12-01")
     assert Paper.objects.count() == 1
     assert "not counted: before the project started" in client.get(url("report", report)).text
@@ -338,7 +339,7 @@ def test_it_keeps_but_marks_an_output_from_before_the_project(client, report, pi
 
 def test_it_edits_and_removes_rows_in_place(client, report, pi):
     paper = PaperFactory(report=report, title="Old")
-    client.force_login(pi)
+    sign_in(client, pi)
     edit = url("edit", report, "papers", paper.pk)
     assert client.get(edit).status_code == 200
     data = {**PAPER, "title": "New", "version": report.version}
@@ -354,7 +355,7 @@ def test_it_edits_and_removes_rows_in_place(client, report, pi):
 
 
 def test_it_offers_one_lab_statistics_row_per_year(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     data = {"events_held": 2, "researchers_invited": 3, "researchers_dispatched": 1}
     data["version"] = report.version
     client.post(url("add", report, "lab_statistics"), prefixed("lab_statistics", data))
@@ -379,7 +380,7 @@ def test_it_copies_last_years_continuing_stays(client, report, pi):
         start_date=datetime.date(2024, 1, 10),
         end_date=datetime.date(2024, 2, 1),
     )
-    client.force_login(pi)
+    sign_in(client, pi)
     client.post(url("copy", report), {"version": report.version})
     copied = Exchange.objects.get(report=report)
     assert copied.person == "Ongoing"
@@ -398,7 +399,7 @@ def test_it_renders_the_report_in_a_fixed_number_of_queries(
 ):
     PaperFactory.create_batch(outputs, report=report)
     ExchangeFactory.create_batch(outputs, report=report)
-    client.force_login(pi)
+    sign_in(client, pi)
     # session, user, report (+project, proposal, call, program), projects visible (subquery),
     # membership checks of the rules (change, submit, review: group lookups), reporting
     # period, seven sections, DOI lookups, history.
@@ -416,9 +417,10 @@ def test_it_lists_my_projects_in_a_fixed_number_of_queries(
     user = UserFactory(roles=["pi"])
     for member in MemberFactory.create_batch(projects, user=user):
         ReportFactory(project=member.project, status=ReportStatus.DRAFT)
-    client.force_login(user)
-    # session, user, projects with program, their reports (prefetch), reporting periods
-    with django_assert_num_queries(5):
+    sign_in(client, user)
+    # session, user, projects with program, their reports (prefetch), reporting periods,
+    # and the groups: whether a second factor is needed (accounts/middleware.py)
+    with django_assert_num_queries(6):
         response = client.get(reverse("projects:mine"))
     assert response.text.count("FY2024") == projects
 
@@ -427,9 +429,10 @@ def test_it_lists_my_projects_in_a_fixed_number_of_queries(
 def test_it_queues_submitted_reports_for_staff(client, django_assert_num_queries, reports):
     ReportFactory.create_batch(reports, status=ReportStatus.SUBMITTED)
     ReportFactory(status=ReportStatus.DRAFT)
-    client.force_login(UserFactory(roles=["staff"]))
+    sign_in(client, UserFactory(roles=["staff"]))
     # session, user, staff check (groups), submitted reports with projects, progress
-    with django_assert_num_queries(5):
+    # and the device that verified the session's second factor (django-otp)
+    with django_assert_num_queries(6):
         response = client.get(reverse("projects:queue"))
     assert response.status_code == 200
 
@@ -443,7 +446,7 @@ def test_it_counts_progress_per_program_and_year(report):
 
 
 def test_it_keeps_the_queue_from_pis(client, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     assert client.get(reverse("projects:queue")).status_code == 403
 
 
@@ -452,15 +455,15 @@ def test_it_keeps_the_queue_from_pis(client, pi):
 
 def test_it_lets_the_pi_name_a_member_who_may_then_edit(client, report, pi):
     colleague = UserFactory(email="colleague@example.org", roles=[])
-    client.force_login(pi)
+    sign_in(client, pi)
     members = reverse("projects:members", args=[report.project.pk])
     assert client.post(members, {"email": "COLLEAGUE@example.org"}).status_code == 302
-    client.force_login(colleague)
+    sign_in(client, colleague)
     assert post_paper(client, report).status_code == 302
 
 
 def test_it_refuses_an_unknown_or_repeated_member(client, report, pi):
-    client.force_login(pi)
+    sign_in(client, pi)
     members = reverse("projects:members", args=[report.project.pk])
     response = client.post(members, {"email": "nobody@example.org"})
     assert response.status_code == 400
@@ -471,7 +474,7 @@ def test_it_refuses_an_unknown_or_repeated_member(client, report, pi):
 
 
 def test_it_keeps_members_from_naming_members(client, report, member):
-    client.force_login(member)
+    sign_in(client, member)
     members = reverse("projects:members", args=[report.project.pk])
     assert client.get(members).status_code == 403
 
@@ -516,7 +519,7 @@ def test_it_sends_a_password_reset_link(client, pi, mailoutbox):
 
 
 def test_it_forbids_inline_script_on_every_page(client, pi, report):
-    client.force_login(pi)
+    sign_in(client, pi)
     response = client.get(url("report", report))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
@@ -543,7 +546,7 @@ def test_it_fills_a_section_from_an_xlsx_file(client, report, pi):
         [code, "2024", "10.1/a", "First", "Cell", "2024-06-01", "yes"],
         [code, "2024", "", "Second", "", "2024-07-01", "no"],
     ]
-    client.force_login(pi)
+    sign_in(client, pi)
     response = client.post(
         url("report_upload", report, "papers"), {"file": upload(rows)}, follow=True
     )
@@ -561,7 +564,7 @@ def test_it_refuses_a_file_with_rows_of_another_project_or_year(client, report, 
         [report.project.code, "2023", "", "Last year", "", "2023-06-01", "yes"],
         ["SOMEONE-ELSE", "2024", "", "Theirs", "", "2024-06-01", "yes"],
     ]
-    client.force_login(pi)
+    sign_in(client, pi)
     response = client.post(
         url("report_upload", report, "papers"), {"file": upload(rows)}, follow=True
     )
@@ -571,7 +574,7 @@ def test_it_refuses_a_file_with_rows_of_another_project_or_year(client, report, 
 
 
 def test_it_keeps_strangers_from_uploading(client, report):
-    client.force_login(UserFactory(roles=["pi"]))
+    sign_in(client, UserFactory(roles=["pi"]))
     rows = [[report.project.code, "2024", "", "Sneaky", "", "2024-06-01", "yes"]]
     response = client.post(url("report_upload", report, "papers"), {"file": upload(rows)})
     assert response.status_code == 404
@@ -586,7 +589,7 @@ def test_it_keeps_strangers_from_uploading(client, report):
     ],
 )
 def test_it_refuses_garbage_in_the_small_forms(client, report, pi, name, data):
-    client.force_login(pi)
+    sign_in(client, pi)
     target = (
         reverse("projects:members", args=[report.project.pk])
         if name == "members"
@@ -602,7 +605,7 @@ def test_it_refuses_garbage_in_the_small_forms(client, report, pi, name, data):
 def test_it_refuses_a_return_comment_that_is_too_long(client, report):
     report.status = ReportStatus.SUBMITTED
     report.save()
-    client.force_login(UserFactory(roles=["staff"]))
+    sign_in(client, UserFactory(roles=["staff"]))
     response = client.post(url("return", report), {"comment": "x" * 5001})
     assert response.status_code == 400
     report.refresh_from_db()

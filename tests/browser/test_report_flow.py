@@ -12,12 +12,14 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, sync_playwright
 
 from aspire.celery import app
 from evaluations.indicators import compute
 from programs.models import Program
 from projects.models import AnnualReport, ReportStatus
+from tests.conftest import totp_code
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
 # itself are still plain synchronous calls.
@@ -58,6 +60,11 @@ def sign_in(browser, live_server, email: str) -> Page:
     page.fill("#id_password", "demo")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
+    device = TOTPDevice.objects.filter(user__email=email, confirmed=True).first()
+    if device is not None:  # staff: the second step, a code from the app load_demo enrolled
+        page.fill("#id_code", totp_code(device))
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
     return page
 
 

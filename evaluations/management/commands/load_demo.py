@@ -47,3 +47,21 @@ class Command(BaseCommand):
                 "staff": demo.accounts[0][1],
             }
         )
+        self.stdout.write("")
+        self.stdout.write(
+            _(
+                "Staff and the committee then give a code from an authenticator app. Add each "
+                "key to one (scan the URI as a QR code, or type the key), or use a recovery "
+                "code: each works once."
+            )
+        )
+        for factor in demo.second_factors:
+            self.stdout.write(
+                _("  %(email)s: key %(secret)s, recovery codes %(codes)s")
+                % {
+                    "email": factor.email,
+                    "secret": factor.secret,
+                    "codes": ", ".join(factor.recovery_codes[:3]) or _("none left"),
+                }
+            )
+            self.stdout.write(f"    {factor.uri}")
