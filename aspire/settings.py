@@ -179,6 +179,35 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A queue per kind of work, so that a flood of one never holds up the others: reminders
+# and the opening of reports on `default`, PDF/XLSX files on `reports`, DOI lookups on
+# `lookups` (imports will get `imports`). Workers name theirs: `celery worker -Q …`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "evaluations.tasks.*": {"queue": "reports"},
+    "projects.tasks.look_up_dois": {"queue": "lookups"},
+    "projects.tasks.lookup_doi": {"queue": "lookups"},
+}
+# Jobs that recover (aspire/jobs.py). A claim holds JOBS_LEASE_SECONDS unless renewed: a
+# worker's child killed mid-job is taken over that long after. Redis gives a job a worker
+# took but never acknowledged (the whole worker died) to another after the visibility
+# timeout, which must exceed the longest job (21 min, the DOI batches' time limit).
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=60)
+JOBS_VISIBILITY_TIMEOUT = env.int("JOBS_VISIBILITY_TIMEOUT", default=30 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOBS_VISIBILITY_TIMEOUT,
+    "unacked_restore_throttle": 1,  # look for such jobs every 10 s, not every 100 s
+    "socket_connect_timeout": 2,
+}
+# Redis down: a request fails to queue its job within about a second and says so, rather
+# than hanging (the row is marked failed, with a retry button).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     # Reports open as drafts when their period opens, before the day's reminders go out.
     "open-reports": {"task": "projects.tasks.open_reports", "schedule": crontab(hour=6, minute=0)},
