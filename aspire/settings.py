@@ -219,6 +219,9 @@ CELERY_BEAT_SCHEDULE = {
 # Days before the due date on which PIs are reminded; overdue notices follow weekly.
 REMINDER_DAYS_BEFORE = tuple(env.list("REMINDER_DAYS_BEFORE", cast=int, default=[30, 7, 1]))
 CROSSREF_API_URL = env("CROSSREF_API_URL", default="https://api.crossref.org")
+# A paste holds at most DOI_PASTE_LIMIT DOIs; at most DOI_LOOKUPS_IN_FLIGHT wait per person.
+DOI_PASTE_LIMIT = env.int("DOI_PASTE_LIMIT", default=200)
+DOI_LOOKUPS_IN_FLIGHT = env.int("DOI_LOOKUPS_IN_FLIGHT", default=400)
 
 
 # Mail through Django 6.1's MAILERS (the EMAIL_* settings are deprecated), read from one URL:
