@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "aspire.outage.DatabaseUnavailable",  # the database unreachable: a 503 of our own
     # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,12 +102,23 @@ TEMPLATES = [
 
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'aspire.sqlite3'}")}
+# Seconds to wait for a connection, new or from the pool, before a page answers 503
+# (aspire/outage.py): an unreachable database must not hold every request for 30 s.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool keeps connections open between requests; Django requires
     # CONN_MAX_AGE = 0 when the pool is on.
     if env.bool("DATABASE_POOL", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 20}
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": 20,
+            "timeout": DATABASE_CONNECT_TIMEOUT,  # psycopg_pool waits 30 s by default
+        }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A URL's own ?connect_timeout= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASE_CONNECT_TIMEOUT
+    )
     # The evaluation aggregates millions of rows in a few statements: JIT compilation cost
     # more than it saved there (2.2 s of a 3 s query), and 4 MB of work_mem spilled the
     # grouping to disk (docs/performance.md). A URL's own ?options= wins.
@@ -161,8 +173,15 @@ REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # The demo must run on a laptop with nothing but Python: without a reachable Redis it
 # runs jobs in-process and caches in memory. Production (DEBUG off) never silently does.
 USE_REDIS = not DEBUG or env.bool("REQUIRE_REDIS", default=False) or redis_reachable(REDIS_URL)
+# Redis down must not take pages down: the cache then misses and logs (aspire/cache.py),
+# after a second at most.
+REDIS_CACHE = {
+    "BACKEND": "aspire.cache.ForgivingRedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": REDIS_CACHE
     if USE_REDIS
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
