@@ -7,6 +7,8 @@ from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from aspire.cache import warn_unreachable
+
 
 class PerCallerThrottle(SimpleRateThrottle):
     """A request budget per API key, per signed-in user, or per address for the rest.
@@ -16,7 +18,8 @@ class PerCallerThrottle(SimpleRateThrottle):
     the same few bytes whatever the rate. (DRF's own throttle reads and writes back the list
     of every request's time in the period: two round trips, up to 1,000 timestamps at
     1000/hour, and two workers can each write over the other's count.) Without Redis (the
-    demo), DRF's own throttle in the local cache.
+    demo), DRF's own throttle in the local cache. With Redis configured but down, requests
+    are let through and a warning logged: a missing budget must not stop the whole API.
     """
 
     scope = "caller"
@@ -39,11 +42,15 @@ class PerCallerThrottle(SimpleRateThrottle):
         if self.rate is None or not isinstance(caches["default"], RedisCache):
             return super().allow_request(request, view)
         key = f"aspire:{self.get_cache_key(request, view)}:{self.rate}"
-        pipeline = _redis().pipeline(transaction=False)
+        pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
         pipeline.set(key, 0, ex=self.duration, nx=True)
         pipeline.incr(key)
         pipeline.ttl(key)
-        _created, count, self.remaining_s = pipeline.execute()
+        try:
+            _created, count, self.remaining_s = pipeline.execute()
+        except redis.RedisError as error:
+            warn_unreachable("API requests are not throttled", error)
+            return True
         return count <= self.num_requests
 
     def wait(self) -> float | None:
@@ -52,6 +59,8 @@ class PerCallerThrottle(SimpleRateThrottle):
 
 
 @functools.cache
-def _redis() -> redis.Redis:
-    """One client (and connection pool) per process, on the cache's Redis."""
-    return redis.Redis.from_url(settings.REDIS_URL)
+def _redis(url: str) -> redis.Redis:
+    """One client (and connection pool) per process, on the cache's Redis; as quick to give
+    up as the cache when Redis does not answer."""
+    timeouts = settings.REDIS_CACHE["OPTIONS"]
+    return redis.Redis.from_url(url, **timeouts)

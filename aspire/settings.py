@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # After authentication: logs the API's writes and CSV exports with who made them.
     "api.middleware.AuditLog",
+    "aspire.outage.DatabaseUnavailable",  # the database unreachable: a 503 of our own
     # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,12 +113,23 @@ TEMPLATES = [
 
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'aspire.sqlite3'}")}
+# Seconds to wait for a connection, new or from the pool, before a page answers 503
+# (aspire/outage.py): an unreachable database must not hold every request for 30 s.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool keeps connections open between requests; Django requires
     # CONN_MAX_AGE = 0 when the pool is on.
     if env.bool("DATABASE_POOL", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 20}
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": 20,
+            "timeout": DATABASE_CONNECT_TIMEOUT,  # psycopg_pool waits 30 s by default
+        }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A URL's own ?connect_timeout= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASE_CONNECT_TIMEOUT
+    )
     # The evaluation aggregates millions of rows in a few statements: JIT compilation cost
     # more than it saved there (2.2 s of a 3 s query), and 4 MB of work_mem spilled the
     # grouping to disk (docs/performance.md). A URL's own ?options= wins.
@@ -173,8 +185,15 @@ REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # The demo must run on a laptop with nothing but Python: without a reachable Redis it
 # runs jobs in-process and caches in memory. Production (DEBUG off) never silently does.
 USE_REDIS = not DEBUG or env.bool("REQUIRE_REDIS", default=False) or redis_reachable(REDIS_URL)
+# Redis down must not take pages down: the cache then misses and logs (aspire/cache.py),
+# after a second at most.
+REDIS_CACHE = {
+    "BACKEND": "aspire.cache.ForgivingRedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": REDIS_CACHE
     if USE_REDIS
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -191,6 +210,35 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A queue per kind of work, so that a flood of one never holds up the others: reminders
+# and the opening of reports on `default`, PDF/XLSX files on `reports`, DOI lookups on
+# `lookups` (imports will get `imports`). Workers name theirs: `celery worker -Q …`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "evaluations.tasks.*": {"queue": "reports"},
+    "projects.tasks.look_up_dois": {"queue": "lookups"},
+    "projects.tasks.lookup_doi": {"queue": "lookups"},
+}
+# Jobs that recover (aspire/jobs.py). A claim holds JOBS_LEASE_SECONDS unless renewed: a
+# worker's child killed mid-job is taken over that long after. Redis gives a job a worker
+# took but never acknowledged (the whole worker died) to another after the visibility
+# timeout, which must exceed the longest job (21 min, the DOI batches' time limit).
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=60)
+JOBS_VISIBILITY_TIMEOUT = env.int("JOBS_VISIBILITY_TIMEOUT", default=30 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOBS_VISIBILITY_TIMEOUT,
+    "unacked_restore_throttle": 1,  # look for such jobs every 10 s, not every 100 s
+    "socket_connect_timeout": 2,
+}
+# Redis down: a request fails to queue its job within about a second and says so, rather
+# than hanging (the row is marked failed, with a retry button).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     # Reports open as drafts when their period opens, before the day's reminders go out.
     "open-reports": {"task": "projects.tasks.open_reports", "schedule": crontab(hour=6, minute=0)},
@@ -202,6 +250,9 @@ CELERY_BEAT_SCHEDULE = {
 # Days before the due date on which PIs are reminded; overdue notices follow weekly.
 REMINDER_DAYS_BEFORE = tuple(env.list("REMINDER_DAYS_BEFORE", cast=int, default=[30, 7, 1]))
 CROSSREF_API_URL = env("CROSSREF_API_URL", default="https://api.crossref.org")
+# A paste holds at most DOI_PASTE_LIMIT DOIs; at most DOI_LOOKUPS_IN_FLIGHT wait per person.
+DOI_PASTE_LIMIT = env.int("DOI_PASTE_LIMIT", default=200)
+DOI_LOOKUPS_IN_FLIGHT = env.int("DOI_LOOKUPS_IN_FLIGHT", default=400)
 
 
 # Mail through Django 6.1's MAILERS (the EMAIL_* settings are deprecated), read from one URL:

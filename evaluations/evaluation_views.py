@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aspire import versions
+from aspire import jobs, versions
 from audit.models import Action, Channel
 from audit.services import record_request
 from evaluations import forms, report, services
@@ -52,7 +52,7 @@ def _context(request: HttpRequest, evaluation: Evaluation, bound: dict) -> dict:
         _goal(assessment, document, opinions, seat, bound)
         for assessment in evaluation.assessments.order_by("goal")
     ]
-    files = list(evaluation.reports.all())
+    files = list(jobs.with_retryable(evaluation.reports.all()))
     return {
         "evaluation": evaluation,
         "goals": goals,
@@ -64,8 +64,10 @@ def _context(request: HttpRequest, evaluation: Evaluation, bound: dict) -> dict:
         "overall_form": bound.get("overall") or _overall_form(evaluation),
         "request_form": forms.ReportRequestForm(),
         "files": files,
+        # The page refreshes while a file is being made, not while one waits for a retry.
         "working": any(
-            f.status in (ReportFileStatus.PENDING, ReportFileStatus.RUNNING) for f in files
+            f.status in (ReportFileStatus.PENDING, ReportFileStatus.RUNNING) and not f.retryable
+            for f in files
         ),
         "snapshot_taken_at": document.get("snapshot_taken_at"),
         "conflicts": bound.get("conflicts"),
@@ -182,11 +184,33 @@ def request_file(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a language and a format."))
     else:
-        report.request_report(
+        requested = report.request_report(
             evaluation, form.cleaned_data["language"], form.cleaned_data["format"]
         )
-        messages.success(request, _("The report is being generated."))
+        _say_queued(request, requested, _("The report is being generated."))
     return redirect(f"{evaluation_url(evaluation)}#files")
+
+
+@require_POST
+@login_required
+def retry_file(request: HttpRequest, pk: int, file: int) -> HttpResponse:
+    """Start again a file whose job failed, stopped or was lost (whoever may request one)."""
+    evaluation = _evaluation(request, pk)
+    requested = get_object_or_404(EvaluationReport, evaluation=evaluation, pk=file)
+    if report.retry_report(requested):
+        _say_queued(request, requested, _("The report is being generated again."))
+    else:
+        messages.info(request, _("This report has not stopped: there is nothing to try again."))
+    return redirect(f"{evaluation_url(evaluation)}#files")
+
+
+def _say_queued(request: HttpRequest, requested: EvaluationReport, queued: str) -> None:
+    """The job is queued, or (the queue unreachable) the row failed and says why."""
+    requested.refresh_from_db()
+    if requested.status == ReportFileStatus.FAILED:
+        messages.error(request, requested.message)
+    else:
+        messages.success(request, queued)
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aspire.fields import NameField
+from aspire.jobs import Leased
 from aspire.versions import Versioned
 from evaluations.catalogue import INDICATOR_CHOICES
 from programs.models import Program
@@ -188,13 +189,15 @@ class ReportFormat(models.TextChoices):
 
 
 class ReportFileStatus(models.TextChoices):
+    """The values of aspire.jobs.JobStatus, in the words of the report's page."""
+
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Generating")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
 
 
-class EvaluationReport(models.Model):
+class EvaluationReport(Leased):
     """A generated document of an evaluation, made by a job that reports its progress."""
 
     evaluation = models.ForeignKey(

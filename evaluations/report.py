@@ -10,13 +10,13 @@ import io
 from collections import defaultdict
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from aspire import jobs
 from evaluations import services
 from evaluations.catalogue import GOALS, INDICATORS
 from evaluations.models import (
@@ -143,44 +143,68 @@ RENDERERS = {ReportFormat.PDF: render_pdf, ReportFormat.XLSX: render_xlsx}
 
 
 def request_report(evaluation: Evaluation, language: str, format: str) -> EvaluationReport:
-    """Queue the document's generation; the row shows the job's progress."""
-    # Imported here because the task module imports this one (tasks sit on top of services).
-    from evaluations.tasks import generate_report
-
+    """Queue the document's generation; the row shows the job's progress (or why it failed)."""
     report = EvaluationReport.objects.create(
         evaluation=evaluation, language=language, format=format
     )
-    generate_report.delay_on_commit(report.pk)
+    _queue(report.pk)
     return report
 
 
-def generate(report_id: int) -> None:
-    """Make the file of one requested report, once: a second run finds it claimed or done."""
-    if not _claim(report_id):
-        return
+def retry_report(report: EvaluationReport) -> bool:
+    """Start a failed, stopped or lost report again; False if it is not one of those."""
+    if not jobs.reset(EvaluationReport, report.pk, progress=0, file=""):
+        return False
+    _queue(report.pk)
+    return True
+
+
+def _queue(report_id: int) -> None:
+    # Imported here because the task module imports this one (tasks sit on top of services).
+    from evaluations.tasks import generate_report
+
+    jobs.queue_on_commit(
+        generate_report, report_id, lambda message: jobs.fail(EvaluationReport, report_id, message)
+    )
+
+
+def generate(report_id: int) -> float | None:
+    """Make the file of one requested report, once: a second run finds it claimed or done.
+
+    Returns the seconds until another run's lease expires when one holds the row, so that
+    the task can look again then (that run may have died with its worker).
+    """
+    claim = jobs.claim(EvaluationReport, report_id)
+    if claim.given_up:
+        jobs.fail(EvaluationReport, report_id, _gave_up(report_id))
+    if claim.attempt is None:
+        return claim.wait_seconds
     report = EvaluationReport.objects.select_related("evaluation__program").get(pk=report_id)
+    with jobs.heartbeat(EvaluationReport, report_id, claim.attempt):
+        _make_file(report, claim.attempt)
+    return None
+
+
+def _make_file(report: EvaluationReport, attempt: int) -> None:
+    held = jobs.held(EvaluationReport, report.pk, attempt)
     try:
-        _progress(report, 20)
+        held.update(progress=20)
         content = RENDERERS[report.format](report.evaluation, report.language)
-        _progress(report, 90)
+        held.update(progress=90)
         name = f"{report.evaluation.program.code}-{report.evaluation.as_of}-{report.language}"
         report.file.save(f"{name}.{report.format}", ContentFile(content), save=False)
-        report.status, report.progress = ReportFileStatus.DONE, 100
-        report.save(update_fields=["file", "status", "progress"])
+        done = {"file": report.file.name, "progress": 100}
+        if not jobs.finish(EvaluationReport, report.pk, attempt, ReportFileStatus.DONE, **done):
+            report.file.delete(save=False)  # another run took the row over: its file counts
     except Exception as error:  # any failure must show on the row, not leave it "running"
-        report.status, report.message = ReportFileStatus.FAILED, str(error)[:500]
-        report.save(update_fields=["status", "message"])
+        message = str(error)[:500]
+        jobs.finish(EvaluationReport, report.pk, attempt, ReportFileStatus.FAILED, message=message)
         raise
 
 
-def _claim(report_id: int) -> bool:
-    with transaction.atomic():
-        claimed = EvaluationReport.objects.filter(
-            pk=report_id, status=ReportFileStatus.PENDING
-        ).update(status=ReportFileStatus.RUNNING, progress=5)
-    return claimed == 1
-
-
-def _progress(report: EvaluationReport, percent: int) -> None:
-    report.progress = percent
-    EvaluationReport.objects.filter(pk=report.pk).update(progress=percent)
+def _gave_up(report_id: int) -> str:
+    language = EvaluationReport.objects.get(pk=report_id).language
+    with override(language):
+        return _("The job stopped %(count)d times before it finished; try again.") % {
+            "count": jobs.MAX_ATTEMPTS
+        }

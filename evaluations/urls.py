@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/finalise/", evaluation_views.finalise, name="finalise"),
     path("<int:pk>/files/", evaluation_views.request_file, name="request_file"),
     path("<int:pk>/files/<int:file>/", evaluation_views.download, name="download"),
+    path("<int:pk>/files/<int:file>/retry/", evaluation_views.retry_file, name="retry_file"),
     path("<str:code>/", views.dashboard_page, name="dashboard"),
 ]

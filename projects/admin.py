@@ -24,6 +24,7 @@ from programs.fiscal import format_fiscal_year
 from projects import reporting
 from projects.models import (
     AnnualReport,
+    DoiBatch,
     DoiLookup,
     Event,
     Exchange,
@@ -415,9 +416,20 @@ class ReminderAdmin(ReadOnlyAdmin):
     date_hierarchy = "sent_on"
 
 
+@admin.register(DoiBatch)
+class DoiBatchAdmin(ReadOnlyAdmin):
+    """Pastes of DOIs, each looked up by one job: who asked, how far it got, what failed."""
+
+    list_display = ["report", "requested_by", "status", "total", "attempts", "message"]
+    list_display += ["created_at"]
+    list_filter = ["status"]
+    list_select_related = ["report__project", "requested_by"]
+    search_fields = ["report__project__code", "requested_by__email", "message"]
+
+
 @admin.register(DoiLookup)
 class DoiLookupAdmin(ReadOnlyAdmin):
-    list_display = ["doi", "report", "status", "message", "paper", "created_at"]
+    list_display = ["doi", "report", "status", "message", "paper", "batch", "created_at"]
     list_filter = ["status"]
     list_select_related = ["report__project", "paper"]
     search_fields = ["doi", "report__project__code"]

@@ -28,6 +28,7 @@ from evaluations.models import (
 from projects import reporting
 from projects.models import (
     AnnualReport,
+    DoiBatch,
     DoiLookup,
     Paper,
     Project,
@@ -94,11 +95,21 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     recipients = "pi@example.org"
 
 
+class DoiBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DoiBatch
+
+    report = factory.SubFactory(ReportFactory, status="draft")
+    requested_by = factory.SubFactory(UserFactory)
+    total = 1
+
+
 class DoiLookupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DoiLookup
 
-    report = factory.SubFactory(ReportFactory, status="draft")
+    report = factory.SelfAttribute("batch.report")
+    batch = factory.SubFactory(DoiBatchFactory)
     doi = factory.Sequence(lambda n: f"10.5555/lookup.{n}")
     status = "failed"
 
@@ -212,7 +223,7 @@ def make_one_of_everything() -> None:
 
 # Records only jobs (or django-axes, or the audit log) write: staff read them, and have no
 # add page.
-WRITTEN_BY_JOBS = {Reminder, DoiLookup, EvaluationReport, AccessAttempt, AccessLog}
+WRITTEN_BY_JOBS = {Reminder, DoiBatch, DoiLookup, EvaluationReport, AccessAttempt, AccessLog}
 WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry}
 
 

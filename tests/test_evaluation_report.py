@@ -1,19 +1,17 @@
 """The evaluation report: the seed's structure and figures, as PDF and XLSX, made by a job."""
 
 import io
-import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from aspire.celery import app
 from evaluations import report, services
 from evaluations.indicators import compute
 from evaluations.models import Evaluation, EvaluationReport, ReportFileStatus
 from projects.models import Paper
+from tests.celery_worker import real_worker, wait_for
 from tests.factories import PaperFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,12 +98,8 @@ def test_it_makes_the_file_on_a_real_worker(settings, tmp_path):
     evaluation = Evaluation.objects.create(
         program=ProgramFactory(), kind="mid_term", as_of="2025-03-31", overall_grade="A"
     )
-    with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False):
+    with real_worker(concurrency=1):  # on a queue of its own
         requested = report.request_report(evaluation, "en", "pdf")
-        for _attempt in range(100):
-            requested.refresh_from_db()
-            if requested.status in (ReportFileStatus.DONE, ReportFileStatus.FAILED):
-                break
-            time.sleep(0.1)
+        requested = wait_for(requested, ReportFileStatus.DONE, ReportFileStatus.FAILED)
     assert (requested.status, requested.progress) == (ReportFileStatus.DONE, 100)
     assert requested.file.read()[:4] == b"%PDF"

@@ -209,3 +209,23 @@ def test_the_demo_sends_mail_without_deprecation_warnings():
     assert result.returncode == 0, result.stderr
     assert "Subject: Subject" in result.stdout
     assert "From: aspire@localhost" in result.stdout
+
+
+# Faults: short waits for an unreachable database or Redis, jobs that come back
+
+
+def test_it_waits_three_seconds_at_most_for_a_database_connection():
+    assert setting("DATABASES['default']['OPTIONS']['connect_timeout']", PRODUCTION) == 3
+    assert setting("DATABASES['default']['OPTIONS']['pool']['timeout']", PRODUCTION) == 3
+    shorter = {**PRODUCTION, "DATABASE_CONNECT_TIMEOUT": "1", "DATABASE_POOL": "false"}
+    assert setting("DATABASES['default']['OPTIONS']['connect_timeout']", shorter) == 1
+
+
+def test_it_sets_the_brokers_visibility_timeout_longer_than_the_longest_job():
+    from aspire.celery import app
+
+    options = "CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']"
+    assert setting(options, PRODUCTION) == 30 * 60
+    assert setting(options, {**PRODUCTION, "JOBS_VISIBILITY_TIMEOUT": "3"}) == 3
+    longest = max(task.time_limit or 0 for task in app.tasks.values())
+    assert 0 < longest < 30 * 60

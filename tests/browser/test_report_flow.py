@@ -10,15 +10,14 @@ import os
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, sync_playwright
 
-from aspire.celery import app
 from evaluations.indicators import compute
 from programs.models import Program
 from projects.models import AnnualReport, ReportStatus
+from tests.celery_worker import real_worker
 from tests.conftest import totp_code
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
@@ -87,7 +86,7 @@ def test_it_takes_a_report_from_the_pi_to_acceptance(browser, live_server, demo)
     report = AnnualReport.objects.get(project__code="ASPIRE-2023-1-001", fiscal_year=2025)
     report_url = f"{live_server.url}/reports/{report.pk}/"
 
-    with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False):
+    with real_worker(concurrency=1):
         pi = sign_in(browser, live_server, "pi@aspire.example")
         assert pi.url.endswith("/my/")
         pi.click(f'a[href="/reports/{report.pk}/"]')
