@@ -28,6 +28,18 @@ class DatabaseUnavailable:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The session is the first query of most requests, read by the middleware after
+        # this one (the idle timeout, the second factor): an error there would never reach
+        # process_exception, which sees only the views' errors. So it is read here.
+        try:
+            session = getattr(request, "session", None)
+            if session is not None and session.session_key:
+                session.keys()  # loaded once, kept for the rest of the request
+        except OperationalError as error:
+            response = self.process_exception(request, error)
+            if response is None:
+                raise
+            return response
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, error: Exception) -> HttpResponse | None:

@@ -71,8 +71,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "accounts.middleware.IdleTimeout",
     "django.middleware.locale.LocaleMiddleware",
+    "aspire.outage.DatabaseUnavailable",  # the database unreachable: a 503 of our own
+    "accounts.middleware.IdleTimeout",
     "aspire.middleware.RejectNulCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,7 +88,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # After authentication: logs the API's writes and CSV exports with who made them.
     "api.middleware.AuditLog",
-    "aspire.outage.DatabaseUnavailable",  # the database unreachable: a 503 of our own
     # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -17,6 +17,7 @@ from api.services import create_client
 from audit.models import AuditEntry
 from evaluations.models import CommitteeMember, Evaluation, EvaluationReport, ReportFileStatus
 from exchange.services import export_table
+from tests.conftest import sign_in
 from tests.factories import AgencyFactory, PaperFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_it_logs_a_download_of_the_evaluation_report(client, settings, tmp_path)
         evaluation=evaluation, language="en", format="pdf", status=ReportFileStatus.DONE
     )
     done.file.save("report.pdf", ContentFile(b"%PDF-1.7"))
-    client.force_login(member)
+    sign_in(client, member)
     url = reverse("evaluations:download", args=[evaluation.pk, done.pk])
     response = client.get(url, REMOTE_ADDR="203.0.113.9")
     assert b"".join(response.streaming_content) == b"%PDF-1.7"
@@ -176,7 +177,7 @@ def entries():
 
 
 def test_it_shows_staff_the_log_filtered_by_who_action_and_date(client, entries):
-    client.force_login(entries)
+    sign_in(client, entries)
     page = client.get(AUDIT_LIST)
     assert page.status_code == 200
     assert "former@example.org" in page.text and "API client loader" in page.text
@@ -205,5 +206,5 @@ def test_it_never_lets_anyone_add_change_or_delete_an_entry(admin_client, entrie
 
 def test_it_keeps_the_log_from_everyone_but_staff(client, entries):
     committee = UserFactory(roles=["committee"], is_staff=True)
-    client.force_login(committee)
+    sign_in(client, committee)
     assert client.get(AUDIT_LIST).status_code == 403

@@ -23,6 +23,7 @@ from tests.celery_worker import (
     wait_for,
     worker_process,
 )
+from tests.conftest import sign_in
 from tests.factories import MemberFactory, ProgramFactory, UserFactory
 from tests.outside import ROOT
 
@@ -139,7 +140,7 @@ def test_it_offers_to_try_again_a_report_that_failed_stopped_or_got_lost(
     working = stopped(evaluation, lease_expires_at=in_seconds(30))
     waiting = requested(evaluation)
     done = requested(evaluation, status=Status.DONE)
-    client.force_login(member)
+    sign_in(client, member)
     page = client.get(reverse("evaluations:evaluation", args=[evaluation.pk])).text
     for row in (failed, stuck, lost):
         assert f'action="{retry_url(row)}"' in page
@@ -153,7 +154,7 @@ def test_it_generates_a_report_again_when_asked_to(
     client, evaluation, member, django_capture_on_commit_callbacks
 ):
     row = stopped(evaluation)
-    client.force_login(member)
+    sign_in(client, member)
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(retry_url(row))
     assert response.status_code == 302
@@ -169,7 +170,7 @@ def test_it_does_not_start_again_a_report_being_made(
     client, evaluation, member, django_capture_on_commit_callbacks
 ):
     row = stopped(evaluation, lease_expires_at=in_seconds(30))
-    client.force_login(member)
+    sign_in(client, member)
     with django_capture_on_commit_callbacks(execute=False) as queued:
         client.post(retry_url(row))
     assert queued == []

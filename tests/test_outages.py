@@ -52,7 +52,8 @@ from django.test import Client
 from accounts.models import User
 client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
 answers = {}
-client.force_login(User.objects.get(pk=%(member)d))
+from tests.conftest import sign_in
+sign_in(client, User.objects.get(pk=%(member)d))
 answers["file"] = client.post("%(file_url)s", {"language": "en", "format": "pdf"}, follow=True)
 client.force_login(User.objects.get(pk=%(pi)d))
 answers["dois"] = client.post("%(dois_url)s", {"dois-dois": "10.1038/x\\n10.1016/y"}, follow=True)
