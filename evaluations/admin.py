@@ -38,11 +38,17 @@ class TargetAdmin(FiscalYearColumn, VersionedAdmin, admin.ModelAdmin):
 
 
 def _final(obj) -> bool:
-    """A finalised evaluation (or a part of one): shown read-only to everyone."""
-    evaluation = getattr(obj, "evaluation", obj)
-    if isinstance(obj, Opinion):
-        evaluation = obj.member.evaluation
-    return isinstance(evaluation, Evaluation) and evaluation.is_final
+    """A finalised evaluation (or a part of one): shown read-only to everyone. By ids:
+    the history page of a deleted part has no evaluation to follow."""
+    if obj is None:
+        return False
+    if isinstance(obj, Evaluation):
+        evaluations = Evaluation.objects.filter(pk=obj.pk)
+    elif isinstance(obj, Opinion):
+        evaluations = Evaluation.objects.filter(members=obj.member_id)
+    else:
+        evaluations = Evaluation.objects.filter(pk=getattr(obj, "evaluation_id", None))
+    return evaluations.filter(finalised_at__isnull=False).exists()
 
 
 class FrozenWhenFinal:

@@ -8,6 +8,7 @@ history admin, the paging of large lists, and a column and a filter that show 20
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connection, router, transaction
 from django.utils.functional import cached_property
@@ -122,9 +123,36 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=100)
 
 
+class Label:
+    """A record's name that a deleted parent cannot break: the history of a record
+    outlives the project or proposal its name mentions."""
+
+    def __init__(self, obj):
+        self.obj, self.pk = obj, obj.pk
+
+    def __getattr__(self, name: str):
+        return getattr(self.obj, name)
+
+    def __str__(self) -> str:
+        try:
+            return str(self.obj)
+        except ObjectDoesNotExist:
+            return f"{self.obj._meta.verbose_name} {self.obj.pk}"
+
+
 class HistoryAdmin(ProtectedDeletes, SimpleHistoryAdmin):
     """Who changed what and when, for models with history; a revert from the history
-    page saves in one transaction, as a change does (django-simple-history's does not)."""
+    page saves in one transaction, as a change does (django-simple-history's does not).
+    The history of a deleted record shows even when its parents are gone too."""
+
+    def history_view_title(self, request, obj):
+        return super().history_view_title(request, Label(obj))
+
+    def render_history_view(self, request, template, context, **kwargs):
+        context["object"] = Label(context["object"])
+        for record in context["page_obj"].object_list:
+            record.history_object = Label(record.instance)
+        return super().render_history_view(request, template, context, **kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request.reverting_to_history = True

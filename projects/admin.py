@@ -306,12 +306,18 @@ class OutputAdmin(VisibleReports, LargeList, VersionedAdmin, HistoryAdmin):
         return format_fiscal_year(output.report.fiscal_year)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        frozen = obj is not None and reporting.is_frozen(obj.report)
-        return not frozen and super().has_change_permission(request, obj)
+        return not _in_frozen_report(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        frozen = obj is not None and reporting.is_frozen(obj.report)
-        return not frozen and super().has_delete_permission(request, obj)
+        return not _in_frozen_report(obj) and super().has_delete_permission(request, obj)
+
+
+def _in_frozen_report(row) -> bool:
+    """By id: the history page of a deleted row has no report to follow."""
+    if row is None:
+        return False
+    reports = AnnualReport.objects.filter(pk=row.report_id, status__in=reporting.FROZEN)
+    return reports.exists()
 
 
 OUTPUT_FILTERS = [("report__fiscal_year", FiscalYearFilter), "report__status", PROGRAM]

@@ -157,7 +157,11 @@ class AnnualReport(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} FY{self.fiscal_year}"
+        try:
+            code = self.project.code
+        except Project.DoesNotExist:  # the history of a deleted report outlives its project
+            code = self.project_id
+        return f"{code} FY{self.fiscal_year}"
 
     def clean(self) -> None:
         from projects.reporting import report_refusal
