@@ -27,8 +27,11 @@ from openpyxl.cell import Cell, WriteOnlyCell
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")  # XML 1.0 has no place for them
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\r"  # XML 1.0 has no place for them
 _ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+# One pass over the text: a control character becomes _xHHHH_, and an underscore that would
+# read as the start of such an escape (before another _ or a control character) _x005F_.
+_TO_ESCAPE = re.compile(rf"[{_CONTROL}]|_(?=x[0-9A-Fa-f]{{4}}[_{_CONTROL}])")
 
 
 def _could_start_formula(text: str) -> bool:
@@ -68,8 +71,7 @@ def xlsx_row(sheet, values: Iterable) -> list[Cell]:
 
 
 def _xlsx_escape(text: str) -> str:
-    text = _ESCAPE.sub(lambda found: "_x005F" + found.group(0), text)
-    return _UNWRITABLE.sub(lambda found: f"_x{ord(found.group(0)):04X}_", text)
+    return _TO_ESCAPE.sub(lambda found: f"_x{ord(found.group(0)):04X}_", text)
 
 
 def xlsx_text(text: str) -> str:
