@@ -40,6 +40,7 @@ from projects.models import (
     SurveyAnswer,
 )
 from projects.views import SECTIONS
+from tests.conftest import sign_in
 from tests.factories import MemberFactory, ProgramFactory, ReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,7 @@ def check(client: Client, url: str, data: dict) -> None:
     client.cookies.pop("messages", None)  # only this request's messages tell its outcome
     response = client.post(url, data)
     assert response.status_code < 500
+    assert "/accounts/" not in response.get("Location", "")  # the view itself answered
     if refused(response):
         assert written() == before, "a refused request wrote something"
 
@@ -224,7 +226,7 @@ def test_it_survives_any_committee_form():
     member = UserFactory(roles=["committee"])
     CommitteeMember.objects.create(evaluation=evaluation, name="Chair", role="chair", user=member)
     client = Client()
-    client.force_login(member)
+    sign_in(client, member)
     base = f"/evaluations/{evaluation.pk}"
     goal = form_data(["grade", "assessment", "future_directions", "seen"], prefix="goal1-")
     overall = form_data(["overall_grade", "overall_comment", "seen"])

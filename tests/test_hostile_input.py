@@ -20,6 +20,7 @@ from exchange.services import import_file, write_csv
 from programs.models import FundingAgency
 from projects import reminders
 from projects.models import Paper, ProjectMember, ReportingPeriod, ReportStatus
+from tests.conftest import sign_in
 from tests.factories import (
     AgencyFactory,
     MemberFactory,
@@ -214,7 +215,7 @@ def test_it_refuses_an_opinion_of_a_million_characters(client):
     services.ensure_goal_assessments(evaluation)
     user = UserFactory(roles=["committee"])
     CommitteeMember.objects.create(evaluation=evaluation, name="Member", user=user)
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse("evaluations:opinion", args=[evaluation.pk, 1])
     response = client.post(url, {"opinion1-goal": 1, "opinion1-text": "x" * 1_000_000})
     assert response.status_code == 400
