@@ -13,7 +13,6 @@ Totals are what the indicators endpoint is for.
 import base64
 import binascii
 import datetime
-import decimal
 import json
 from collections.abc import Sequence
 
@@ -63,8 +62,9 @@ class Pages(BasePagination):
         # we came from somewhere (and the other way round going backwards).
         came = values is not None
         has_next, has_previous = (came, more) if backwards else (more, came)
-        self.next_values = _values(rows[-1], keys) if rows and has_next else None
-        self.previous_values = _values(rows[0], keys) if rows and has_previous else None
+        model = queryset.model
+        self.next_values = _values(rows[-1], model, keys) if rows and has_next else None
+        self.previous_values = _values(rows[0], model, keys) if rows and has_previous else None
         self.display_page_controls = bool(self.next_values or self.previous_values)
         return rows
 
@@ -201,8 +201,8 @@ def _beyond(model: type[Model], name: str, desc: bool, value) -> Q:
     return past | Q(**{f"{name}__isnull": True}) if nullable and not desc else past
 
 
-def _values(row: Model | dict, keys: Sequence[Key]) -> list:
-    return [_plain(_attribute(row, name)) for name, _desc in keys]
+def _values(row: Model | dict, model: type[Model], keys: Sequence[Key]) -> list:
+    return [_plain(model, name, _attribute(row, name)) for name, _desc in keys]
 
 
 def _attribute(row: Model | dict, path: str):
@@ -214,12 +214,20 @@ def _attribute(row: Model | dict, path: str):
     return value
 
 
-def _plain(value):
-    """A JSON-safe value that a lookup on the same column accepts back."""
+def _plain(model: type[Model], path: str, value):
+    """A JSON-safe value that a lookup on the same column accepts back, whatever the
+    field's Python type: the field's own database form first (a Country becomes its code,
+    a related row its key), then text for what JSON has no type for (dates, decimals,
+    UUIDs), as lookups parse it back."""
+    if value is None:
+        return None
+    if isinstance(value, Model):
+        value = value.pk
+    field, _nullable = _column(model, path)
+    if field is not None and not field.is_relation:
+        value = field.get_prep_value(value)
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, Model):
-        return value.pk
-    return value
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # Decimal, UUID and any other type a column holds

@@ -1,9 +1,12 @@
-"""`?format=csv` for any list: the page's rows, nested fields flattened to dotted names."""
+"""`?format=csv` for any list: the page's rows, nested fields flattened to dotted names;
+text a spreadsheet would run as a formula is guarded (aspire/spreadsheets.py)."""
 
 import csv
 import io
 
 from rest_framework.renderers import BaseRenderer
+
+from aspire.spreadsheets import csv_row
 
 
 def flatten(row: dict, prefix: str = "") -> dict:
@@ -30,7 +33,7 @@ class CSVRenderer(BaseRenderer):
         rows = [flatten(row) for row in (data if isinstance(data, list) else [data])]
         header = list(dict.fromkeys(key for row in rows for key in row))
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(out)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row.get(name, "") for name in header) for row in rows)
         return out.getvalue().encode()

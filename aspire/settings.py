@@ -74,10 +74,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "aspire.outage.DatabaseUnavailable",  # the database unreachable: a 503 of our own
     "accounts.middleware.IdleTimeout",
+    "aspire.middleware.RefuseLargeBodies",
     "aspire.middleware.RejectNulCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "aspire.middleware.NoStorePrivateAnswers",
     # Whether the session has passed the second factor, then: no page before it for those
     # who need it (staff and the committee, accounts/rules.py).
     "django_otp.middleware.OTPMiddleware",
@@ -377,6 +379,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerCallerThrottle"],
     "DEFAULT_THROTTLE_RATES": {"caller": env("API_RATE", default="1000/hour")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
 }
 # Days a new API key is valid unless its maker chooses another expiry.
 API_KEY_DAYS = env.int("API_KEY_DAYS", default=365)

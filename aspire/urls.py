@@ -15,3 +15,9 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", home, name="home"),
 ]
+
+# Our own error answers: pages in the site's look and language, JSON under /api/.
+handler400 = "aspire.errors.bad_request"
+handler403 = "aspire.errors.permission_denied"
+handler404 = "aspire.errors.page_not_found"
+handler500 = "aspire.errors.server_error"

@@ -140,11 +140,14 @@ def _save(request, evaluation, form, key: str) -> HttpResponse:
 def add_opinion(request: HttpRequest, pk: int, goal: int) -> HttpResponse:
     """A member writes their own opinion on a goal (別紙3)."""
     evaluation = _evaluation(request, pk, "add_opinion")
-    form = forms.OpinionForm(request.POST, prefix=f"opinion{goal}")
+    seat = evaluation.members.get(user=request.user)
+    # The member before validation: the model's clean() asks whose evaluation it is.
+    opinion = Opinion(member=seat)
+    form = forms.OpinionForm(request.POST, prefix=f"opinion{goal}", instance=opinion)
     if not form.is_valid():
         return evaluation_page(request, pk, bound={f"opinion{goal}": form}, status=400)
     try:
-        services.add_opinion(evaluation.members.get(user=request.user), form.save(commit=False))
+        services.add_opinion(seat, form.save(commit=False))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(evaluation_url(evaluation))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -8,6 +9,7 @@ from aspire.fields import NameField
 from aspire.jobs import Leased
 from aspire.versions import Versioned
 from evaluations.catalogue import INDICATOR_CHOICES
+from programs.fiscal import YEAR_VALIDATORS
 from programs.models import Program
 
 
@@ -18,8 +20,11 @@ class Target(Versioned):
         Program, models.CASCADE, related_name="targets", verbose_name=_("program")
     )
     indicator = models.CharField(_("indicator"), max_length=64, choices=INDICATOR_CHOICES)
-    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
-    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), validators=YEAR_VALIDATORS)
+    # Every indicator counts or shares something: a target below zero is a typo.
+    value = models.DecimalField(
+        _("value"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         verbose_name = _("target")
@@ -59,7 +64,9 @@ class Evaluation(Versioned):
     overall_grade = models.CharField(
         _("overall grade"), max_length=1, choices=Grade.choices, blank=True
     )
-    overall_comment = models.TextField(_("overall comment"), blank=True)
+    overall_comment = models.TextField(
+        _("overall comment"), blank=True, max_length=20_000, validators=[MaxLengthValidator(20_000)]
+    )
     # Finalising freezes the indicator values: later data never moves a published report.
     snapshot = models.JSONField(_("indicator snapshot"), null=True, blank=True, editable=False)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True, editable=False)
@@ -148,8 +155,15 @@ class GoalAssessment(EvaluationPart, Versioned):
     )
     goal = models.PositiveSmallIntegerField(_("goal"), choices=GOAL_CHOICES)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
-    assessment = models.TextField(_("assessment"), blank=True)
-    future_directions = models.TextField(_("future directions"), blank=True)
+    assessment = models.TextField(
+        _("assessment"), blank=True, max_length=20_000, validators=[MaxLengthValidator(20_000)]
+    )
+    future_directions = models.TextField(
+        _("future directions"),
+        blank=True,
+        max_length=20_000,
+        validators=[MaxLengthValidator(20_000)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -171,7 +185,9 @@ class Opinion(EvaluationPart, Versioned):
         CommitteeMember, models.CASCADE, related_name="opinions", verbose_name=_("member")
     )
     goal = models.PositiveSmallIntegerField(_("goal"), choices=GOAL_CHOICES)
-    text = models.TextField(_("opinion"))
+    text = models.TextField(
+        _("opinion"), max_length=10_000, validators=[MaxLengthValidator(10_000)]
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from aspire import jobs
+from aspire.spreadsheets import xlsx_row
 from evaluations import services
 from evaluations.catalogue import GOALS, INDICATORS
 from evaluations.models import (
@@ -102,15 +103,21 @@ def render_xlsx(evaluation: Evaluation, language: str) -> bytes:
     return buffer.getvalue()
 
 
+def _append(sheet, values: list) -> None:
+    """A row whose texts are typed as strings: a committee text starting with `=` is shown,
+    never run as a formula (aspire/spreadsheets.py)."""
+    sheet.append(xlsx_row(sheet, values))
+
+
 def _summary_sheet(sheet, data: dict) -> None:
     evaluation = data["evaluation"]
     sheet.title = _("Summary")
-    sheet.append([_("Program"), str(evaluation.program)])
-    sheet.append([_("Evaluation"), evaluation.get_kind_display()])
-    sheet.append([_("As of"), evaluation.as_of])
-    sheet.append([_("Overall grade"), evaluation.get_overall_grade_display()])
-    sheet.append([_("Overall comment"), evaluation.overall_comment])
-    sheet.append([_("Status"), _status(data)])
+    _append(sheet, [_("Program"), str(evaluation.program)])
+    _append(sheet, [_("Evaluation"), evaluation.get_kind_display()])
+    _append(sheet, [_("As of"), evaluation.as_of])
+    _append(sheet, [_("Overall grade"), evaluation.get_overall_grade_display()])
+    _append(sheet, [_("Overall comment"), evaluation.overall_comment])
+    _append(sheet, [_("Status"), _status(data)])
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 80
 
@@ -122,19 +129,20 @@ def _status(data: dict) -> str:
 
 
 def _goal_sheet(sheet, goal: dict, status: str) -> None:
-    sheet.append([goal["label"], status])
+    _append(sheet, [goal["label"], status])
     sheet["A1"].font = Font(bold=True)
     assessment = goal["assessment"]
     if assessment is not None:
-        sheet.append([_("Grade"), assessment.get_grade_display()])
-        sheet.append([_("Assessment"), assessment.assessment])
-        sheet.append([_("Future directions"), assessment.future_directions])
+        _append(sheet, [_("Grade"), assessment.get_grade_display()])
+        _append(sheet, [_("Assessment"), assessment.assessment])
+        _append(sheet, [_("Future directions"), assessment.future_directions])
     sheet.append([])
-    sheet.append(
-        [_("code"), _("indicator"), _("value"), _("target FY"), _("target"), _("attainment %")]
+    _append(
+        sheet,
+        [_("code"), _("indicator"), _("value"), _("target FY"), _("target"), _("attainment %")],
     )
     for row in goal["figures"]:
-        sheet.append([row[key] for key in _ROW_KEYS])
+        _append(sheet, [row[key] for key in _ROW_KEYS])
     sheet.column_dimensions["B"].width = 60
 
 

@@ -14,11 +14,10 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from aspire import normalise
+from programs.fiscal import FIRST_YEAR, LAST_YEAR
 
 TRUE = {"true", "yes", "1"}
 FALSE = {"false", "no", "0"}
-# Fiscal years as people write them; anything else is a typo (and would not fit the column).
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 class CellError(ValueError):

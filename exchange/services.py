@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from accounts.rules import visible_reports
+from aspire.spreadsheets import csv_row, unguard, xlsx_row, xlsx_text
 from exchange.batches import BATCHED
 from exchange.cells import formatted
 from exchange.kinds import KINDS, ImportContext, Kind, RowError
@@ -77,12 +78,27 @@ def _unreadable(row: int, column: str, message: str) -> UnreadableFile:
 # --- Reading files ----------------------------------------------------------------------
 
 
-def read_table(file: IO[bytes] | bytes, filename: str) -> list[Row]:
+# No kind has a fifth as many; a wider header is no file of the contract, and would
+# otherwise be checked name by name.
+MAX_COLUMNS = 100
+
+
+class Table(list):
+    """The rows of a file, which also knows its header: a file holding a header alone
+    still names its columns, and an unknown one is refused even then."""
+
+    def __init__(self, header: list[str], rows: Iterable[Row] = ()):
+        super().__init__(rows)
+        self.header = [name for name in header if name]
+
+
+def read_table(file: IO[bytes] | bytes, filename: str) -> Table:
     """The rows of a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet).
 
     Each row maps the header's column names to the cells as text. Blank rows are kept
-    (as blank cells) so that a row's position is its number in the file; a cell beyond
-    the named columns, or a column named twice, makes the file unreadable.
+    (as blank cells) so that a row's position is its number in the file; a header wider
+    than MAX_COLUMNS, a cell beyond the named columns, a column named twice or a NUL
+    character (which PostgreSQL cannot store) makes the file unreadable.
     """
     content = file if isinstance(file, bytes) else file.read()
     grid = _read_xlsx(content) if filename.lower().endswith(".xlsx") else _read_csv(content)
@@ -91,8 +107,12 @@ def read_table(file: IO[bytes] | bytes, filename: str) -> list[Row]:
     header = [cell.strip() for cell in grid[0]]
     while header and not header[-1]:  # spreadsheets often carry empty columns at the right
         header.pop()
+    if len(header) > MAX_COLUMNS:  # first: before anything is done per column
+        message = _("the header has %(count)d columns; no kind has more than %(limit)d.")
+        raise _unreadable(1, "-", message % {"count": len(header), "limit": MAX_COLUMNS})
     _check_header_names(header)
-    return [_row(header, cells, number) for number, cells in enumerate(grid[1:], start=2)]
+    rows = (_row(header, cells, number) for number, cells in enumerate(grid[1:], start=2))
+    return Table(header, rows)
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
@@ -101,7 +121,10 @@ def _read_csv(content: bytes) -> list[list[str]]:
     except UnicodeDecodeError:
         raise _unreadable(1, "-", _("the file is not UTF-8 text, nor an .xlsx file.")) from None
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        # The guard write_csv puts before formula-like text comes off: a round trip.
+        return [
+            [unguard(cell) for cell in cells] for cells in csv.reader(io.StringIO(text, newline=""))
+        ]
     except csv.Error as error:
         raise _unreadable(1, "-", str(error)) from None
 
@@ -122,16 +145,28 @@ def _xlsx_cell(value) -> str:
     """Cells as a person typed them: dates as YYYY-MM-DD, 3.0 as 3."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        return xlsx_text(value)  # _x0007_ as Excel and write_xlsx escape a control character
     return formatted(value)
 
 
 def _check_header_names(header: list[str]) -> None:
+    _check_nul(header, 1, header)
     for position, name in enumerate(header):
         if name and name in header[:position]:
             raise _unreadable(1, name, _("this column is named twice."))
 
 
+def _check_nul(cells: list[str], number: int, header: list[str]) -> None:
+    for position, cell in enumerate(cells):
+        if "\x00" in cell:
+            named = number > 1 and position < len(header) and header[position]
+            column = header[position] if named else str(position + 1)
+            raise _unreadable(number, column, _("a NUL character, which no text may hold."))
+
+
 def _row(header: list[str], cells: list[str], number: int) -> Row:
+    _check_nul(cells, number, header)
     for position, cell in enumerate(cells):
         unnamed = position >= len(header) or not header[position]
         if unnamed and cell.strip():  # data under no column would be silently dropped
@@ -204,7 +239,10 @@ def import_file(kind: str, file: IO[bytes] | bytes, filename: str, dry_run=False
 
 def _check_columns(kind: Kind, rows: list[Row], result: ImportResult) -> None:
     """Unknown columns are refused (a typo must not drop data); required ones must be there."""
-    present = list(dict.fromkeys(name for row in rows for name in row))
+    if isinstance(rows, Table):  # its header, even when no row follows it
+        present = rows.header
+    else:
+        present = list(dict.fromkeys(name for row in rows for name in row))
     known = [column.name for column in kind.columns]
     for name in present:
         if name not in known:
@@ -268,19 +306,22 @@ def export_table(kind: str, program: Program | None = None, user=None) -> tuple[
 
 
 def write_csv(lines: Iterable[Sequence[str]], bom: bool = False) -> bytes:
-    """A table (its header, then its rows) as CSV; the BOM lets Excel see UTF-8."""
+    """A table (its header, then its rows) as CSV; the BOM lets Excel see UTF-8. Text that
+    a spreadsheet would run as a formula is guarded (aspire/spreadsheets.py), and
+    _read_csv takes the guard off again."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(lines)
+    csv.writer(out, lineterminator="\n").writerows(csv_row(line) for line in lines)
     return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
 
 
 def write_xlsx(lines: Iterable[Sequence[str]]) -> bytes:
     """A table (its header, then its rows) as the first sheet of a workbook; cells are
-    text, as in the CSV, so that codes such as 007 stay as written."""
+    text, as in the CSV, so that codes such as 007 stay as written (and a title such as
+    `=HYPERLINK(...)` stays text, never a formula)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     for line in lines:
-        sheet.append(list(line))
+        sheet.append(xlsx_row(sheet, line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

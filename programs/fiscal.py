@@ -2,7 +2,13 @@
 
 import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
+
+# Fiscal years as people write them; anything else is a typo (and would not fit the column).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# A model field of a fiscal year refuses others at every door (admin, import, API).
+YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 # (first Gregorian year of the era, era name): 令和 began in 2019, 平成 in 1989.
 ERAS = [(2019, "令和"), (1989, "平成")]

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -40,7 +41,9 @@ class Program(models.Model):
     budget_yen = models.BigIntegerField(
         _("budget (yen)"), null=True, blank=True, help_text=_("Total program budget, if known.")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=10_000, validators=[MaxLengthValidator(10_000)]
+    )
 
     class Meta:
         verbose_name = _("program")

@@ -15,9 +15,11 @@ from projects.models import (
     Exchange,
     Hub,
     LabStatistic,
+    MemberRole,
     Paper,
     Participant,
     Presentation,
+    ProjectMember,
     SurveyAnswer,
 )
 
@@ -203,3 +205,19 @@ class MemberForm(forms.Form):
         if self.project.memberships.filter(user=self.user).exists():
             raise ValidationError(_("This person is already a member of the project."))
         return email
+
+
+class RemoveMemberForm(forms.Form):
+    """The member the PI removes: one of the project's members (never its PI), by id."""
+
+    remove = forms.ModelChoiceField(
+        ProjectMember.objects.none(),
+        error_messages={
+            "invalid_choice": _("This person is no member you can remove."),
+            "required": _("This person is no member you can remove."),
+        },
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = project.memberships.filter(role=MemberRole.MEMBER)

@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -135,10 +135,17 @@ class AnnualReport(Versioned):
     )
     nothing_to_report = models.BooleanField(_("nothing to report"), default=False)
     buyout_used = models.BooleanField(_("buy-out used"), null=True, blank=True)
-    buyout_reason = models.TextField(_("why buy-out was not used"), blank=True)
+    buyout_reason = models.TextField(
+        _("why buy-out was not used"),
+        blank=True,
+        max_length=5_000,
+        validators=[MaxLengthValidator(5_000)],
+    )
     travel_trips = models.PositiveIntegerField(_("trips abroad"), null=True, blank=True)
     travel_cost_yen = models.PositiveBigIntegerField(_("travel costs (yen)"), null=True, blank=True)
-    staff_comment = models.TextField(_("staff comment"), blank=True)
+    staff_comment = models.TextField(
+        _("staff comment"), blank=True, max_length=5_000, validators=[MaxLengthValidator(5_000)]
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # A record of past years made by an import (data-exchange.md: "created as accepted"):
     # later imported files add their rows to it; what it holds is frozen like any other.
@@ -222,7 +229,9 @@ class Paper(ReportOutput):
     journal = LineField(_("journal"), max_length=300, blank=True)
     published_on = models.DateField(_("published on"))
     international_coauthored = models.BooleanField(_("international co-authored"))
-    authors = models.TextField(_("authors"), blank=True)
+    authors = models.TextField(
+        _("authors"), blank=True, max_length=100_000, validators=[MaxLengthValidator(100_000)]
+    )
     affiliation_countries = models.CharField(
         _("countries of the affiliations"),
         max_length=300,
@@ -363,7 +372,9 @@ class Exchange(ReportOutput):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     funded_by_program = models.BooleanField(_("funded by the program"))
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = models.TextField(
+        _("purpose"), blank=True, max_length=5_000, validators=[MaxLengthValidator(5_000)]
+    )
     history = HistoricalRecords()
 
     class Meta:

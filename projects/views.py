@@ -455,17 +455,25 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(visible_projects(request.user, Project.objects.all()), pk=pk)
     if not request.user.has_perm("projects.change_projectmember", project):
         raise PermissionDenied
-    form = forms.MemberForm(request.POST or None, project=project)
     if request.method == "POST" and "remove" in request.POST:
-        project.memberships.filter(pk=request.POST["remove"], role=MemberRole.MEMBER).delete()
-        return redirect("projects:members", pk=pk)
+        removal = forms.RemoveMemberForm(request.POST, project=project)
+        if removal.is_valid():
+            removal.cleaned_data["remove"].delete()
+            return redirect("projects:members", pk=pk)
+        messages.error(request, " ".join(removal.errors["remove"]))
+        return _members_page(request, project, forms.MemberForm(project=project), status=400)
+    form = forms.MemberForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         ProjectMember.objects.create(project=project, user=form.user, role=MemberRole.MEMBER)
         messages.success(request, _("%(user)s can now edit drafts.") % {"user": form.user})
         return redirect("projects:members", pk=pk)
+    return _members_page(request, project, form, status=400 if form.errors else 200)
+
+
+def _members_page(request, project: Project, form, status: int) -> HttpResponse:
     memberships = project.memberships.select_related("user").order_by("role", "user__email")
     context = {"project": project, "form": form, "memberships": memberships}
-    return render(request, "projects/members.html", context, status=400 if form.errors else 200)
+    return render(request, "projects/members.html", context, status=status)
 
 
 @login_required
