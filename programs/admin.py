@@ -36,7 +36,9 @@ class ProtectedDeletes:
             for row in rows
             if (refusal := frozen.deletion_refusal(row))
         ]
-        return deleted, counts, perms_needed, [*protected, *dict.fromkeys(refusals)]
+        if refusals:  # the reason, rather than "no permission" for the frozen rows' types
+            return deleted, counts, set(), [*protected, *dict.fromkeys(refusals)]
+        return deleted, counts, perms_needed, protected
 
 
 class VersionedAdminForm(forms.ModelForm):
