@@ -30,12 +30,14 @@ from exchange.kinds import (
     CREATED,
     UNCHANGED,
     UPDATED,
+    Change,
     ImportContext,
     Kind,
     RowError,
     _state,
     apply_facts,
     claimed_by,
+    field_changes,
     pi_of,
     unknown,
 )
@@ -155,6 +157,8 @@ class ProposalBatches:
             self.created.append(obj)
             return CREATED
         if changes:
+            fields = field_changes(obj, before)
+            self.ctx.changes.append(Change(number, Proposal, obj.pk, str(obj), fields))
             obj.version += 1  # as save() would (aspire/versions.py): an open edit is told
             self.updated.append(obj)
             self.changed_fields.update({*changes, "version"})

@@ -139,6 +139,7 @@ class ImportContext:
         self.row = 0
         # A PI's upload fills one report: what it records (survey answers) is recorded there.
         self.target_report = target_report
+        self.changes: list[Change] = []  # every update, for the preview and the stale check
         self.wrote_elsewhere = False  # the current row changed records beside its own
         self._found: dict[tuple, Any] = {}
         self._made: list[tuple] = []  # what the current row made (and remembered)
@@ -229,6 +230,45 @@ class ImportContext:
         return self._found[key]
 
 
+@dataclasses.dataclass
+class Change:
+    """What a row of a file changes in the record it names, field by field; `by` and
+    `at` say who last changed that record, when that was after the file was exported."""
+
+    row: int
+    model: type[models.Model]
+    pk: Any
+    record: str
+    fields: list[tuple[str, str, str]]  # (field, before, after), as people read them
+    by: str = ""
+    at: Any = None
+
+
+# Kept by the models themselves, never by a file.
+_BOOKKEEPING = {"version", "dedupe_key", "updated_at"}
+
+
+def field_changes(obj: models.Model, before: dict) -> list[tuple[str, str, str]]:
+    """The fields of `obj` that differ from `before` (its state when read)."""
+    changes = []
+    for field in obj._meta.concrete_fields:
+        old, new = before[field.attname], getattr(obj, field.attname)
+        if old == new or field.attname in _BOOKKEEPING:
+            continue
+        if field.is_relation:
+            related = field.related_model._default_manager
+            old = related.filter(pk=old).first() if old is not None else None
+            new = getattr(obj, field.name)
+        changes.append((str(field.verbose_name), _shown(old), _shown(new)))
+    return changes
+
+
+def _shown(value) -> str:
+    if value in (None, ""):
+        return "—"
+    return str(value) if isinstance(value, models.Model) else cells.formatted(value)
+
+
 def _state(obj: models.Model) -> dict:
     return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
@@ -308,6 +348,9 @@ class Kind:
         changed = is_new or _state(obj) != before
         if changed:
             obj.full_clean()  # the model's own rules: ranges, dates, COI, support types…
+            if not is_new:
+                fields = field_changes(obj, before)
+                ctx.changes.append(Change(ctx.row, self.model, obj.pk, str(obj), fields))
             obj.save()
             self.after_change(obj, before, ctx)
         if is_new:

@@ -15,6 +15,7 @@ the same bytes.
 
 import csv
 import dataclasses
+import datetime
 import difflib
 import io
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,14 +23,16 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.packaging.custom import StringProperty
 
 from accounts.rules import visible_reports
 from aspire.spreadsheets import csv_row, unguard, xlsx_row, xlsx_text
 from exchange.batches import BATCHED
 from exchange.cells import formatted
-from exchange.kinds import KINDS, ImportContext, Kind, RowError
+from exchange.kinds import KINDS, Change, ImportContext, Kind, RowError
 from programs.models import Program
 from projects import reporting
 
@@ -43,6 +46,10 @@ class ImportResult:
     unchanged: int = 0
     errors: list[str] = dataclasses.field(default_factory=list)
     dry_run: bool = False
+    # Every update, field by field (the preview lists them), and those of records someone
+    # changed after the file was exported: written only when the importer says so.
+    changes: list[Change] = dataclasses.field(default_factory=list)
+    stale: list[Change] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -87,9 +94,10 @@ class Table(list):
     """The rows of a file, which also knows its header: a file holding a header alone
     still names its columns, and an unknown one is refused even then."""
 
-    def __init__(self, header: list[str], rows: Iterable[Row] = ()):
+    def __init__(self, header: list[str], rows: Iterable[Row] = (), exported_at=None):
         super().__init__(rows)
         self.header = [name for name in header if name]
+        self.exported_at = exported_at  # when Aspire wrote the file, if it says so
 
 
 def read_table(file: IO[bytes] | bytes, filename: str) -> Table:
@@ -101,7 +109,11 @@ def read_table(file: IO[bytes] | bytes, filename: str) -> Table:
     character (which PostgreSQL cannot store) makes the file unreadable.
     """
     content = file if isinstance(file, bytes) else file.read()
-    grid = _read_xlsx(content) if filename.lower().endswith(".xlsx") else _read_csv(content)
+    exported_at = None
+    if filename.lower().endswith(".xlsx"):
+        grid, exported_at = _read_xlsx(content)
+    else:
+        grid = _read_csv(content)
     if not grid or not any(cell.strip() for cell in grid[0]):
         raise _unreadable(1, "-", _("the file has no header row."))
     header = [cell.strip() for cell in grid[0]]
@@ -112,7 +124,7 @@ def read_table(file: IO[bytes] | bytes, filename: str) -> Table:
         raise _unreadable(1, "-", message % {"count": len(header), "limit": MAX_COLUMNS})
     _check_header_names(header)
     rows = (_row(header, cells, number) for number, cells in enumerate(grid[1:], start=2))
-    return Table(header, rows)
+    return Table(header, rows, exported_at)
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
@@ -129,16 +141,30 @@ def _read_csv(content: bytes) -> list[list[str]]:
         raise _unreadable(1, "-", str(error)) from None
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
+def _read_xlsx(content: bytes) -> tuple[list[list[str]], datetime.datetime | None]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise _unreadable(1, "-", _("the file is not a readable .xlsx workbook.")) from None
     try:
         sheet = book.worksheets[0]
-        return [[_xlsx_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        grid = [[_xlsx_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        return grid, _exported_at(book)
     finally:
         book.close()
+
+
+EXPORTED_AT = "aspire-exported-at"  # a custom property of the workbooks write_xlsx makes
+
+
+def _exported_at(book) -> datetime.datetime | None:
+    for prop in book.custom_doc_props.props:
+        if prop.name == EXPORTED_AT:
+            try:
+                return datetime.datetime.fromisoformat(str(prop.value))
+            except ValueError:
+                return None
+    return None
 
 
 def _xlsx_cell(value) -> str:
@@ -179,22 +205,36 @@ def _row(header: list[str], cells: list[str], number: int) -> Row:
 # --- Importing ---------------------------------------------------------------------------
 
 
-def import_table(kind: str, rows: list[Row], dry_run: bool = False, report=None) -> ImportResult:
+def import_table(
+    kind: str,
+    rows: list[Row],
+    dry_run: bool = False,
+    report=None,
+    since: datetime.datetime | None = None,
+    overwrite: bool = False,
+) -> ImportResult:
     """Import the rows of one kind, all or nothing; the result holds counts and errors.
 
     With `dry_run`, everything is checked and counted as for real, then rolled back.
-    `report` is the annual report a PI's upload fills (import_for_report).
+    `report` is the annual report a PI's upload fills (import_for_report). `since` is
+    when the file was exported (or previewed): a row that would change a record someone
+    changed after that is listed in `stale` and, unless `overwrite`, refused — an older
+    file must never silently undo a newer edit.
     """
     spec = KINDS[kind]
     result = ImportResult(dry_run=dry_run)
     _check_columns(spec, rows, result)
     if not result.ok:
         return result
+    started = timezone.now()
     with transaction.atomic():
         if kind in BATCHED:
-            _import_batched(spec, rows, result)
+            ctx = _import_batched(spec, rows, result)
         else:
-            _import_rows(spec, rows, result, ImportContext(report))
+            ctx = _import_rows(spec, rows, result, ImportContext(report))
+        result.changes = ctx.changes
+        if since is not None and result.ok:
+            _check_stale(result, since, started, refuse=not (overwrite or dry_run))
         if dry_run or not result.ok:
             transaction.set_rollback(True)
     return result
@@ -207,11 +247,41 @@ def _filled(rows: Iterable[Row]) -> Iterator[tuple[int, Row]]:
             yield number, row
 
 
-def _import_rows(kind: Kind, rows: list[Row], result: ImportResult, ctx: ImportContext) -> None:
+def _import_rows(kind: Kind, rows: list[Row], result: ImportResult, ctx: ImportContext):
     """One row at a time, each in a savepoint: the way of every kind not batched."""
     for number, row in _filled(rows):
         ctx.start_row(number)
         _import_row(kind, row, ctx, result)
+    return ctx
+
+
+def _check_stale(result: ImportResult, since, started, refuse: bool) -> None:
+    """The updates of records whose history shows a change after `since` (by anyone, not
+    this import): one query per kind of record. Records without history are not checked."""
+    by_model: dict[type, dict] = {}
+    for change in result.changes:
+        by_model.setdefault(change.model, {})[change.pk] = change
+    for model, changes in by_model.items():
+        history = getattr(model, "history", None)
+        if history is None:
+            continue
+        later = history.filter(id__in=changes, history_date__gt=since, history_date__lt=started)
+        for pk, who, when in later.order_by("history_date").values_list(
+            "id", "history_user__email", "history_date"
+        ):
+            changes[pk].by, changes[pk].at = who or _("someone"), when
+    result.stale = [change for change in result.changes if change.at is not None]
+    if refuse:
+        for change in result.stale:
+            message = _(
+                "%(record)s was changed by %(who)s on %(when)s, after this file was exported: "
+                "confirm that the file's values should replace that change."
+            ) % {"record": change.record, "who": change.by, "when": _local(change.at)}
+            result.add_error(change.row, "-", message)
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _import_batched(kind: Kind, rows: list[Row], result: ImportResult) -> None:
@@ -225,16 +295,30 @@ def _import_batched(kind: Kind, rows: list[Row], result: ImportResult) -> None:
     except IntegrityError:
         result.created = result.updated = result.unchanged = 0
         result.errors.clear()
-        _import_rows(kind, rows, result, ImportContext())
+        return _import_rows(kind, rows, result, ImportContext())
+    return ctx
 
 
-def import_file(kind: str, file: IO[bytes] | bytes, filename: str, dry_run=False) -> ImportResult:
-    """read_table and import_table, an unreadable file being one more kind of problem."""
+def import_file(
+    kind: str,
+    file: IO[bytes] | bytes,
+    filename: str,
+    dry_run=False,
+    since=None,
+    overwrite=False,
+    file_since=True,
+) -> ImportResult:
+    """read_table and import_table, an unreadable file being one more kind of problem.
+    Changes made after `since` or (with `file_since`) after the file's export, which an
+    XLSX of ours records, whichever is earlier, are checked (import_table)."""
     try:
         rows = read_table(file, filename)
     except UnreadableFile as error:
         return ImportResult(errors=error.errors, dry_run=dry_run)
-    return import_table(kind, rows, dry_run=dry_run)
+    exported = rows.exported_at if file_since else None
+    moments = [moment for moment in (exported, since) if moment is not None]
+    since = min(moments) if moments else None
+    return import_table(kind, rows, dry_run=dry_run, since=since, overwrite=overwrite)
 
 
 def _check_columns(kind: Kind, rows: list[Row], result: ImportResult) -> None:
@@ -319,6 +403,9 @@ def write_xlsx(lines: Iterable[Sequence[str]]) -> bytes:
     text, as in the CSV, so that codes such as 007 stay as written (and a title such as
     `=HYPERLINK(...)` stays text, never a formula)."""
     book = Workbook(write_only=True)
+    # When it was written, which Excel keeps: a later import of it finds what changed since.
+    stamp = StringProperty(name=EXPORTED_AT, value=timezone.now().isoformat())
+    book.custom_doc_props.append(stamp)
     sheet = book.create_sheet()
     for line in lines:
         sheet.append(xlsx_row(sheet, line))

@@ -7,6 +7,7 @@ they can confirm it, and two previews in two tabs never mix. The file is importe
 on confirmation, checked anew against the data as it is then.
 """
 
+import datetime
 import secrets
 import tempfile
 import time
@@ -120,10 +121,13 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
-        result = import_file(spec.name, content, upload.name, dry_run=True)
+        previewed = timezone.now()
+        # Without an export time in the file, the preview's moment is where a change by
+        # someone else starts to count as newer than the file.
+        result = import_file(spec.name, content, upload.name, dry_run=True, since=previewed)
         context |= {"result": result, "filename": upload.name}
         if result.ok:
-            context["token"] = _keep(request, spec, upload.name, content)
+            context["token"] = _keep(request, spec, upload.name, content, previewed)
     failed = form.errors or not context.get("result", ImportResult()).ok
     return render(request, "exchange/import.html", context, status=400 if failed else 200)
 
@@ -133,8 +137,18 @@ def _confirm(request: HttpRequest, kind: Kind) -> HttpResponse:
     if kept is None:
         messages.error(request, _("Upload the file again: the preview has expired."))
         return redirect("exchange:import", kind=kind.name)
-    filename, content = kept
-    result = import_file(kind.name, content, filename)
+    filename, content, previewed = kept
+    # Ticked, the box overwrites what the preview listed; what changed after the preview
+    # is still refused: nobody has seen it.
+    overwrite = request.POST.get("overwrite") == "1"
+    result = import_file(
+        kind.name,
+        content,
+        filename,
+        since=previewed,
+        overwrite=False,
+        file_since=not overwrite,
+    )
     if not result.ok:  # the data changed since the preview
         context = _context(request, kind, form=UploadForm(), result=result, filename=filename)
         context["title"] = _("Import %(name)s") % _names(kind)
@@ -148,19 +162,19 @@ def _confirm(request: HttpRequest, kind: Kind) -> HttpResponse:
     return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
 
-def _keep(request: HttpRequest, kind: Kind, filename: str, content: bytes) -> str:
+def _keep(request: HttpRequest, kind: Kind, filename: str, content: bytes, previewed) -> str:
     """Keep a previewed file until it is confirmed; the token names it."""
     UPLOADS.mkdir(mode=0o700, exist_ok=True)
     _forget_stale_uploads()
     token = secrets.token_urlsafe(24)
     (UPLOADS / token).write_bytes(content)
     uploads = request.session.get(SESSION_KEY, {})
-    uploads[token] = {"kind": kind.name, "filename": filename}
+    uploads[token] = {"kind": kind.name, "filename": filename, "at": previewed.isoformat()}
     request.session[SESSION_KEY] = uploads
     return token
 
 
-def _take(request: HttpRequest, kind: Kind, token: str) -> tuple[str, bytes] | None:
+def _take(request: HttpRequest, kind: Kind, token: str) -> tuple | None:
     """The file a preview kept, once: confirming twice does not import twice."""
     uploads = request.session.get(SESSION_KEY, {})
     entry = uploads.pop(token, None)
@@ -170,7 +184,7 @@ def _take(request: HttpRequest, kind: Kind, token: str) -> tuple[str, bytes] | N
         return None
     content = path.read_bytes()
     path.unlink(missing_ok=True)
-    return entry["filename"], content
+    return entry["filename"], content, datetime.datetime.fromisoformat(entry["at"])
 
 
 def _forget_stale_uploads() -> None:

@@ -16,11 +16,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", choices=list(KINDS))
         parser.add_argument("path", type=Path, help="a .csv (UTF-8) or .xlsx file")
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="replace records changed after the file was exported (an XLSX of ours "
+            "records when); without it such rows are refused",
+        )
 
-    def handle(self, *args, kind: str, path: Path, **options) -> None:
+    def handle(self, *args, kind: str, path: Path, overwrite: bool, **options) -> None:
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file.") % {"path": path}, returncode=2)
-        result = import_file(kind, path.read_bytes(), path.name)
+        result = import_file(kind, path.read_bytes(), path.name, overwrite=overwrite)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(error)
