@@ -151,9 +151,10 @@ class HistoryAdmin(ProtectedDeletes, SimpleHistoryAdmin):
         return super().history_view_title(request, Label(obj))
 
     def render_history_view(self, request, template, context, **kwargs):
-        context["object"] = Label(context["object"])
-        for record in context["page_obj"].object_list:
-            record.history_object = Label(record.instance)
+        if "page_obj" in context:  # the list of changes (the revert form renders here too)
+            context["object"] = Label(context["object"])
+            for record in context["page_obj"].object_list:
+                record.history_object = Label(record.instance)
         return super().render_history_view(request, template, context, **kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

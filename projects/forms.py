@@ -135,6 +135,7 @@ class SurveyAnswerForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["person"].widget.attrs["list"] = "participants"  # the page's <datalist>
         if self.instance.participant_id:
             self.initial.setdefault("person", self.instance.participant.name)
 

@@ -209,6 +209,23 @@ def hub_deletion_refusal(hub: Hub) -> str | None:
     return None
 
 
+def locked_items(project_id, items: list[models.Model]) -> set:
+    """Which of a project's hubs and survey answers a handed-in report holds: for the
+    report page, one query however many items (the rules of hub_deletion_refusal and
+    survey_refusal)."""
+    if not items:
+        return set()
+    frozen_reports = _frozen_reports(project_id)
+    frozen_ids = {report.pk for report in frozen_reports}
+    years = [report.fiscal_year for report in frozen_reports]
+    return {
+        (type(item), item.pk)
+        for item in items
+        if (isinstance(item, Hub) and any(hub_shows_in(item, year) for year in years))
+        or (isinstance(item, SurveyAnswer) and item.report_id in frozen_ids)
+    }
+
+
 def survey_refusal(answer: SurveyAnswer) -> str | None:
     stored = _stored(answer)
     report = stored.report if stored else answer.report

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.rules import visible_projects, visible_reports
-from aspire import frozen, jobs, versions
+from aspire import jobs, versions
 from aspire.jobs import JobStatus
 from programs.fiscal import fiscal_year_end, fiscal_year_start
 from projects import crossref, forms, reporting
@@ -227,18 +227,21 @@ def _lookups(report: AnnualReport) -> dict:
 def _section(name: str, report: AnnualReport, bound: dict, can_edit: bool) -> dict:
     section = SECTIONS[name]
     rows = list(section.rows(report))
+    locked = reporting.locked_items(report.project_id, rows) if section.per_project else set()
     for row in rows:
         date = getattr(row, "output_date", None)
         row.before_start = bool(date and date < report.project.start_date)
         row.cells = [_cell(row, name, report) for name in section.columns]
         # Project-level items another handed-in report holds are shown, not edited here.
-        row.editable = can_edit and not (section.per_project and frozen.deletion_refusal(row))
+        row.editable = can_edit and (type(row), row.pk) not in locked
     form = bound.get(name)
     if form is None and can_edit:
         form = section.form(report=report, prefix=name)
     single = section.model is LabStatistic and rows
     return {
         "name": name,
+        # Survey answers name a participant: the page offers the ones the project has.
+        "participants": report.project.participants.all() if section.model is SurveyAnswer else (),
         "title": section.title,
         "labels": section.labels(),
         "rows": rows,

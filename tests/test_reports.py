@@ -18,9 +18,11 @@ from projects.models import (
 from tests.conftest import sign_in
 from tests.factories import (
     ExchangeFactory,
+    HubFactory,
     MemberFactory,
     PaperFactory,
     ReportFactory,
+    SurveyFactory,
     UserFactory,
 )
 
@@ -399,15 +401,18 @@ def test_it_renders_the_report_in_a_fixed_number_of_queries(
 ):
     PaperFactory.create_batch(outputs, report=report)
     ExchangeFactory.create_batch(outputs, report=report)
+    HubFactory.create_batch(outputs, project=report.project)
+    SurveyFactory.create_batch(outputs, project=report.project, report=report)
     sign_in(client, pi)
     # session, user, report (+project, proposal, call, program), projects visible (subquery),
     # membership checks of the rules (change, submit, review: group lookups), reporting
-    # period, seven sections, DOI lookups, DOI batches in flight, history.
+    # period, seven sections, the handed-in reports holding hubs and survey answers (one
+    # each), the participants offered, DOI lookups, DOI batches in flight, history.
     with django_assert_num_queries(QUERIES_REPORT_PAGE):
         assert client.get(url("report", report)).status_code == 200
 
 
-QUERIES_REPORT_PAGE = 17
+QUERIES_REPORT_PAGE = 20
 
 
 @pytest.mark.parametrize("projects", [2, 20])

@@ -69,8 +69,8 @@ def _normalise(apps, model, fields, unique, duplicate) -> None:
             if duplicate == "merge":
                 _repoint_researcher(apps, other, first)
             print(f"\n  {label} {other.pk} merged into {first.pk} ({_describe(first)})")
-            other.delete()
             wanted.pop(other.pk)
+            other.delete()
     for obj in rows:
         values = wanted.get(obj.pk)
         if values and any(getattr(obj, field) != value for field, value in values.items()):
