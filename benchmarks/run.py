@@ -46,7 +46,9 @@ def prepare(scale: str) -> None:
     check = (
         "from programs.models import Program; print(Program.objects.filter(code='SYNTH').count())"
     )
-    if manage("shell", "-c", check, capture_output=True, text=True).stdout.strip() == "0":
+    # --no-imports: Django 6's shell otherwise prints "N objects imported automatically".
+    found = manage("shell", "--no-imports", "-c", check, capture_output=True, text=True)
+    if found.stdout.strip() == "0":
         manage("generate_data", "--scale", scale)
 
 
