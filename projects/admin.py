@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,7 @@ from projects.models import (
     ReportStatus,
     SurveyAnswer,
 )
-from projects.services import adopt, adoption_refusal, mark_adopted
+from projects.services import Plan, adopt, adoption_refusal, default_plan, mark_adopted
 
 PROGRAM = "project__proposal__call__program"
 
@@ -56,6 +57,29 @@ def _yen(amount: int | None) -> str:
 admin.site.unregister(Proposal)
 
 
+class AdoptionForm(forms.Form):
+    """One proposal's plan on the decision page (projects.services.Plan)."""
+
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    start_date = forms.DateField(
+        label=_("start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    years = forms.IntegerField(label=_("years"), min_value=1, max_value=20)
+    annual_budget_yen = forms.IntegerField(
+        label=_("budget a fiscal year (yen)"), min_value=0, required=False
+    )
+    reason = forms.CharField(
+        label=_("why it is adopted below the adoptable score"), max_length=100, required=False
+    )
+
+    def plan(self) -> Plan:
+        data = self.cleaned_data
+        return Plan(data["start_date"], data["years"], data["annual_budget_yen"], data["reason"])
+
+
+AdoptionFormSet = forms.formset_factory(AdoptionForm, extra=0)
+
+
 @admin.register(Proposal)
 class AdoptingProposalAdmin(ProposalAdmin):
     actions = ["adopt", *ProposalAdmin.actions]
@@ -67,17 +91,58 @@ class AdoptingProposalAdmin(ProposalAdmin):
         description=_("Adopt the selected proposals (creates their projects)"),
         permissions=["adopt"],
     )
-    def adopt(self, request, queryset: QuerySet) -> None:
-        created = existing = 0
-        for proposal in queryset:
-            had_project = Project.objects.filter(proposal=proposal).exists()
-            try:
-                adopt(proposal)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                continue
-            existing += had_project
-            created += not had_project
+    def adopt(self, request, queryset: QuerySet):
+        """A decision page first: each proposal with its scores, a warning below the call's
+        adoptable score, and its start date, years and budget; adopting follows it."""
+        proposals = list(
+            Proposal.objects.with_scores()
+            .filter(pk__in=queryset.values("pk"))
+            .select_related("call__support_type", "jp_pi")
+            .order_by("ref")
+        )
+        adopted = set(
+            Project.objects.filter(proposal__in=proposals).values_list("proposal", flat=True)
+        )
+        refused = [(p, adoption_refusal(p)) for p in proposals if adoption_refusal(p)]
+        waiting = [p for p in proposals if p.pk not in adopted and not adoption_refusal(p)]
+        if "apply" in request.POST:
+            formset = AdoptionFormSet(request.POST, prefix="plan")
+            if formset.is_valid() and self._adopt_all(request, waiting, len(adopted), formset):
+                return None
+        else:
+            formset = AdoptionFormSet(prefix="plan", initial=[_initial(p) for p in waiting])
+        # By proposal, not position: someone may have adopted one since the page was shown.
+        forms_by_pk = {str(form["proposal"].value()): form for form in formset.forms}
+        rows = [(p, forms_by_pk[str(p.pk)]) for p in waiting if str(p.pk) in forms_by_pk]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Adopt proposals"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "formset": formset,
+            "already": [p for p in proposals if p.pk in adopted],
+            "refused": refused,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/calls/adopt.html", context)
+
+    def _adopt_all(self, request, waiting, existing: int, formset) -> bool:
+        """Adopt every planned proposal, or none: a plan's errors show next to its fields."""
+        plans = {form.cleaned_data["proposal"]: form for form in formset.forms}
+        waiting = [proposal for proposal in waiting if proposal.pk in plans]
+        try:
+            with transaction.atomic():
+                for proposal in waiting:
+                    form = plans[proposal.pk]
+                    try:
+                        adopt(proposal, form.plan())
+                    except ValidationError as error:
+                        _add_errors(form, error)
+                if any(form.errors for form in formset.forms):
+                    raise _Refused
+        except _Refused:
+            return False
+        created = len(waiting)
         message = ngettext(
             "%(created)d project created", "%(created)d projects created", created
         ) % {"created": created}
@@ -86,6 +151,29 @@ class AdoptingProposalAdmin(ProposalAdmin):
                 "%(existing)d already adopted", "%(existing)d already adopted", existing
             ) % {"existing": existing}
         self.message_user(request, message + ".", messages.SUCCESS)
+        return True
+
+
+class _Refused(Exception):
+    """A plan was refused: nothing of the decision is written."""
+
+
+def _initial(proposal: Proposal) -> dict:
+    plan = default_plan(proposal)
+    return {
+        "proposal": proposal.pk,
+        "start_date": plan.start_date,
+        "years": plan.years,
+        "annual_budget_yen": plan.annual_budget_yen,
+    }
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 # --- Projects --------------------------------------------------------------------------

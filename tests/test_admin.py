@@ -346,13 +346,43 @@ def test_it_shows_a_large_table_newest_first_with_its_estimated_size(admin_clien
     assert searched.result_count == 10  # a filtered list is counted exactly
 
 
+def decide(admin_client, proposals, **plan):
+    """The adopt action: its decision page, then adopting with the plans it offers."""
+    selection = {"action": "adopt", "_selected_action": [p.pk for p in proposals]}
+    page = admin_client.post(url(Proposal), selection)
+    formset = page.context["formset"]
+    data = {**selection, "apply": "1"}
+    for name, value in formset.management_form.initial.items():
+        data[f"plan-{name}"] = value
+    for form in formset.forms:
+        for name, field in form.fields.items():
+            value = plan.get(name, form.initial.get(name, field.initial))
+            if value is not None:
+                data[form.add_prefix(name)] = value
+    return page, admin_client.post(url(Proposal), data, follow=True)
+
+
+def test_it_shows_scores_and_the_plan_before_adopting(admin_client):
+    proposal = ProposalFactory(requested_annual_budget_yen=20_000_000, requested_years=3)
+    ReviewFactory(proposal=proposal, score=Decimal("4.17"))
+    page = admin_client.post(url(Proposal), {"action": "adopt", "_selected_action": [proposal.pk]})
+    assert "Below the call's adoptable score (4.17 against 6.00)" in page.text
+    assert 'name="plan-0-start_date"' in page.text and 'name="plan-0-reason"' in page.text
+    assert not Project.objects.exists()  # nothing before the decision
+    _page, refused = decide(admin_client, [proposal])
+    assert "say why it is adopted" in refused.text
+    assert not Project.objects.exists()
+    _page, done = decide(admin_client, [proposal], reason="Strategic partner")
+    assert "1 project created." in done.text
+
+
 def test_it_adopts_once_however_often_it_is_clicked(admin_client):
     proposal = ProposalFactory(requested_annual_budget_yen=20_000_000, requested_years=3)
-    data = {"action": "adopt", "_selected_action": [proposal.pk]}
-    first = admin_client.post(url(Proposal), data, follow=True)
+    ReviewFactory(proposal=proposal, score=8)
+    _page, first = decide(admin_client, [proposal])
     assert "1 project created." in first.text
-    second = admin_client.post(url(Proposal), data, follow=True)
-    assert "0 projects created, 1 already adopted." in second.text
+    page = admin_client.post(url(Proposal), {"action": "adopt", "_selected_action": [proposal.pk]})
+    assert "1 of the selected proposals is adopted already." in page.text
     assert Project.objects.filter(proposal=proposal).count() == 1
     assert ProjectBudget.objects.filter(project__proposal=proposal).count() >= 3
     proposal.refresh_from_db()
@@ -361,13 +391,11 @@ def test_it_adopts_once_however_often_it_is_clicked(admin_client):
 
 def test_it_counts_new_and_earlier_adoptions_and_refuses_withdrawn_ones(admin_client):
     adopted = ProjectFactory().proposal
-    fresh = ProposalFactory.create_batch(2)
+    fresh = ProposalFactory.create_batch(2, panel_score=7)
     withdrawn = ProposalFactory(status="withdrawn")
-    selected = [adopted.pk, withdrawn.pk, *[proposal.pk for proposal in fresh]]
-    data = {"action": "adopt", "_selected_action": selected}
-    page = admin_client.post(url(Proposal), data, follow=True).text
-    assert "2 projects created, 1 already adopted." in page
-    assert f"{withdrawn.ref} was withdrawn and cannot be adopted." in page
+    page, done = decide(admin_client, [adopted, withdrawn, *fresh])
+    assert f"{withdrawn.ref} was withdrawn and cannot be adopted." in page.text
+    assert "2 projects created, 1 already adopted." in done.text
     assert Project.objects.count() == 3
     assert not Project.objects.filter(proposal=withdrawn).exists()
 
