@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "aspire.admin_site.AspireAdminConfig",  # django.contrib.admin, organised by job
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,73 @@
+"""The staff admin, organised by the job rather than by the app that holds each model.
+
+Officers look for "calls and reviewing" or "projects and reports", not for Django apps:
+the index groups the models so, in the order of a call cycle, and keeps the machinery
+(sign-in lockouts, second-factor devices, API keys, groups) under "Administration", which
+only superusers see. Each group is an "app" of the admin's own index template.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+# (title, models by "app_label.ModelName"), in the order of the work.
+JOBS = [
+    (
+        _("Calls and reviewing"),
+        ["calls.Call", "calls.Proposal", "calls.Review", "calls.ConflictOfInterest"]
+        + ["calls.Researcher"],
+    ),
+    (
+        _("Projects and annual reports"),
+        ["projects.Project", "projects.AnnualReport", "projects.ReportingPeriod"]
+        + ["projects.Paper", "projects.Presentation", "projects.Event", "projects.Exchange"]
+        + ["projects.LabStatistic", "projects.Hub", "projects.SurveyAnswer"]
+        + ["projects.Participant", "projects.ProjectBudget", "projects.ProjectMember"]
+        + ["projects.Reminder", "projects.DoiBatch", "projects.DoiLookup"],
+    ),
+    (
+        _("Evaluation"),
+        ["evaluations.Evaluation", "evaluations.Target", "evaluations.CommitteeMember"]
+        + ["evaluations.GoalAssessment", "evaluations.Opinion", "evaluations.EvaluationReport"],
+    ),
+    (
+        _("Programs and funding agencies"),
+        ["programs.Program", "programs.SupportType", "programs.FundingAgency"],
+    ),
+    (_("People"), ["accounts.User"]),
+    (_("Records"), ["audit.AuditEntry"]),
+]
+MACHINERY = _("Administration")  # everything else: superusers only
+
+
+class AspireAdminSite(admin.AdminSite):
+    def get_app_list(self, request, app_label=None):
+        if app_label is not None:  # an app's own page lists that app as Django does
+            return super().get_app_list(request, app_label)
+        models = {
+            f"{app['app_label']}.{model['object_name']}": (app, model)
+            for app in super().get_app_list(request)
+            for model in app["models"]
+        }
+        groups = [
+            _group(title, [models.pop(name) for name in names if name in models])
+            for title, names in JOBS
+        ]
+        if request.user.is_superuser:
+            groups.append(_group(MACHINERY, list(models.values())))
+        return [group for group in groups if group["models"]]
+
+
+def _group(title, entries: list[tuple[dict, dict]]) -> dict:
+    first_app = entries[0][0] if entries else {"app_label": "", "app_url": ""}
+    return {
+        "name": str(title),
+        "app_label": first_app["app_label"],
+        "app_url": first_app["app_url"],
+        "has_module_perms": True,
+        "models": [model for _app, model in entries],
+    }
+
+
+class AspireAdminConfig(AdminConfig):
+    default_site = "aspire.admin_site.AspireAdminSite"
