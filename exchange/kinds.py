@@ -50,7 +50,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -283,6 +283,9 @@ class Kind:
     natural_key: tuple[str, ...]
     # Validation errors of these model fields belong to these columns.
     field_columns: dict[str, str] = {}
+    # What staff look at beside the contract's columns (scores, status…), exported after
+    # them and read by no import: a file of ours imports back with them (issue 13).
+    computed: dict[str, Callable[[models.Model], Any]] = {}
 
     # --- Export --------------------------------------------------------------------
 
@@ -512,8 +515,23 @@ class Proposals(Kind):
         "requested_years": "call",
     }
 
+    # Computed from Proposal.objects.with_scores(): the one definition of the figures.
+    computed = {
+        "final_score": lambda proposal: proposal.final_score,
+        "review_mean": lambda proposal: proposal.review_mean,
+        "review_count": lambda proposal: proposal.review_count,
+        "review_spread": lambda proposal: proposal.review_spread,
+        "adoptable": lambda proposal: proposal.adoptable,
+        "conflicts": lambda proposal: proposal.conflict_count,
+    }
+
     def queryset(self, program):
-        proposals = Proposal.objects.select_related("call", "jp_pi", "partner_pi").order_by("ref")
+        proposals = (
+            Proposal.objects.with_scores()
+            .annotate(conflict_count=Count("conflicts", distinct=True))
+            .select_related("call", "jp_pi", "partner_pi")
+            .order_by("ref")
+        )
         return proposals if program is None else proposals.filter(call__program=program)
 
     def find(self, values, ctx):
@@ -744,6 +762,7 @@ class Outputs(ProjectRecords):
     """Rows that land in the annual report of (project, fiscal_year)."""
 
     field_columns = {"report": "fiscal_year"}
+    computed = {"report_status": lambda output: output.report.status}
 
     def related(self):
         return ["project", "report"]

@@ -18,7 +18,10 @@ import dataclasses
 import datetime
 import difflib
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -27,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
+from openpyxl.utils import get_column_letter
 
 from accounts.rules import visible_reports
 from aspire.spreadsheets import csv_row, unguard, xlsx_row, xlsx_text
@@ -329,6 +333,8 @@ def _check_columns(kind: Kind, rows: list[Row], result: ImportResult) -> None:
         present = list(dict.fromkeys(name for row in rows for name in row))
     known = [column.name for column in kind.columns]
     for name in present:
+        if name in kind.computed:  # exported for people to read; never imported
+            continue
         if name not in known:
             message = _("unknown column (a typo would lose data).")
             guess = difflib.get_close_matches(name, known, n=1)
@@ -374,19 +380,40 @@ def _parse(kind: Kind, row: Row, number: int, result: ImportResult) -> dict | No
 # --- Exporting ---------------------------------------------------------------------------
 
 
-def export_table(kind: str, program: Program | None = None, user=None) -> tuple[list, list]:
+def export_table(
+    kind: str,
+    program: Program | None = None,
+    user=None,
+    only=None,
+    computed: bool = False,
+    typed: bool = False,
+) -> tuple[list, list]:
     """The header and rows of one kind, in the order and format an import reads back;
-    for a `user`, only what they may see (the committee: handed-in reports' rows)."""
+    for a `user`, only what they may see (the committee: handed-in reports' rows).
+
+    `only`: a queryset of the kind's model that narrows the rows (an admin list as it is
+    filtered). `computed`: the columns staff read beside the contract's (scores, status),
+    which imports skip. `typed`: numbers, dates and booleans as themselves (for XLSX),
+    else the canonical text of the contract (for CSV)."""
     spec = KINDS[kind]
     header = [column.name for column in spec.columns]
-    rows = []
+    extra = list(spec.computed) if computed else []
     records = spec.queryset(program)
     if user is not None and hasattr(spec.model, "report"):
         records = visible_reports(user, records)
+    if only is not None:
+        records = records.filter(pk__in=only.values("pk"))
+    rows = []
     for obj in records:
-        values = spec.to_row(obj)
-        rows.append([formatted(values[name]) for name in header])
-    return header, rows
+        values = spec.to_row(obj) | {name: spec.computed[name](obj) for name in extra}
+        rows.append([_cell(values[name], typed) for name in header + extra])
+    return header + extra, rows
+
+
+def _cell(value, typed: bool):
+    if typed and isinstance(value, int | float | Decimal | datetime.date) and value is not None:
+        return value  # bool is an int: it stays a boolean
+    return formatted(value)
 
 
 def write_csv(lines: Iterable[Sequence[str]], bom: bool = False) -> bytes:
@@ -398,20 +425,44 @@ def write_csv(lines: Iterable[Sequence[str]], bom: bool = False) -> bytes:
     return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
 
 
-def write_xlsx(lines: Iterable[Sequence[str]]) -> bytes:
-    """A table (its header, then its rows) as the first sheet of a workbook; cells are
-    text, as in the CSV, so that codes such as 007 stay as written (and a title such as
-    `=HYPERLINK(...)` stays text, never a formula)."""
+def write_xlsx(lines: Iterable[Sequence], title: str | None = None) -> bytes:
+    """A table (its header, then its rows) as the first sheet of a workbook, named
+    `title`, its header frozen and filtered, its columns as wide as their contents. Text
+    stays text, so that codes such as 007 stay as written (and a title such as
+    `=HYPERLINK(...)` never becomes a formula); numbers and dates given as such are typed."""
     book = Workbook(write_only=True)
     # When it was written, which Excel keeps: a later import of it finds what changed since.
     stamp = StringProperty(name=EXPORTED_AT, value=timezone.now().isoformat())
     book.custom_doc_props.append(stamp)
-    sheet = book.create_sheet()
+    lines = list(lines)
+    sheet = book.create_sheet(title=_sheet_title(title) if title else None)
+    if lines:
+        _layout(sheet, lines)
     for line in lines:
         sheet.append(xlsx_row(sheet, line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """Excel's rules for a sheet's name: 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31] or "Sheet"
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a full-width (Japanese) character two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _layout(sheet, lines: list) -> None:
+    """Widths from the longest cell of each column (within reason), the header row frozen
+    and an autofilter over the table; set before any row is written (write-only sheets)."""
+    for index in range(len(lines[0])):
+        longest = max(_width(formatted(line[index])) for line in lines if index < len(line))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(longest, 8), 60) + 2
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(lines[0]))}{len(lines)}"
 
 
 # --- A PI's upload into one report ------------------------------------------------------

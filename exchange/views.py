@@ -7,6 +7,7 @@ they can confirm it, and two previews in two tabs never mix. The file is importe
 on confirmation, checked anew against the data as it is then.
 """
 
+import copy
 import datetime
 import secrets
 import tempfile
@@ -15,10 +16,11 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -74,6 +76,8 @@ class ExportForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("All programs"),
     )
+    # The admin list's filters and search (its query string), when the export comes from it.
+    filters = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
 
 # --- Who may do what -------------------------------------------------------------------
@@ -217,7 +221,10 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind(request, kind, {"view", "change"})  # as the admin: change implies view
     if "format" not in request.GET:
         context = _context(
-            request, spec, form=ExportForm(), title=_("Export %(name)s") % _names(spec)
+            request,
+            spec,
+            form=ExportForm(initial={"filters": request.GET.get("filters", "")}),
+            title=_("Export %(name)s") % _names(spec),
         )
         return render(request, "exchange/export.html", context)
     form = ExportForm(request.GET)
@@ -225,15 +232,27 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
         context = _context(request, spec, form=form, title=_("Export %(name)s") % _names(spec))
         return render(request, "exchange/export.html", context, status=400)
     program = form.cleaned_data["program"]
-    header, rows = export_table(spec.name, program, user=request.user)
-    if form.cleaned_data["format"] == "xlsx":
-        content, content_type = write_xlsx([header, *rows]), XLSX
+    try:
+        listed = _listed(request, spec, form.cleaned_data["filters"])
+    except IncorrectLookupParameters:
+        form.add_error(None, _("The list's filters cannot be read: export from the list again."))
+        context = _context(request, spec, form=form, title=_("Export %(name)s") % _names(spec))
+        return render(request, "exchange/export.html", context, status=400)
+    xlsx = form.cleaned_data["format"] == "xlsx"
+    header, rows = export_table(
+        spec.name, program, user=request.user, only=listed, computed=True, typed=xlsx
+    )
+    if xlsx:
+        title = str(spec.model._meta.verbose_name_plural)
+        content, content_type = write_xlsx([header, *rows], title=title), XLSX
     else:
         # With a BOM: Excel, which most staff open it in, reads UTF-8 only so.
         content, content_type = write_csv([header, *rows], bom=True), "text/csv; charset=utf-8"
     parts = [spec.name, program.code if program else "", timezone.localdate().isoformat()]
     filename = "-".join(part for part in parts if part) + "." + form.cleaned_data["format"]
     filters = {"program": program.code} if program else {}
+    if form.cleaned_data["filters"]:
+        filters["list"] = form.cleaned_data["filters"]
     record_request(
         request,
         Action.EXPORT,
@@ -248,6 +267,17 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
     return HttpResponse(
         content, content_type=content_type, headers={"Content-Disposition": disposition}
     )
+
+
+def _listed(request: HttpRequest, kind: Kind, filters: str):
+    """The records the kind's admin list shows with these filters and search, as it
+    filters them (its own filters, search and permissions); None for the whole kind."""
+    if not filters:
+        return None
+    model_admin = admin.site._registry[kind.model]
+    listing = copy.copy(request)
+    listing.GET = QueryDict(filters)
+    return model_admin.get_changelist_instance(listing).queryset
 
 
 # --- A PI's upload into their report ---------------------------------------------------

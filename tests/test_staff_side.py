@@ -25,3 +25,49 @@ def test_it_shows_superusers_the_machinery_apart(admin_client):
     page = admin_client.get(reverse("admin:index")).text
     assert page.index("Administration") > page.index("Calls and reviewing")
     assert "Access attempts" in page
+
+
+# --- Exports of what the list shows ------------------------------------------------------
+
+
+def test_it_exports_the_list_as_filtered_with_what_it_computes(admin_client):
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from calls.models import Proposal
+    from exchange.services import import_file
+    from tests.factories import ProposalFactory, ReviewFactory
+
+    high = ProposalFactory(ref="P-HIGH")
+    ReviewFactory(proposal=high, score=Decimal(8))
+    ReviewFactory(proposal=high, score=Decimal(9))
+    ProposalFactory(ref="P-LOW", panel_score=Decimal(3))
+    changelist = reverse("admin:calls_proposal_changelist")
+    listing = admin_client.get(changelist, {"adoptable": "yes"}).text
+    assert "filters=adoptable%3Dyes" in listing  # the list's export link keeps its filters
+    export = reverse("exchange:export", args=["proposals"])
+    response = admin_client.get(export, {"format": "xlsx", "filters": "adoptable=yes"})
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert sheet.title == "proposals" and sheet.auto_filter.ref and sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[-6:] == (
+        "final_score",
+        "review_mean",
+        "review_count",
+        "review_spread",
+        "adoptable",
+        "conflicts",
+    )
+    assert [row[header.index("ref")] for row in rows[1:]] == ["P-HIGH"]  # the filtered list
+    row = dict(zip(header, rows[1], strict=True))
+    assert (row["final_score"], row["review_count"], row["adoptable"]) == (8.5, 2, True)
+    assert row["review_spread"] == 1  # a number, not text
+    result = import_file("proposals", response.content, "proposals.xlsx")
+    assert (result.errors, result.unchanged) == ([], 1)
+    csv = admin_client.get(export, {"format": "csv", "filters": "adoptable=yes"}).content
+    assert import_file("proposals", csv, "proposals.csv").unchanged == 1
+    assert Proposal.objects.count() == 2
