@@ -11,7 +11,8 @@ from django.db.models import Q
 
 from accounts.models import Role
 
-STAFF_APPS = ["programs", "calls", "projects", "evaluations", "api"]
+# API keys are the machinery of superusers (issue 13: out of officers' sight).
+STAFF_APPS = ["programs", "calls", "projects", "evaluations"]
 STAFF_READS = ["audit"]  # read only: nobody writes the log by hand
 COMMITTEE_APPS = ["programs", "calls", "projects", "evaluations"]
 CONFIDENTIAL = ["review", "conflictofinterest", "historicalreview"]
@@ -20,12 +21,12 @@ CONFIDENTIAL = ["review", "conflictofinterest", "historicalreview"]
 def grant_role_permissions(**kwargs) -> None:
     """Give the staff and committee groups their permissions (a post_migrate handler)."""
     staff, _created = Group.objects.get_or_create(name=Role.STAFF)
-    staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
-    staff.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label__in=STAFF_READS, codename__startswith="view_"
-        )
+    # set(), not add(): a permission taken from the group (the API's) goes on every migrate.
+    managed = Permission.objects.filter(content_type__app_label__in=STAFF_APPS)
+    read = Permission.objects.filter(
+        content_type__app_label__in=STAFF_READS, codename__startswith="view_"
     )
+    staff.permissions.set([*managed, *read])
     for role in (Role.REVIEWER, Role.PI):
         Group.objects.get_or_create(name=role)
     committee, _created = Group.objects.get_or_create(name=Role.COMMITTEE)

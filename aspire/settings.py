@@ -159,7 +159,8 @@ LOGIN_REDIRECT_URL = "home"
 # Japanese first, English one click away.
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours (makemessages writes it), then Japanese for the libraries' messages that have none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "aspire" / "translations"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -26,7 +26,7 @@ from calls.models import (
     Researcher,
     Review,
 )
-from programs.admin import HistoryAdmin, LargeList, VersionedAdmin, VersionedAdminForm
+from programs.admin import HistoryAdmin, LargeList, VersionedAdmin, VersionedInline
 
 # Reviewers whose scores lie this far apart disagree: the panel should look again.
 DISAGREEMENT = 3
@@ -190,12 +190,11 @@ class ReviewFormSet(BaseInlineFormSet):
         return form
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(VersionedInline, admin.TabularInline):
     """Reviewers, their scores and comments; a conflicted reviewer is refused by
     Review.clean with the reason next to the reviewer."""
 
     model = Review
-    form = VersionedAdminForm
     formset = ReviewFormSet
     fields = ["reviewer", "score", "comment"]
     raw_id_fields = ["reviewer"]

@@ -25,7 +25,7 @@ from programs.admin import (
     ProtectedDeletes,
     ReopenForm,
     VersionedAdmin,
-    VersionedAdminForm,
+    VersionedInline,
 )
 
 
@@ -74,9 +74,8 @@ class CommitteeMemberInline(FrozenWhenFinal, admin.TabularInline):
     extra = 0
 
 
-class GoalAssessmentInline(FrozenWhenFinal, admin.StackedInline):
+class GoalAssessmentInline(FrozenWhenFinal, VersionedInline, admin.StackedInline):
     model = GoalAssessment
-    form = VersionedAdminForm
     extra = 0
     max_num = 4
 

@@ -47,7 +47,9 @@ class VersionedAdminForm(forms.ModelForm):
     editing one record never silently undo each other. Both changing one field is an
     error that shows both values."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(
+        label=gettext_lazy("version seen"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +99,22 @@ def _shown(value) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-class VersionedAdmin:
+class ShowsVersionOnlyWhenEditing:
+    """A read-only page (a frozen record, a viewer) has no form to carry a version: the
+    hidden field would show as a row "Seen version" instead."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if "seen_version" in fields and not self.has_change_permission(request, obj):
+            fields.remove("seen_version")
+        return fields
+
+
+class VersionedInline(ShowsVersionOnlyWhenEditing):
+    form = VersionedAdminForm
+
+
+class VersionedAdmin(ShowsVersionOnlyWhenEditing):
     """Saves a versioned row through its form's three-way merge."""
 
     form = VersionedAdminForm

@@ -19,7 +19,7 @@ from programs.admin import (
     LargeList,
     ReopenForm,
     VersionedAdmin,
-    VersionedAdminForm,
+    VersionedInline,
 )
 from programs.fiscal import format_fiscal_year
 from projects import reporting
@@ -279,10 +279,9 @@ class VisibleReports:
         return visible_reports(request.user, super().get_queryset(request))
 
 
-class OutputInline(admin.TabularInline):
+class OutputInline(VersionedInline, admin.TabularInline):
     """A report's rows: read-only once the report is handed in (projects/reporting.py)."""
 
-    form = VersionedAdminForm
     extra = 0
     exclude = ["project"]
     show_change_link = True

@@ -93,6 +93,7 @@ def test_aspire_pages_load_only_local_static_files(client):
 
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "ja" / "LC_MESSAGES"
+VENDOR = Path(__file__).resolve().parent.parent / "aspire" / "translations" / "ja" / "LC_MESSAGES"
 
 
 def test_it_has_a_japanese_translation_for_every_message():
@@ -102,7 +103,8 @@ def test_it_has_a_japanese_translation_for_every_message():
     assert untranslated == []
 
 
-def test_it_ships_the_compiled_catalogue_of_the_current_messages(tmp_path):
+@pytest.mark.parametrize("locale", [LOCALE, VENDOR], ids=["ours", "the libraries'"])
+def test_it_ships_the_compiled_catalogue_of_the_current_messages(tmp_path, locale):
     compiled = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "-o", compiled, LOCALE / "django.po"], check=True)
-    assert compiled.read_bytes() == (LOCALE / "django.mo").read_bytes()
+    subprocess.run(["msgfmt", "-o", compiled, locale / "django.po"], check=True)
+    assert compiled.read_bytes() == (locale / "django.mo").read_bytes()
