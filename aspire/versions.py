@@ -130,10 +130,12 @@ def save_edit(
     values: dict[str, Any],
     queryset: models.QuerySet | None = None,
     validate=None,
+    reason: str = "",
 ) -> models.Model:
     """Write `values` (field name → value) of an edit started at `base_version` onto the
     stored row, under a row lock; the others' changes since are kept. `validate(row)` may
-    refuse the merged row (ValidationError) before it is saved."""
+    refuse the merged row (ValidationError) before it is saved; `reason` goes into the
+    row's history (django-simple-history's change reason)."""
     rows = (queryset if queryset is not None else model.objects).select_for_update()
     current = rows.get(pk=pk)
     mine = merge(current, base_version, values)
@@ -143,5 +145,7 @@ def save_edit(
         setattr(current, name, value)
     if validate is not None:
         validate(current)
+    if reason:
+        current._change_reason = reason[:100]
     current.save(update_fields=[current._meta.get_field(name).name for name in mine])
     return current

@@ -26,7 +26,13 @@ from calls.models import (
     Researcher,
     Review,
 )
-from programs.admin import HistoryAdmin, LargeList, VersionedAdmin, VersionedInline
+from programs.admin import (
+    HistoryAdmin,
+    LargeList,
+    ReasonedAdminForm,
+    VersionedAdmin,
+    VersionedInline,
+)
 
 # Reviewers whose scores lie this far apart disagree: the panel should look again.
 DISAGREEMENT = 3
@@ -231,8 +237,14 @@ class DisagreementFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProposalForm(ReasonedAdminForm):
+    # The panel's score replaces the reviewers' mean: an override the history explains.
+    reasoned_fields = ("panel_score",)
+
+
 @admin.register(Proposal)
 class ProposalAdmin(LargeList, VersionedAdmin, HistoryAdmin):
+    form = ProposalForm
     list_display = ["ref", "title", "call", "jp_pi", "status"]
     list_display += ["final_score", "review_count", "spread", "adoptable"]
     list_filter = ["status", AdoptableFilter, DisagreementFilter, "call__program", "call"]

@@ -69,7 +69,7 @@ from calls.models import (
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from exchange import cells
-from programs.models import DOMESTIC_COUNTRY, FundingAgency, Program
+from programs.models import DOMESTIC_COUNTRY, FundingAgency, Program, SupportType
 from projects.models import (
     SURVEY_ITEMS,
     AnnualReport,
@@ -82,6 +82,7 @@ from projects.models import (
     Paper,
     Presentation,
     Project,
+    ProjectBudget,
     ReportStatus,
     SurveyAnswer,
     SurveyTiming,
@@ -452,13 +453,13 @@ class Calls(Kind):
         optional("close_date", cells.date),
         reference("partner_agencies", cells.codes, needed=False),
         optional("adoptable_score", cells.decimal),
+        reference("support_type", cells.code, needed=False),  # issue 13: beyond the contract
     ]
     natural_key = ("code",)
-    # The support type is no column: a program it does not belong to is what is wrong.
-    field_columns = {"support_type": "program"}
 
     def queryset(self, program):
-        calls = Call.objects.select_related("program").prefetch_related("partner_agencies")
+        calls = Call.objects.select_related("program", "support_type")
+        calls = calls.prefetch_related("partner_agencies")
         calls = calls.order_by("code")
         return calls if program is None else calls.filter(program=program)
 
@@ -467,8 +468,16 @@ class Calls(Kind):
         obj.program = ctx.program(values["program"])
         if "adoptable_score" in values and values["adoptable_score"] is None:
             obj.adoptable_score = DEFAULT_ADOPTABLE_SCORE  # the contract's default
+        if "support_type" in values:
+            obj.support_type = _support_type(obj.program, values["support_type"])
         for code in values.get("partner_agencies", []):
             ctx.agency(code, "partner_agencies")  # unknown codes fail before anything is saved
+
+    def column_of(self, field, values):
+        # Without the column, the program the row moves the call to is what is wrong.
+        if field == "support_type" and "support_type" not in values:
+            return "program"
+        return super().column_of(field, values)
 
     def save_related(self, obj, values, ctx):
         if "partner_agencies" not in values:
@@ -481,7 +490,22 @@ class Calls(Kind):
 
     def to_row(self, obj):
         partners = sorted(agency.code for agency in obj.partner_agencies.all())
-        return super().to_row(obj) | {"program": obj.program.code, "partner_agencies": partners}
+        support = obj.support_type.code if obj.support_type else ""
+        return super().to_row(obj) | {
+            "program": obj.program.code,
+            "partner_agencies": partners,
+            "support_type": support,
+        }
+
+
+def _support_type(program: Program, code: str) -> SupportType | None:
+    """A support type of the call's own program, by its code; empty is none."""
+    if not code:
+        return None
+    found = SupportType.objects.filter(program=program, code=code).first()
+    if found is None:
+        raise unknown("support_type", _("support type of %(program)s") % {"program": program}, code)
+    return found
 
 
 # --- Proposals, reviews, projects, targets -----------------------------------------------
@@ -758,6 +782,19 @@ class ProjectRecords(Kind):
         return super().to_row(obj) | {"project": obj.project.code}
 
 
+class Budgets(ProjectRecords):
+    """A project's budget of one fiscal year (issue 13: budgets come and go like every kind)."""
+
+    name, model = "budgets", ProjectBudget
+    columns = [
+        reference("project"),
+        required("fiscal_year", cells.year),
+        required("amount_yen", cells.integer),
+    ]
+    natural_key = ("project", "fiscal_year")
+    order = ("project__code", "fiscal_year")
+
+
 class Outputs(ProjectRecords):
     """Rows that land in the annual report of (project, fiscal_year)."""
 
@@ -916,6 +953,7 @@ KINDS: dict[str, Kind] = {
         Proposals(),
         Reviews(),
         Projects(),
+        Budgets(),
         Targets(),
         Publications(),
         Presentations(),

@@ -71,15 +71,43 @@ class VersionedAdminForm(forms.ModelForm):
                     raise forms.ValidationError(conflict_message(conflict)) from None
         return cleaned
 
+    def reason(self) -> str:
+        """What the record's history says of why it changed (ReasonedAdminForm asks)."""
+        return ""
+
     def save(self, commit=True):
         if self.instance.pk is None or not commit:
+            self.instance._change_reason = self.reason()
             return super().save(commit)
         seen = self.cleaned_data.get("seen_version")
         self.instance = versions.save_edit(
-            type(self.instance), self.instance.pk, seen, self._values()
+            type(self.instance), self.instance.pk, seen, self._values(), reason=self.reason()
         )
         self._save_m2m()
         return self.instance
+
+
+class ReasonedAdminForm(VersionedAdminForm):
+    """A versioned form whose `reasoned_fields` change only with a reason, which the
+    record's history keeps (a panel's override of the reviewers' mean, a budget)."""
+
+    reasoned_fields: tuple[str, ...] = ()
+    change_reason = forms.CharField(
+        label=gettext_lazy("reason for the change"), max_length=100, required=False
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        changed = set(self.changed_data) & set(self.reasoned_fields)
+        if self.instance.pk is not None and changed and not cleaned.get("change_reason"):
+            meta = self.instance._meta
+            fields = ", ".join(str(meta.get_field(name).verbose_name) for name in sorted(changed))
+            message = _("Say why %(fields)s changed: the history keeps the reason.")
+            self.add_error("change_reason", message % {"fields": fields})
+        return cleaned
+
+    def reason(self) -> str:
+        return self.cleaned_data.get("change_reason", "")
 
 
 def conflict_message(conflict: versions.EditConflict) -> str:

@@ -17,6 +17,7 @@ from programs.admin import (
     FiscalYearFilter,
     HistoryAdmin,
     LargeList,
+    ReasonedAdminForm,
     ReopenForm,
     VersionedAdmin,
     VersionedInline,
@@ -179,9 +180,14 @@ def _add_errors(form, error: ValidationError) -> None:
 # --- Projects --------------------------------------------------------------------------
 
 
-class BudgetInline(FiscalYearColumn, admin.TabularInline):
+class BudgetForm(ReasonedAdminForm):
+    reasoned_fields = ("amount_yen",)  # a budget changes with the reason in its history
+
+
+class BudgetInline(FiscalYearColumn, VersionedInline, admin.TabularInline):
     model = ProjectBudget
-    fields = ["fiscal_year", "fiscal_year_shown", "amount_yen"]
+    form = BudgetForm
+    fields = ["fiscal_year", "fiscal_year_shown", "amount_yen", "change_reason", "seen_version"]
     readonly_fields = ["fiscal_year_shown"]
     extra = 0
 
@@ -246,7 +252,8 @@ class ProjectAdmin(HistoryAdmin):
 
 
 @admin.register(ProjectBudget)
-class ProjectBudgetAdmin(FiscalYearColumn, HistoryAdmin):
+class ProjectBudgetAdmin(FiscalYearColumn, VersionedAdmin, HistoryAdmin):
+    form = BudgetForm
     list_display = ["project", "fiscal_year_shown", "amount"]
     list_filter = [("fiscal_year", FiscalYearFilter), PROGRAM]
     list_select_related = ["project"]

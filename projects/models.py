@@ -63,7 +63,7 @@ class Project(models.Model):
         return fiscal_year(self.start_date)
 
 
-class ProjectBudget(models.Model):
+class ProjectBudget(Versioned):
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="budgets", verbose_name=_("project")
     )

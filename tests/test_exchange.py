@@ -24,7 +24,16 @@ from exchange.services import (
     write_xlsx,
 )
 from programs.models import FundingAgency, Program
-from projects.models import AnnualReport, Exchange, Hub, Paper, Project, ReportStatus, SurveyAnswer
+from projects.models import (
+    AnnualReport,
+    Exchange,
+    Hub,
+    Paper,
+    Project,
+    ProjectBudget,
+    ReportStatus,
+    SurveyAnswer,
+)
 from tests.conftest import sign_in
 from tests.factories import (
     AgencyFactory,
@@ -87,6 +96,7 @@ def build_world(programs: int) -> None:
         HubFactory(project=project, closed_on=datetime.date(2025, 3, 31))
         SurveyFactory(project=project)
         SurveyFactory(project=project, person="Young A", timing="after", networking=5)
+        ProjectBudget.objects.create(project=project, fiscal_year=2024, amount_yen=30_000_000)
         TargetFactory(program=call.program)
         TargetFactory(program=call.program, indicator="g1.partner_agencies", value=Decimal("3.5"))
 
@@ -411,6 +421,12 @@ def test_it_refuses_moving_a_call_away_from_the_program_of_its_support_type(worl
     other = Program.objects.exclude(pk=call.program_id).first()
     header, rows = export_table("calls")
     row = dict(zip(header, next(r for r in rows if r[1] == call.code), strict=True))
+    assert import_table("calls", [row | {"program": other.code}]).errors == [
+        f"row 2, column support_type: unknown support type of {other.code} "
+        f"'{call.support_type.code}'."
+    ]
+    # A file without the column keeps the call's support type: the model refuses the move.
+    del row["support_type"]
     assert import_table("calls", [row | {"program": other.code}]).errors == [
         "row 2, column program: This support type belongs to another program."
     ]

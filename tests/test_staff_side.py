@@ -71,3 +71,42 @@ def test_it_exports_the_list_as_filtered_with_what_it_computes(admin_client):
     csv = admin_client.get(export, {"format": "csv", "filters": "adoptable=yes"}).content
     assert import_file("proposals", csv, "proposals.csv").unchanged == 1
     assert Proposal.objects.count() == 2
+
+
+# --- Overrides and budget changes carry a reason -----------------------------------------
+
+
+def test_it_asks_why_a_panel_overrides_the_reviewers(admin_client):
+    from decimal import Decimal
+
+    from calls.models import Proposal
+    from tests.factories import ProposalFactory
+    from tests.test_admin import form_data
+
+    proposal = ProposalFactory()
+    change = reverse("admin:calls_proposal_change", args=[proposal.pk])
+    data = form_data(admin_client.get(change)) | {"panel_score": "7.5"}
+    refused = admin_client.post(change, data)
+    assert "Say why panel score changed" in refused.text
+    assert Proposal.objects.get().panel_score is None
+    done = admin_client.post(change, data | {"change_reason": "Panel of 12 May"})
+    assert done.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.panel_score == Decimal("7.5")
+    assert proposal.history.first().history_change_reason == "Panel of 12 May"
+
+
+def test_it_keeps_why_a_budget_changed(admin_client):
+    from projects.models import ProjectBudget
+    from tests.test_admin import ProjectBudgetFactory, form_data
+
+    budget = ProjectBudgetFactory(amount_yen=10_000_000)
+    change = reverse("admin:projects_projectbudget_change", args=[budget.pk])
+    data = form_data(admin_client.get(change)) | {"amount_yen": "12000000"}
+    assert "Say why" in admin_client.post(change, data).text
+    admin_client.post(change, data | {"change_reason": "Exchange rate"})
+    budget = ProjectBudget.objects.get()
+    assert (budget.amount_yen, budget.history.first().history_change_reason) == (
+        12_000_000,
+        "Exchange rate",
+    )
