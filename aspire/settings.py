@@ -398,3 +398,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Reviewers (issue 14): conflicts of interest and proposal documents (calls/conflicts.py).
+CONFLICT_YEARS = env.int("CONFLICT_YEARS", default=3)  # a past institution conflicts this long
+OPENALEX_API_URL = env("OPENALEX_API_URL", default="https://api.openalex.org")
+OPENALEX_TIMEOUT = env.float("OPENALEX_TIMEOUT", default=3)
+PROPOSAL_FILE_MAX_BYTES = env.int("PROPOSAL_FILE_MAX_BYTES", default=20 * 1024 * 1024)
+# Reviewers are reminded these days before their reviews are due; overdue notices weekly.
+REVIEW_REMINDER_DAYS_BEFORE = tuple(
+    env.list("REVIEW_REMINDER_DAYS_BEFORE", cast=int, default=[7, 1])
+)
