@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -213,3 +213,22 @@ def percentage(part: int, whole: int):
     if not whole:
         return None
     return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def workload(call_id: int | str | None = None) -> QuerySet:
+    """Each reviewer with reviews: how many assigned, pending, overdue and submitted (of
+    one call, or of all). One query."""
+    on = Q(reviews__proposal__call=call_id) if call_id else Q()
+    pending = on & Q(reviews__score__isnull=True)
+    overdue = pending & Q(reviews__due_on__lt=timezone.localdate())
+    return (
+        User.objects.filter(on, reviews__isnull=False)
+        .annotate(
+            assigned=Count("reviews", filter=on, distinct=True),
+            pending=Count("reviews", filter=pending, distinct=True),
+            overdue=Count("reviews", filter=overdue, distinct=True),
+            submitted=Count("reviews", filter=on & Q(reviews__score__isnull=False), distinct=True),
+        )
+        .order_by("-pending", "full_name", "email")
+        .distinct()
+    )
