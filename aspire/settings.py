@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.send_due_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "send-review-reminders": {
+        "task": "calls.tasks.send_review_reminders",
+        "schedule": crontab(hour=8, minute=5),
+    },
 }
 # Days before the due date on which PIs are reminded; overdue notices follow weekly.
 REMINDER_DAYS_BEFORE = tuple(env.list("REMINDER_DAYS_BEFORE", cast=int, default=[30, 7, 1]))
