@@ -27,6 +27,11 @@ class InvitingAddForm(BaseUserAdmin.add_form):
         super().__init__(*args, **kwargs)
         if "usable_password" in self.fields:
             self.fields["usable_password"].initial = "false"  # they set it from the invitation
+        if "language" in self.fields:
+            self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or "ja"
 
 
 @admin.register(User)

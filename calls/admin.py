@@ -459,6 +459,14 @@ class ReviewAdmin(LargeList, VersionedAdmin, HistoryAdmin):
         return TemplateResponse(request, "admin/calls/workload.html", context)
 
 
+@admin.register(ProposalDocument)
+class ProposalDocumentAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "title", "uploaded_at"]
+    list_select_related = ["proposal"]
+    search_fields = ["proposal__ref", "title"]
+    autocomplete_fields = ["proposal"]
+
+
 @admin.register(ReviewerAffiliation)
 class ReviewerAffiliationAdmin(admin.ModelAdmin):
     list_display = ["reviewer", "institution", "agency", "start_year", "end_year"]
