@@ -294,3 +294,30 @@ def test_it_lets_an_officer_add_and_invite_a_reviewer(db, client):
     assert user.has_role("reviewer") and not user.has_usable_password()
     # An officer neither sees nor changes staff accounts.
     assert client.get(reverse("admin:accounts_user_change", args=[officer.pk])).status_code == 302
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_it_shows_the_workload_in_a_fixed_number_of_queries(
+    admin_client, django_assert_num_queries, size
+):
+    for _ in range(size):
+        ReviewFactory(score=None)
+    # 1 session, 2 user, 3 the device of the second factor, 4 the reviewers with their
+    # counts, 5 the calls of the filter
+    with django_assert_num_queries(5):
+        page = admin_client.get(reverse("admin:calls_review_workload")).content.decode()
+    assert page.count("?reviewer__id__exact=") == size
+
+
+def test_it_offers_an_officer_reviewers_only_in_the_reviewer_picker(db, client):
+    from accounts.roles import grant_role_permissions
+
+    grant_role_permissions()
+    officer = UserFactory(roles=["staff"], is_staff=True)
+    sign_in(client, officer)
+    UserFactory(roles=["reviewer"], full_name="Picker Reviewer")
+    UserFactory(roles=["pi"], full_name="Picker PI")
+    query = "term=Picker&app_label=calls&model_name=review&field_name=reviewer"
+    response = client.get(f"{reverse('admin:autocomplete')}?{query}")
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == ["Picker Reviewer"]
