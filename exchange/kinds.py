@@ -48,9 +48,10 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -264,6 +265,20 @@ def field_changes(obj: models.Model, before: dict) -> list[tuple[str, str, str]]
     return changes
 
 
+def header_key(header: str) -> str:
+    """A header as compared: full-width letters, case and surrounding spaces aside."""
+    return normalise.name(header).casefold()
+
+
+def _key_labels(model: type[models.Model]) -> Iterator[str]:
+    """The label of the code or reference a row names a record of `model` by."""
+    for name in ("ref", "code"):
+        try:
+            yield str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+
+
 def _shown(value) -> str:
     if value in (None, ""):
         return "—"
@@ -287,6 +302,9 @@ class Kind:
     # What staff look at beside the contract's columns (scores, status…), exported after
     # them and read by no import: a file of ours imports back with them (issue 13).
     computed: dict[str, Callable[[models.Model], Any]] = {}
+    # Headers people write for a column beside its name and the labels the pages show
+    # (論文名 for a paper's title, which the pages call タイトル).
+    synonyms: dict[str, tuple[str, ...]] = {}
 
     # --- Export --------------------------------------------------------------------
 
@@ -393,6 +411,31 @@ class Kind:
         """The column a clash of natural keys is reported in."""
         return self.natural_key[-1]
 
+    def header_names(self) -> dict[str, str]:
+        """Every header that names a column, as `header_key` spells it, to the column's
+        name: the contract's name, the labels the pages show in Japanese and in English,
+        the label of what a reference names (受付番号 for a proposal), and the synonyms.
+        A label two columns share names neither: the file must use the column's name."""
+        names: dict[str, set[str]] = {}
+        for column in self.columns:
+            for label in self._labels(column):
+                names.setdefault(header_key(label), set()).add(column.name)
+        for column in self.columns:  # a column's own name always names it
+            names[header_key(column.name)] = {column.name}
+        return {label: found.pop() for label, found in names.items() if len(found) == 1}
+
+    def _labels(self, column: Column) -> Iterator[str]:
+        yield from self.synonyms.get(column.name, ())
+        try:
+            field = self.model._meta.get_field(column.field or column.name)
+        except FieldDoesNotExist:
+            return
+        for language in ("ja", "en"):
+            with translation.override(language):
+                yield str(field.verbose_name)
+                if field.is_relation and field.many_to_one:
+                    yield from _key_labels(field.related_model)
+
     def column_of(self, field: str, values: dict) -> str:
         for column in self.columns:
             if field in (column.name, column.field):
@@ -447,7 +490,7 @@ class Calls(Kind):
     columns = [
         reference("program"),
         required("code", cells.code),
-        required("kind", cells.choice(*CallKind.values)),
+        required("kind", cells.choice_of(CallKind)),
         required("title"),
         optional("open_date", cells.date),
         optional("close_date", cells.date),
@@ -519,7 +562,7 @@ class Proposals(Kind):
         reference("call"),
         required("ref", cells.code),
         required("title"),
-        required("status", cells.choice(*ProposalStatus.values)),
+        required("status", cells.choice_of(ProposalStatus)),
         reference("jp_pi_name", cells.code),
         reference("jp_pi_institution", cells.code, needed=False),
         reference("jp_pi_hindex", cells.integer, needed=False),
@@ -762,6 +805,7 @@ class ProjectRecords(Kind):
     """Rows that belong to a project, named by its code."""
 
     order: tuple[str, ...]
+    synonyms = {"project": ("課題番号", "課題コード"), "fiscal_year": ("年度", "fiscal year")}
 
     def queryset(self, program):
         records = self.model.objects.select_related(*self.related()).order_by(*self.order)
@@ -827,6 +871,12 @@ class Publications(Outputs):
     )
     natural_key = ("project", "doi", "title")
     order = ("project__code", "report__fiscal_year", "published_on", "dedupe_key")
+    synonyms = ProjectRecords.synonyms | {
+        "title": ("論文名", "論文タイトル", "題目", "表題"),
+        "journal": ("雑誌名", "掲載誌名", "誌名", "ジャーナル"),
+        "published_on": ("発行日", "出版日", "掲載日", "発表日"),
+        "international_coauthored": ("国際共著", "国際共著論文"),
+    }
     field_columns = Outputs.field_columns | {"dedupe_key": "title"}
 
     def key_lookup(self, values, ctx):
@@ -850,12 +900,18 @@ class Presentations(Outputs):
     )
     natural_key = ("project", "title", "presented_on")
     order = ("project__code", "report__fiscal_year", "presented_on", "title")
+    synonyms = ProjectRecords.synonyms | {
+        "title": ("演題", "発表題目", "発表タイトル", "題目"),
+        "conference": ("学会名", "会議名", "学会"),
+        "presented_on": ("発表日", "発表年月日"),
+        "international": ("国際学会", "国際会議", "国際"),
+    }
 
 
 class Events(Outputs):
     name, model = "events", Event
     columns = _output_columns(
-        required("kind", cells.choice(*EventKind.values)),
+        required("kind", cells.choice_of(EventKind)),
         required("title"),
         required("held_on", cells.date),
         optional("country", cells.country),
@@ -869,8 +925,8 @@ class Exchanges(Outputs):
     name, model = "exchanges", Exchange
     columns = _output_columns(
         required("person"),
-        required("career_stage", cells.choice(*CareerStage.values)),
-        required("direction", cells.choice(*Direction.values)),
+        required("career_stage", cells.choice_of(CareerStage)),
+        required("direction", cells.choice_of(Direction)),
         required("country", cells.country),
         optional("institution"),
         required("start_date", cells.date),
@@ -915,7 +971,7 @@ class Surveys(ProjectRecords):
     columns = [
         reference("project"),
         reference("person", cells.code),
-        required("timing", cells.choice(*SurveyTiming.values)),
+        required("timing", cells.choice_of(SurveyTiming)),
         *[required(item, cells.integer) for item in SURVEY_ITEMS],
     ]
     natural_key = ("project", "person", "timing")
