@@ -142,6 +142,7 @@ class ImportContext:
         # A PI's upload fills one report: what it records (survey answers) is recorded there.
         self.target_report = target_report
         self.changes: list[Change] = []  # every update, for the preview and the stale check
+        self.added: list[tuple[int, str]] = []  # (row, record) of each record made, for the preview
         self.wrote_elsewhere = False  # the current row changed records beside its own
         self._found: dict[tuple, Any] = {}
         self._made: list[tuple] = []  # what the current row made (and remembered)
@@ -377,6 +378,7 @@ class Kind:
             self.after_change(obj, before, ctx)
         if is_new:
             ctx.claim(obj, self.key_column(values))
+            ctx.added.append((ctx.row, str(obj)))
         related = self.save_related(obj, values, ctx)
         if is_new:
             return CREATED

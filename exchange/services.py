@@ -55,6 +55,7 @@ class ImportResult:
     # Every update, field by field (the preview lists them), and those of records someone
     # changed after the file was exported: written only when the importer says so.
     changes: list[Change] = dataclasses.field(default_factory=list)
+    added: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (row, record)
     stale: list[Change] = dataclasses.field(default_factory=list)
 
     @property
@@ -254,7 +255,7 @@ def import_table(
             ctx = _import_batched(spec, rows, result)
         else:
             ctx = _import_rows(spec, rows, result, ImportContext(report))
-        result.changes = ctx.changes
+        result.changes, result.added = ctx.changes, ctx.added
         if since is not None and result.ok:
             _check_stale(result, since, started, refuse=not (overwrite or dry_run))
         if dry_run or not result.ok:

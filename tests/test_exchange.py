@@ -797,6 +797,17 @@ def test_it_previews_an_xlsx_upload(admin_client):
     assert "1 to create" in preview.text
 
 
+def test_it_lists_row_by_row_what_the_preview_would_add(admin_client):
+    text = AGENCIES + "DFG,Deutsche Forschungsgemeinschaft,,DE\n"
+    url = reverse("exchange:import", args=["agencies"])
+    preview = admin_client.post(url, {"file": upload(text.encode(), "agencies.csv")})
+    added = preview.context["result"].added
+    assert [row for row, _ in added] == [2, 3]
+    assert "What the file adds" in preview.text
+    assert "<td>3</td><td>DFG" in preview.text
+    assert not FundingAgency.objects.filter(code="DFG").exists()
+
+
 def test_it_shows_row_errors_in_the_admin_and_offers_no_confirm(admin_client):
     url = reverse("exchange:import", args=["agencies"])
     content = (AGENCIES + "MRC,Medical Research Council,,UK\n").encode()
