@@ -53,6 +53,7 @@ from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from aspire import normalise
@@ -266,9 +267,28 @@ def field_changes(obj: models.Model, before: dict) -> list[tuple[str, str, str]]
     return changes
 
 
+# The headers of the computed columns in a labelled export (Kind.label).
+COMPUTED_LABELS = {
+    "final_score": gettext_lazy("final score"),
+    "review_mean": gettext_lazy("mean score"),
+    "review_count": gettext_lazy("reviews"),
+    "review_spread": gettext_lazy("spread of scores"),
+    "adoptable": gettext_lazy("adoptable"),
+    "conflicts": gettext_lazy("conflicts of interest"),
+    "report_status": gettext_lazy("report status"),
+}
+
+
 def header_key(header: str) -> str:
     """A header as compared: full-width letters, case and surrounding spaces aside."""
     return normalise.name(header).casefold()
+
+
+def _field(model: type[models.Model], name: str) -> models.Field | None:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def _key_labels(model: type[models.Model]) -> Iterator[str]:
@@ -306,6 +326,8 @@ class Kind:
     # Headers people write for a column beside its name and the labels the pages show
     # (論文名 for a paper's title, which the pages call タイトル).
     synonyms: dict[str, tuple[str, ...]] = {}
+    # The choices of computed columns that hold a code, shown by label in a labelled export.
+    computed_choices: dict[str, type[models.TextChoices]] = {}
 
     # --- Export --------------------------------------------------------------------
 
@@ -422,15 +444,53 @@ class Kind:
         for column in self.columns:
             for label in self._labels(column):
                 names.setdefault(header_key(label), set()).add(column.name)
+        for name in self.computed:
+            for language in ("ja", "en"):
+                with translation.override(language):
+                    names.setdefault(header_key(str(COMPUTED_LABELS[name])), set()).add(name)
         for column in self.columns:  # a column's own name always names it
             names[header_key(column.name)] = {column.name}
         return {label: found.pop() for label, found in names.items() if len(found) == 1}
 
+    def label(self, name: str) -> str:
+        """A column's header in the active language, as the pages label it, for exports
+        people read; the column's name where no label names it alone (header_names)."""
+        if name in self.computed:
+            return str(COMPUTED_LABELS[name])
+        names = self.header_names()
+        column = next(column for column in self.columns if column.name == name)
+        for label in self._own_labels(column):
+            if names.get(header_key(label)) == name:
+                return label
+        return name
+
+    def _own_labels(self, column: Column) -> Iterator[str]:
+        """The labels of a column in the active language, the pages' first."""
+        field = _field(self.model, column.field or column.name)
+        if field is not None:
+            yield str(field.verbose_name)
+        yield from self.synonyms.get(column.name, ())
+
+    def shown(self, name: str, value: Any) -> Any:
+        """A cell's value as the pages show it: a choice by its label in the active
+        language (which imports read back, cells.choice_of), anything else as it is."""
+        labels = self._choice_labels(name)
+        if not labels or not isinstance(value, str):
+            return value
+        return str(labels.get(value, value))
+
+    def _choice_labels(self, name: str) -> dict:
+        if name in self.computed_choices:
+            return dict(self.computed_choices[name].choices)
+        column = next((column for column in self.columns if column.name == name), None)
+        if column is None or column.field is None:
+            return {}
+        return dict(self.model._meta.get_field(column.field).flatchoices)
+
     def _labels(self, column: Column) -> Iterator[str]:
         yield from self.synonyms.get(column.name, ())
-        try:
-            field = self.model._meta.get_field(column.field or column.name)
-        except FieldDoesNotExist:
+        field = _field(self.model, column.field or column.name)
+        if field is None:
             return
         for language in ("ja", "en"):
             with translation.override(language):
@@ -846,6 +906,7 @@ class Outputs(ProjectRecords):
 
     field_columns = {"report": "fiscal_year"}
     computed = {"report_status": lambda output: output.report.status}
+    computed_choices = {"report_status": ReportStatus}
 
     def related(self):
         return ["project", "report"]

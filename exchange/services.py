@@ -428,6 +428,7 @@ def export_table(
     only=None,
     computed: bool = False,
     typed: bool = False,
+    labelled: bool = False,
 ) -> tuple[list, list]:
     """The header and rows of one kind, in the order and format an import reads back;
     for a `user`, only what they may see (the committee: handed-in reports' rows).
@@ -435,7 +436,9 @@ def export_table(
     `only`: a queryset of the kind's model that narrows the rows (an admin list as it is
     filtered). `computed`: the columns staff read beside the contract's (scores, status),
     which imports skip. `typed`: numbers, dates and booleans as themselves (for XLSX),
-    else the canonical text of the contract (for CSV)."""
+    else the canonical text of the contract (for CSV). `labelled`: headers and choices
+    as the pages show them in the active language (受付番号, 採択), which imports read
+    back as well as the contract's names and codes."""
     spec = KINDS[kind]
     header = [column.name for column in spec.columns]
     extra = list(spec.computed) if computed else []
@@ -447,7 +450,11 @@ def export_table(
     rows = []
     for obj in records:
         values = spec.to_row(obj) | {name: spec.computed[name](obj) for name in extra}
+        if labelled:
+            values = {name: spec.shown(name, value) for name, value in values.items()}
         rows.append([_cell(values[name], typed) for name in header + extra])
+    if labelled:
+        return [spec.label(name) for name in header + extra], rows
     return header + extra, rows
 
 

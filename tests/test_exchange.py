@@ -145,6 +145,22 @@ def test_it_imports_its_own_export_unchanged(world, kind):
     assert counts() == before  # not a row, not a history entry
 
 
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_imports_its_labelled_export_unchanged(world, kind, language):
+    """Headers and choices as the pages show them (受付番号, 不採択) read back as the
+    contract's names and codes do, in whichever language the importer uses."""
+    from django.utils import translation
+
+    with translation.override(language):
+        header, rows = export_table(kind, computed=True, labelled=True)
+    before = counts()
+    result = import_table(kind, read_table(write_csv([header, *rows]), "labelled.csv"))
+    assert (result.created, result.updated, result.errors) == (0, 0, [])
+    assert result.unchanged == len(rows) > 0
+    assert counts() == before
+
+
 def reopen_all() -> None:
     """Every report back to draft, behind the ORM's back: what the tests of a cleared
     database need, and what no door of Aspire can do (handed-in reports are frozen)."""
