@@ -766,6 +766,13 @@ def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: 
     return researcher
 
 
+class Language(models.TextChoices):
+    """User.language's choices, so that a labelled export's 日本語 imports back."""
+
+    JA = "ja", "日本語"
+    EN = "en", "English"
+
+
 class Reviewers(Kind):
     name, model = "reviewers", User
     columns = [
@@ -773,7 +780,7 @@ class Reviewers(Kind):
         optional("full_name"),
         optional("institution"),
         optional("reviewer_code", cells.code),
-        optional("language", cells.choice("ja", "en")),
+        optional("language", cells.choice_of(Language)),
     ]
     natural_key = ("email",)
 
