@@ -353,6 +353,17 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
+# What one imported or uploaded file may hold (exchange/limits.py), checked before it is
+# parsed: every door (the admin's import, a PI's upload, import_data) reads through them.
+# 100,000 proposals are a 15 MB CSV, or an XLSX of 4 MB that unpacks to 60 MB.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=50) * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_MB", default=300) * 1024 * 1024
+# Spreadsheets pack their XML 5 to 30 times; a zip bomb hundreds of times.
+IMPORT_MAX_PACKING_RATIO = env.int("IMPORT_MAX_PACKING_RATIO", default=100)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)  # no kind has a fifth as many
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=5_000_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

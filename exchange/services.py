@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.rules import visible_reports
 from aspire.spreadsheets import csv_row, unguard, xlsx_row, xlsx_text
+from exchange import limits
 from exchange.batches import BATCHED
 from exchange.cells import formatted
 from exchange.kinds import KINDS, Change, ImportContext, Kind, RowError
@@ -89,11 +90,6 @@ def _unreadable(row: int, column: str, message: str) -> UnreadableFile:
 # --- Reading files ----------------------------------------------------------------------
 
 
-# No kind has a fifth as many; a wider header is no file of the contract, and would
-# otherwise be checked name by name.
-MAX_COLUMNS = 100
-
-
 class Table(list):
     """The rows of a file, which also knows its header: a file holding a header alone
     still names its columns, and an unknown one is refused even then."""
@@ -108,24 +104,31 @@ def read_table(file: IO[bytes] | bytes, filename: str) -> Table:
     """The rows of a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet).
 
     Each row maps the header's column names to the cells as text. Blank rows are kept
-    (as blank cells) so that a row's position is its number in the file; a header wider
-    than MAX_COLUMNS, a cell beyond the named columns, a column named twice or a NUL
-    character (which PostgreSQL cannot store) makes the file unreadable.
+    (as blank cells) so that a row's position is its number in the file; a file over the
+    limits of exchange/limits.py (checked before and while it is read), a header wider
+    than IMPORT_MAX_COLUMNS, a cell beyond the named columns, a column named twice or a
+    NUL character (which PostgreSQL cannot store) makes the file unreadable.
     """
     content = file if isinstance(file, bytes) else file.read()
     exported_at = None
-    if filename.lower().endswith(".xlsx"):
-        grid, exported_at = _read_xlsx(content)
-    else:
-        grid = _read_csv(content)
+    try:
+        if filename.lower().endswith(".xlsx"):
+            limits.check_archive(content)  # from the zip's directory, before unpacking
+            grid, exported_at = _read_xlsx(content)
+        else:
+            limits.check_size(len(content))
+            grid = _read_csv(content)
+    except limits.TooLarge as error:
+        raise UnreadableFile([str(error)]) from None
     if not grid or not any(cell.strip() for cell in grid[0]):
         raise _unreadable(1, "-", _("the file has no header row."))
     header = [cell.strip() for cell in grid[0]]
     while header and not header[-1]:  # spreadsheets often carry empty columns at the right
         header.pop()
-    if len(header) > MAX_COLUMNS:  # first: before anything is done per column
+    most = limits.limits().columns
+    if len(header) > most:  # first: before anything is done per column
         message = _("the header has %(count)d columns; no kind has more than %(limit)d.")
-        raise _unreadable(1, "-", message % {"count": len(header), "limit": MAX_COLUMNS})
+        raise _unreadable(1, "-", message % {"count": len(header), "limit": most})
     _check_header_names(header)
     rows = (_row(header, cells, number) for number, cells in enumerate(grid[1:], start=2))
     return Table(header, rows, exported_at)
@@ -139,7 +142,8 @@ def _read_csv(content: bytes) -> list[list[str]]:
     try:
         # The guard write_csv puts before formula-like text comes off: a round trip.
         return [
-            [unguard(cell) for cell in cells] for cells in csv.reader(io.StringIO(text, newline=""))
+            [unguard(cell) for cell in cells]
+            for cells in limits.bounded(csv.reader(limits.lines(io.StringIO(text, newline=""))))
         ]
     except csv.Error as error:
         raise _unreadable(1, "-", str(error)) from None
@@ -152,7 +156,11 @@ def _read_xlsx(content: bytes) -> tuple[list[list[str]], datetime.datetime | Non
         raise _unreadable(1, "-", _("the file is not a readable .xlsx workbook.")) from None
     try:
         sheet = book.worksheets[0]
-        grid = [[_xlsx_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        # Rows as wide as their cells, not as the sheet's stated dimension (which a file
+        # may state as A1:XFD1048576 to make every row 16,384 cells): limits.bounded counts.
+        sheet.reset_dimensions()
+        rows = limits.bounded(sheet.iter_rows(values_only=True))
+        grid = [[_xlsx_cell(value) for value in row] for row in rows]
         return grid, _exported_at(book)
     finally:
         book.close()

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Action, Channel
 from audit.services import record_request
+from exchange import limits
 from exchange.kinds import KINDS, Kind
 from exchange.services import (
     ImportResult,
@@ -45,7 +46,6 @@ from exchange.services import (
 from programs.models import Program
 from projects.views import editable_report
 
-MAX_UPLOAD = 50 * 1024 * 1024
 UPLOADS = Path(tempfile.gettempdir()) / "aspire-exchange"
 UPLOAD_LIFETIME = 24 * 3600  # seconds a previewed file waits for its confirmation
 SESSION_KEY = "exchange_uploads"
@@ -57,8 +57,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        try:
+            limits.check_size(upload.size)  # before anything reads it
+        except limits.TooLarge as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 
