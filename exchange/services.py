@@ -20,7 +20,7 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO
 
@@ -42,6 +42,10 @@ from programs.models import Program
 from projects import reporting
 
 Row = dict[str, str]
+# Told (rows done, rows in all) as an import works through its rows: the job's progress bar.
+Progress = Callable[[int, int], None]
+# Rows between two calls of a Progress.
+PROGRESS_EVERY = 500
 
 
 @dataclasses.dataclass
@@ -64,6 +68,20 @@ class ImportResult:
     def written(self) -> bool:
         """Whether the import is in the database now."""
         return self.ok and not self.dry_run
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    unlisted_errors = 0  # every problem is listed (a job's stored result lists the first)
+
+    @property
+    def change_count(self) -> int:
+        return len(self.changes)
+
+    @property
+    def stale_count(self) -> int:
+        return len(self.stale)
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -224,6 +242,7 @@ def import_table(
     report=None,
     since: datetime.datetime | None = None,
     overwrite: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import the rows of one kind, all or nothing; the result holds counts and errors.
 
@@ -231,7 +250,7 @@ def import_table(
     `report` is the annual report a PI's upload fills (import_for_report). `since` is
     when the file was exported (or previewed): a row that would change a record someone
     changed after that is listed in `stale` and, unless `overwrite`, refused — an older
-    file must never silently undo a newer edit.
+    file must never silently undo a newer edit. `progress` is told how far it got.
     """
     spec = KINDS[kind]
     result = ImportResult(dry_run=dry_run)
@@ -241,9 +260,9 @@ def import_table(
     started = timezone.now()
     with transaction.atomic():
         if kind in BATCHED:
-            ctx = _import_batched(spec, rows, result)
+            ctx = _import_batched(spec, rows, result, progress)
         else:
-            ctx = _import_rows(spec, rows, result, ImportContext(report))
+            ctx = _import_rows(spec, rows, result, ImportContext(report), progress)
         result.changes = ctx.changes
         if since is not None and result.ok:
             _check_stale(result, since, started, refuse=not (overwrite or dry_run))
@@ -252,16 +271,20 @@ def import_table(
     return result
 
 
-def _filled(rows: Iterable[Row]) -> Iterator[tuple[int, Row]]:
+def _filled(rows: list[Row], progress: Progress | None = None) -> Iterator[tuple[int, Row]]:
     """The rows that are not blank, with their numbers in the file (the header is row 1)."""
     for number, row in enumerate(rows, start=2):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number - 1, len(rows))
         if any(cell.strip() for cell in row.values()):
             yield number, row
 
 
-def _import_rows(kind: Kind, rows: list[Row], result: ImportResult, ctx: ImportContext):
+def _import_rows(
+    kind: Kind, rows: list[Row], result: ImportResult, ctx: ImportContext, progress=None
+):
     """One row at a time, each in a savepoint: the way of every kind not batched."""
-    for number, row in _filled(rows):
+    for number, row in _filled(rows, progress):
         ctx.start_row(number)
         _import_row(kind, row, ctx, result)
     return ctx
@@ -296,18 +319,18 @@ def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _import_batched(kind: Kind, rows: list[Row], result: ImportResult) -> None:
+def _import_batched(kind: Kind, rows: list[Row], result: ImportResult, progress=None) -> None:
     """A batch of rows at a time with a few queries each (exchange/batches.py); where the
     database refuses what the checks let through (a record inserted meanwhile by someone
     else), everything is done again one row at a time, which names the row."""
     ctx = ImportContext()
     try:
         with transaction.atomic():
-            BATCHED[kind.name](kind, ctx, result).run(_filled(rows))
+            BATCHED[kind.name](kind, ctx, result).run(_filled(rows, progress))
     except IntegrityError:
         result.created = result.updated = result.unchanged = 0
         result.errors.clear()
-        return _import_rows(kind, rows, result, ImportContext())
+        return _import_rows(kind, rows, result, ImportContext(), progress)
     return ctx
 
 
@@ -319,6 +342,7 @@ def import_file(
     since=None,
     overwrite=False,
     file_since=True,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """read_table and import_table, an unreadable file being one more kind of problem.
     Changes made after `since` or (with `file_since`) after the file's export, which an
@@ -330,7 +354,9 @@ def import_file(
     exported = rows.exported_at if file_since else None
     moments = [moment for moment in (exported, since) if moment is not None]
     since = min(moments) if moments else None
-    return import_table(kind, rows, dry_run=dry_run, since=since, overwrite=overwrite)
+    return import_table(
+        kind, rows, dry_run=dry_run, since=since, overwrite=overwrite, progress=progress
+    )
 
 
 def _check_columns(kind: Kind, rows: list[Row], result: ImportResult) -> None:
@@ -476,7 +502,7 @@ def _layout(sheet, lines: list) -> None:
 # --- A PI's upload into one report ------------------------------------------------------
 
 
-def import_for_report(report, kind: str, rows: list[Row]) -> ImportResult:
+def import_for_report(report, kind: str, rows: list[Row], progress=None) -> ImportResult:
     """Fill a section of one annual report from a file: every row must be of that report."""
     result = ImportResult()
     for number, row in enumerate(rows, start=2):
@@ -493,4 +519,4 @@ def import_for_report(report, kind: str, rows: list[Row]) -> ImportResult:
         return result
     with transaction.atomic():
         reporting.lock(report)  # one upload at a time, and none while it is handed in
-        return import_table(kind, rows, report=report)
+        return import_table(kind, rows, report=report, progress=progress)

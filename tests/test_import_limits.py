@@ -16,7 +16,8 @@ from programs.models import FundingAgency
 from projects.models import Paper, ReportStatus
 from tests.factories import MemberFactory, ReportFactory
 
-pytestmark = pytest.mark.django_db
+# Imports and uploads are jobs: here they run in the request, as in the demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
 
 AGENCIES = "code,name,name_ja,country\n"
 SHEET = "xl/worksheets/sheet1.xml"
