@@ -137,3 +137,28 @@ def test_it_runs_a_job_once_and_offers_a_failed_one_again(admin_client, admin_us
     assert "lost" in page.text and reverse("exchange:retry_job", args=[failed.pk]) in page.text
     admin_client.post(reverse("exchange:retry_job", args=[failed.pk]))
     assert ImportJob.objects.get(pk=failed.pk).status == JobStatus.PENDING
+
+
+ROWS = 5_000  # benchmarks/scenarios/admin_import.py takes 100,000 through the same pages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_imports_thousands_of_proposals_through_the_admin_on_a_real_worker(admin_client):
+    from calls.models import Proposal
+    from exchange.services import write_csv
+    from tests.factories import CallFactory
+    from tests.test_exchange_batches import HEADER, proposals
+
+    call = CallFactory()
+    content = write_csv([HEADER, *proposals(call.code, ROWS)])
+    url = reverse("exchange:import", args=["proposals"])
+    with real_worker(concurrency=1):
+        admin_client.post(url, {"file": upload(content, "proposals.csv")})
+        preview = wait_for(ImportJob.objects.get(), JobStatus.DONE, JobStatus.FAILED)
+        page = admin_client.get(reverse("exchange:job", args=[preview.pk]))
+        assert f"proposals.csv is ready: {ROWS} to create" in page.text
+        admin_client.post(url, {"token": page.context["token"]})
+        job = wait_for(ImportJob.objects.exclude(pk=preview.pk).get(), JobStatus.DONE)
+    done = admin_client.get(reverse("exchange:job", args=[job.pk]), follow=True)
+    assert f"Proposals.csv imported: {ROWS} created, 0 updated, 0 unchanged." in done.text
+    assert Proposal.objects.count() == ROWS
