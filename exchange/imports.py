@@ -77,7 +77,8 @@ def start(
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
         _queue(job.pk)
-    job.refresh_from_db()  # done already when it ran in the request
+    # Done already when it ran in the request; the file is not read back.
+    job.refresh_from_db(fields=["status", "message", "result", "confirmed", "attempts"])
     return job
 
 

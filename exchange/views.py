@@ -46,6 +46,11 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         try:
             limits.check_size(upload.size)  # before anything reads it
+            if upload.name.lower().endswith(".xlsx"):
+                # A zip bomb is refused here, from its directory, in milliseconds: it is
+                # never kept nor queued (the job checks again, as every door does).
+                limits.check_archive(upload.read())
+                upload.seek(0)
         except limits.TooLarge as error:
             raise forms.ValidationError(str(error)) from None
         return upload
