@@ -262,6 +262,8 @@ def stored(result: ImportResult) -> dict:
         "dry_run": result.dry_run,
         "errors": result.errors[:LISTED],
         "error_count": len(result.errors),
+        "added": [[row, str(record)] for row, record in result.added[:LISTED]],
+        "added_count": len(result.added),
         "changes": [_change(change) for change in result.changes[:LISTED]],
         "change_count": len(result.changes),
         "stale": [_change(change) for change in result.stale[:LISTED]],
@@ -293,6 +295,8 @@ class StoredResult:
     unchanged: int = 0
     errors: list[str] = dataclasses.field(default_factory=list)
     error_count: int = 0
+    added: list = dataclasses.field(default_factory=list)
+    added_count: int = 0
     changes: list[Change] = dataclasses.field(default_factory=list)
     change_count: int = 0
     stale: list[Change] = dataclasses.field(default_factory=list)
