@@ -139,7 +139,7 @@ def test_it_runs_a_job_once_and_offers_a_failed_one_again(admin_client, admin_us
     assert ImportJob.objects.get(pk=failed.pk).status == JobStatus.PENDING
 
 
-ROWS = 5_000  # benchmarks/scenarios/admin_import.py takes 100,000 through the same pages
+ROWS = 5_000  # the suite's size; 100,000 through these pages has no benchmark yet
 
 
 @pytest.mark.django_db(transaction=True)
