@@ -215,12 +215,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A queue per kind of work, so that a flood of one never holds up the others: reminders
 # and the opening of reports on `default`, PDF/XLSX files on `reports`, DOI lookups on
-# `lookups` (imports will get `imports`). Workers name theirs: `celery worker -Q …`.
+# `lookups`, imports and uploads on `imports`. Workers name theirs: `celery worker -Q …`.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "evaluations.tasks.*": {"queue": "reports"},
     "projects.tasks.look_up_dois": {"queue": "lookups"},
     "projects.tasks.lookup_doi": {"queue": "lookups"},
+    "exchange.tasks.*": {"queue": "imports"},
 }
 # Jobs that recover (aspire/jobs.py). A claim holds JOBS_LEASE_SECONDS unless renewed: a
 # worker's child killed mid-job is taken over that long after. Redis gives a job a worker
@@ -356,6 +357,19 @@ OTP_TOTP_ISSUER = "Aspire"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
+
+# What one imported or uploaded file may hold (exchange/limits.py), checked before it is
+# parsed: every door (the admin's import, a PI's upload, import_data) reads through them.
+# 100,000 proposals are a 15 MB CSV, or an XLSX of 4 MB that unpacks to 60 MB.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=50) * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_MB", default=300) * 1024 * 1024
+# Spreadsheets pack their XML 5 to 30 times; a zip bomb hundreds of times.
+IMPORT_MAX_PACKING_RATIO = env.int("IMPORT_MAX_PACKING_RATIO", default=100)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)  # no kind has a fifth as many
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=5_000_000)
+# Imports (previews, confirmations, PI uploads) one person may have waiting or running.
+IMPORT_JOBS_PER_USER = env.int("IMPORT_JOBS_PER_USER", default=2)
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from exchange.views import upload_to_report
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
-    path("admin/exchange/", include("exchange.urls")),
+    path("", include("exchange.urls")),  # the admin's import and export, and import jobs
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("evaluations/", include("evaluations.urls")),

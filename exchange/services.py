@@ -20,7 +20,7 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO
 
@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.rules import visible_reports
 from aspire.spreadsheets import csv_row, unguard, xlsx_row, xlsx_text
-from exchange import cells
+from exchange import cells, limits
 from exchange.batches import BATCHED
 from exchange.cells import formatted
 from exchange.kinds import KINDS, Change, ImportContext, Kind, RowError, header_key
@@ -43,6 +43,10 @@ from programs.models import Program
 from projects import reporting
 
 Row = dict[str, str]
+# Told (rows done, rows in all) as an import works through its rows: the job's progress bar.
+Progress = Callable[[int, int], None]
+# Rows between two calls of a Progress.
+PROGRESS_EVERY = 500
 
 
 @dataclasses.dataclass
@@ -66,6 +70,24 @@ class ImportResult:
     def written(self) -> bool:
         """Whether the import is in the database now."""
         return self.ok and not self.dry_run
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    unlisted_errors = 0  # every problem is listed (a job's stored result lists the first)
+
+    @property
+    def added_count(self) -> int:
+        return len(self.added)
+
+    @property
+    def change_count(self) -> int:
+        return len(self.changes)
+
+    @property
+    def stale_count(self) -> int:
+        return len(self.stale)
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -92,11 +114,6 @@ def _unreadable(row: int, column: str, message: str) -> UnreadableFile:
 # --- Reading files ----------------------------------------------------------------------
 
 
-# No kind has a fifth as many; a wider header is no file of the contract, and would
-# otherwise be checked name by name.
-MAX_COLUMNS = 100
-
-
 class Table(list):
     """The rows of a file, which also knows its header: a file holding a header alone
     still names its columns, and an unknown one is refused even then."""
@@ -111,24 +128,31 @@ def read_table(file: IO[bytes] | bytes, filename: str) -> Table:
     """The rows of a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet).
 
     Each row maps the header's column names to the cells as text. Blank rows are kept
-    (as blank cells) so that a row's position is its number in the file; a header wider
-    than MAX_COLUMNS, a cell beyond the named columns, a column named twice or a NUL
-    character (which PostgreSQL cannot store) makes the file unreadable.
+    (as blank cells) so that a row's position is its number in the file; a file over the
+    limits of exchange/limits.py (checked before and while it is read), a header wider
+    than IMPORT_MAX_COLUMNS, a cell beyond the named columns, a column named twice or a
+    NUL character (which PostgreSQL cannot store) makes the file unreadable.
     """
     content = file if isinstance(file, bytes) else file.read()
     exported_at = None
-    if filename.lower().endswith(".xlsx"):
-        grid, exported_at = _read_xlsx(content)
-    else:
-        grid = _read_csv(content)
+    try:
+        if filename.lower().endswith(".xlsx"):
+            limits.check_archive(content)  # from the zip's directory, before unpacking
+            grid, exported_at = _read_xlsx(content)
+        else:
+            limits.check_size(len(content))
+            grid = _read_csv(content)
+    except limits.TooLarge as error:
+        raise UnreadableFile([str(error)]) from None
     if not grid or not any(cell.strip() for cell in grid[0]):
         raise _unreadable(1, "-", _("the file has no header row."))
     header = [cell.strip() for cell in grid[0]]
     while header and not header[-1]:  # spreadsheets often carry empty columns at the right
         header.pop()
-    if len(header) > MAX_COLUMNS:  # first: before anything is done per column
+    most = limits.limits().columns
+    if len(header) > most:  # first: before anything is done per column
         message = _("the header has %(count)d columns; no kind has more than %(limit)d.")
-        raise _unreadable(1, "-", message % {"count": len(header), "limit": MAX_COLUMNS})
+        raise _unreadable(1, "-", message % {"count": len(header), "limit": most})
     _check_header_names(header)
     rows = (_row(header, cells, number) for number, cells in enumerate(grid[1:], start=2))
     return Table(header, rows, exported_at)
@@ -145,7 +169,8 @@ def _read_csv(content: bytes) -> list[list[str]]:
     try:
         # The guard write_csv puts before formula-like text comes off: a round trip.
         return [
-            [unguard(cell) for cell in cells] for cells in csv.reader(io.StringIO(text, newline=""))
+            [unguard(cell) for cell in cells]
+            for cells in limits.bounded(csv.reader(limits.lines(io.StringIO(text, newline=""))))
         ]
     except csv.Error as error:
         raise _unreadable(1, "-", str(error)) from None
@@ -170,7 +195,11 @@ def _read_xlsx(content: bytes) -> tuple[list[list[str]], datetime.datetime | Non
         raise _unreadable(1, "-", _("the file is not a readable .xlsx workbook.")) from None
     try:
         sheet = book.worksheets[0]
-        grid = [[_xlsx_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        # Rows as wide as their cells, not as the sheet's stated dimension (which a file
+        # may state as A1:XFD1048576 to make every row 16,384 cells): limits.bounded counts.
+        sheet.reset_dimensions()
+        rows = limits.bounded(sheet.iter_rows(values_only=True))
+        grid = [[_xlsx_cell(value) for value in row] for row in rows]
         return grid, _exported_at(book)
     finally:
         book.close()
@@ -234,6 +263,7 @@ def import_table(
     report=None,
     since: datetime.datetime | None = None,
     overwrite: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import the rows of one kind, all or nothing; the result holds counts and errors.
 
@@ -241,7 +271,7 @@ def import_table(
     `report` is the annual report a PI's upload fills (import_for_report). `since` is
     when the file was exported (or previewed): a row that would change a record someone
     changed after that is listed in `stale` and, unless `overwrite`, refused — an older
-    file must never silently undo a newer edit.
+    file must never silently undo a newer edit. `progress` is told how far it got.
     """
     spec = KINDS[kind]
     result = ImportResult(dry_run=dry_run)
@@ -252,9 +282,9 @@ def import_table(
     started = timezone.now()
     with transaction.atomic():
         if kind in BATCHED:
-            ctx = _import_batched(spec, rows, result)
+            ctx = _import_batched(spec, rows, result, progress)
         else:
-            ctx = _import_rows(spec, rows, result, ImportContext(report))
+            ctx = _import_rows(spec, rows, result, ImportContext(report), progress)
         result.changes, result.added = ctx.changes, ctx.added
         if since is not None and result.ok:
             _check_stale(result, since, started, refuse=not (overwrite or dry_run))
@@ -263,16 +293,20 @@ def import_table(
     return result
 
 
-def _filled(rows: Iterable[Row]) -> Iterator[tuple[int, Row]]:
+def _filled(rows: list[Row], progress: Progress | None = None) -> Iterator[tuple[int, Row]]:
     """The rows that are not blank, with their numbers in the file (the header is row 1)."""
     for number, row in enumerate(rows, start=2):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number - 1, len(rows))
         if _is_filled(row):
             yield number, row
 
 
-def _import_rows(kind: Kind, rows: list[Row], result: ImportResult, ctx: ImportContext):
+def _import_rows(
+    kind: Kind, rows: list[Row], result: ImportResult, ctx: ImportContext, progress=None
+):
     """One row at a time, each in a savepoint: the way of every kind not batched."""
-    for number, row in _filled(rows):
+    for number, row in _filled(rows, progress):
         ctx.start_row(number)
         _import_row(kind, row, ctx, result)
     return ctx
@@ -307,18 +341,18 @@ def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _import_batched(kind: Kind, rows: list[Row], result: ImportResult) -> None:
+def _import_batched(kind: Kind, rows: list[Row], result: ImportResult, progress=None) -> None:
     """A batch of rows at a time with a few queries each (exchange/batches.py); where the
     database refuses what the checks let through (a record inserted meanwhile by someone
     else), everything is done again one row at a time, which names the row."""
     ctx = ImportContext()
     try:
         with transaction.atomic():
-            BATCHED[kind.name](kind, ctx, result).run(_filled(rows))
+            BATCHED[kind.name](kind, ctx, result).run(_filled(rows, progress))
     except IntegrityError:
         result.created = result.updated = result.unchanged = 0
         result.errors.clear()
-        return _import_rows(kind, rows, result, ImportContext())
+        return _import_rows(kind, rows, result, ImportContext(), progress)
     return ctx
 
 
@@ -330,6 +364,7 @@ def import_file(
     since=None,
     overwrite=False,
     file_since=True,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """read_table and import_table, an unreadable file being one more kind of problem.
     Changes made after `since` or (with `file_since`) after the file's export, which an
@@ -341,7 +376,9 @@ def import_file(
     exported = rows.exported_at if file_since else None
     moments = [moment for moment in (exported, since) if moment is not None]
     since = min(moments) if moments else None
-    return import_table(kind, rows, dry_run=dry_run, since=since, overwrite=overwrite)
+    return import_table(
+        kind, rows, dry_run=dry_run, since=since, overwrite=overwrite, progress=progress
+    )
 
 
 def named_columns(kind: Kind, rows: list[Row], result: ImportResult) -> list[Row]:
@@ -516,7 +553,7 @@ def _layout(sheet, lines: list) -> None:
 # --- A PI's upload into one report ------------------------------------------------------
 
 
-def import_for_report(report, kind: str, rows: list[Row]) -> ImportResult:
+def import_for_report(report, kind: str, rows: list[Row], progress=None) -> ImportResult:
     """Fill a section of one annual report from a file: every row must be of that report.
     A file may leave out the project and fiscal year columns: its rows are the report's."""
     result = ImportResult()
@@ -534,7 +571,7 @@ def import_for_report(report, kind: str, rows: list[Row]) -> ImportResult:
         return result
     with transaction.atomic():
         reporting.lock(report)  # one upload at a time, and none while it is handed in
-        return import_table(kind, rows, report=report)
+        return import_table(kind, rows, report=report, progress=progress)
 
 
 def _is_filled(row: Row) -> bool:

@@ -1,27 +1,23 @@
 """The staff admin's import (upload → preview → confirm) and export of every kind, and a
-PI's upload into one section of their report. Thin: the work is in exchange.services.
+PI's upload into one section of their report. Thin: the work is in exchange.services,
+done by jobs (exchange.imports) whose page follows them with a progress bar.
 
-Between the preview and the confirmation the uploaded file waits in a temporary file
-named by a random token; the session lists the tokens its user uploaded, so that only
-they can confirm it, and two previews in two tabs never mix. The file is imported again
-on confirmation, checked anew against the data as it is then.
+The preview is a job that writes nothing; its row keeps the file until it is confirmed,
+by its own uploader only and once (the form names the preview's job), and two previews in
+two tabs never mix. The file is imported again on confirmation, by a job of its own,
+checked anew against the data as it is then.
 """
 
 import copy
-import datetime
-import secrets
-import tempfile
-import time
-from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -29,26 +25,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aspire import jobs
+from aspire.jobs import JobStatus
 from audit.models import Action, Channel
 from audit.services import record_request
+from exchange import imports, limits
 from exchange.kinds import KINDS, Kind
-from exchange.services import (
-    ImportResult,
-    UnreadableFile,
-    export_table,
-    import_file,
-    import_for_report,
-    read_table,
-    write_csv,
-    write_xlsx,
-)
+from exchange.models import ImportJob
+from exchange.services import export_table, write_csv, write_xlsx
 from programs.models import Program
 from projects.views import editable_report
 
-MAX_UPLOAD = 50 * 1024 * 1024
-UPLOADS = Path(tempfile.gettempdir()) / "aspire-exchange"
-UPLOAD_LIFETIME = 24 * 3600  # seconds a previewed file waits for its confirmation
-SESSION_KEY = "exchange_uploads"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -57,8 +44,15 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        try:
+            limits.check_size(upload.size)  # before anything reads it
+            if upload.name.lower().endswith(".xlsx"):
+                # A zip bomb is refused here, from its directory, in milliseconds: it is
+                # never kept nor queued (the job checks again, as every door does).
+                limits.check_archive(upload.read())
+                upload.seek(0)
+        except limits.TooLarge as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 
@@ -126,91 +120,139 @@ def _context(request: HttpRequest, kind: Kind, **extra) -> dict:
 
 @staff_member_required
 def import_view(request: HttpRequest, kind: str) -> HttpResponse:
-    """Upload shows a preview (nothing written); confirming imports the same file."""
+    """Upload starts a preview job (nothing written); confirming starts the import's job.
+    Either page follows its job (exchange.imports) until it shows the result."""
     # An import both adds records and changes existing ones.
     spec = _kind(request, kind, {"add"}, {"change"})
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, spec)
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = _context(request, spec, form=form, title=_("Import %(name)s") % _names(spec))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        previewed = timezone.now()
-        # Without an export time in the file, the preview's moment is where a change by
-        # someone else starts to count as newer than the file.
-        result = import_file(spec.name, content, upload.name, dry_run=True, since=previewed)
-        context |= {"result": result, "filename": upload.name}
-        if result.ok:
-            context["token"] = _keep(request, spec, upload.name, content, previewed)
-    failed = form.errors or not context.get("result", ImportResult()).ok
-    return render(request, "exchange/import.html", context, status=400 if failed else 200)
+        try:
+            # Without an export time in the file, the preview's moment is where a change
+            # by someone else starts to count as newer than the file.
+            job = imports.start(
+                kind=spec.name,
+                filename=upload.name,
+                content=upload.read(),
+                by=request.user,
+                preview=True,
+                since=timezone.now(),
+            )
+        except ValidationError as error:  # too many imports of theirs running
+            form.add_error("file", error)
+            return _import_page(request, spec, form, status=429)
+        return _follow(request, job)
+    return _import_page(request, spec, form, status=400 if form.errors else 200)
+
+
+def _import_page(request: HttpRequest, kind: Kind, form, status: int = 200, **extra):
+    context = _context(request, kind, form=form, title=_("Import %(name)s") % _names(kind))
+    return render(request, "exchange/import.html", context | extra, status=status)
 
 
 def _confirm(request: HttpRequest, kind: Kind) -> HttpResponse:
-    kept = _take(request, kind, request.POST["token"])
-    if kept is None:
-        messages.error(request, _("Upload the file again: the preview has expired."))
-        return redirect("exchange:import", kind=kind.name)
-    filename, content, previewed = kept
+    try:
+        preview = int(request.POST["token"])
+    except ValueError:
+        preview = None
     # Ticked, the box overwrites what the preview listed; what changed after the preview
     # is still refused: nobody has seen it.
     overwrite = request.POST.get("overwrite") == "1"
-    result = import_file(
-        kind.name,
-        content,
-        filename,
-        since=previewed,
-        overwrite=False,
-        file_since=not overwrite,
-    )
-    if not result.ok:  # the data changed since the preview
-        context = _context(request, kind, form=UploadForm(), result=result, filename=filename)
-        context["title"] = _("Import %(name)s") % _names(kind)
-        return render(request, "exchange/import.html", context, status=400)
+    try:
+        job = preview and imports.confirm(preview, request.user, kind.name, overwrite)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("exchange:import", kind=kind.name)
+    if not job:
+        messages.error(request, _("Upload the file again: the preview has expired."))
+        return redirect("exchange:import", kind=kind.name)
+    return _follow(request, job)
+
+
+def _follow(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    """The job's result when it is done (the demo runs it in the request), else the page
+    that follows it."""
+    if job.status != JobStatus.DONE:
+        return redirect("exchange:job", pk=job.pk)
+    return _done(request, job)
+
+
+def _done(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    result = imports.StoredResult.of(job)
+    if job.report_id is not None:  # a PI's upload: the report page says how it went
+        for error in result.errors:
+            messages.error(request, error)
+        if result.ok:
+            messages.success(
+                request,
+                _("%(name)s: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.")
+                % _counts(result, job.filename),
+            )
+        section = SECTIONS_OF_KINDS.get(job.kind, "")
+        return redirect(reverse("projects:report", args=[job.report_id]) + f"#{section}")
+    kind = KINDS[job.kind]
+    if job.preview or not result.ok:
+        extra = {"result": result, "filename": job.filename}
+        if result.ok and not job.confirmed:
+            extra["token"] = job.pk
+        status = 200 if result.ok else 400
+        return _import_page(request, kind, UploadForm(), status=status, **extra)
     messages.success(
         request,
         _("%(name)s imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-        % _counts(result, filename),
+        % _counts(result, job.filename),
     )
     opts = kind.model._meta
     return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
 
-def _keep(request: HttpRequest, kind: Kind, filename: str, content: bytes, previewed) -> str:
-    """Keep a previewed file until it is confirmed; the token names it."""
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
-    _forget_stale_uploads()
-    token = secrets.token_urlsafe(24)
-    (UPLOADS / token).write_bytes(content)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads[token] = {"kind": kind.name, "filename": filename, "at": previewed.isoformat()}
-    request.session[SESSION_KEY] = uploads
-    return token
+def _own_job(request: HttpRequest, pk: int) -> ImportJob:
+    """One's own job (404 for anyone else's, as if it did not exist)."""
+    jobs_of_user = ImportJob.objects.defer("content").filter(requested_by=request.user)
+    return get_object_or_404(jobs_of_user, pk=pk)
 
 
-def _take(request: HttpRequest, kind: Kind, token: str) -> tuple | None:
-    """The file a preview kept, once: confirming twice does not import twice."""
-    uploads = request.session.get(SESSION_KEY, {})
-    entry = uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
-    path = UPLOADS / token
-    if entry is None or entry["kind"] != kind.name or not path.is_file():
-        return None
-    content = path.read_bytes()
-    path.unlink(missing_ok=True)
-    return entry["filename"], content, datetime.datetime.fromisoformat(entry["at"])
+@login_required
+def job_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A job being worked through: its progress bar, which polls; once done, its result."""
+    job = _own_job(request, pk)
+    if job.status == JobStatus.DONE:
+        return _done(request, job)
+    with_flag = jobs.with_retryable(ImportJob.objects.filter(pk=job.pk))
+    context = {
+        "job": job,
+        "retryable": with_flag.values_list("retryable", flat=True).first(),
+        "progress": imports.progress(job),
+        "title": _("Importing %(name)s") % {"name": job.filename},
+    }
+    if job.report_id is None:
+        kind = KINDS[job.kind]
+        context = _context(request, kind) | context
+        return render(request, "exchange/job.html", context)
+    return render(request, "exchange/report_job.html", context)
 
 
-def _forget_stale_uploads() -> None:
-    """Previews never confirmed must not pile up."""
-    deadline = time.time() - UPLOAD_LIFETIME
-    for path in UPLOADS.iterdir():
-        if path.stat().st_mtime < deadline:
-            path.unlink(missing_ok=True)
+@login_required
+def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the progress bar polls: {status, finished, done, total}."""
+    return JsonResponse(imports.progress(_own_job(request, pk)))
 
 
-def _counts(result: ImportResult, filename: str) -> dict:
+@require_POST
+@login_required
+def retry_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    try:
+        if not imports.retry(job):
+            messages.error(request, _("This import is still running."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("exchange:job", pk=job.pk)
+
+
+def _counts(result, filename: str) -> dict:
     return {
         "name": filename,
         "created": result.created,
@@ -315,7 +357,8 @@ SECTION_KINDS = {
 @require_POST
 @login_required
 def upload_to_report(request: HttpRequest, pk: int, section: str) -> HttpResponse:
-    """A PI fills a section of their report from a file in the format of data-exchange.md."""
+    """A PI fills a section of their report from a file in the format of data-exchange.md;
+    the file is imported by a job, whose page follows it."""
     report = editable_report(request, pk)
     kind = SECTION_KINDS.get(section)
     if kind is None:
@@ -327,15 +370,13 @@ def upload_to_report(request: HttpRequest, pk: int, section: str) -> HttpRespons
         return redirect(back)
     upload = form.cleaned_data["file"]
     try:
-        result = import_for_report(report, kind, read_table(upload.read(), upload.name))
-    except UnreadableFile as error:
-        result = ImportResult(errors=error.errors)
-    for error in result.errors:
-        messages.error(request, error)
-    if result.ok:
-        messages.success(
-            request,
-            _("%(name)s: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.")
-            % _counts(result, upload.name),
+        job = imports.start(
+            kind=kind, filename=upload.name, content=upload.read(), by=request.user, report=report
         )
-    return redirect(back)
+    except ValidationError as error:  # too many uploads of theirs running
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    return _follow(request, job)
+
+
+SECTIONS_OF_KINDS = {kind: section for section, kind in SECTION_KINDS.items()}

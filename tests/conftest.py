@@ -68,6 +68,13 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture
+def jobs_in_process(settings):
+    """Jobs run in the request, as the demo runs them (JOBS_EAGER): for the tests of pages
+    whose work is a job (imports and uploads). Real workers: tests/celery_worker.py."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
 def sign_in(client, user):
     """Sign `user` in as the sign-in page would, second factor included: staff and the
     committee (accounts.rules.needs_second_factor) come with a TOTP app and a session that

@@ -55,7 +55,8 @@ from tests.factories import (
 from tests.test_admin import form_data
 from tests.test_admin import url as admin_url
 
-pytestmark = pytest.mark.django_db
+# Imports and uploads are jobs: here they run in the request, as in the demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
 
 PAPERS = "project,fiscal_year,doi,title,journal,published_on,international_coauthored\n"
 

@@ -11,7 +11,8 @@ from exchange.batches import BATCH
 from exchange.services import import_table, read_table, write_csv
 from tests.factories import CallFactory, ProposalFactory, ResearcherFactory
 
-pytestmark = pytest.mark.django_db
+# Imports and uploads are jobs: here they run in the request, as in the demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
 
 HEADER = [
     "call",

@@ -43,7 +43,8 @@ from projects.views import SECTIONS
 from tests.conftest import sign_in
 from tests.factories import MemberFactory, ProgramFactory, ReportFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Imports and uploads are jobs: here they run in the request, as in the demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
 
 
 def fuzz(examples: int) -> settings:

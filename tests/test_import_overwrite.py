@@ -13,7 +13,8 @@ from calls.models import Proposal
 from exchange.services import export_table, import_file, write_csv, write_xlsx
 from tests.factories import ProposalFactory
 
-pytestmark = pytest.mark.django_db
+# Imports and uploads are jobs: here they run in the request, as in the demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from tests.factories import UserFactory
 from tests.japanese import data_values, english
 from tests.test_admin import make_one_of_everything
 
-pytestmark = pytest.mark.django_db
+# Imports and uploads are jobs: here they run in the request, as in the demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
 
 
 def _try(name: str, *args) -> list[str]:

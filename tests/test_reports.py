@@ -26,7 +26,8 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Imports and uploads are jobs: here they run in the request, as in the demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from exchange import limits
 from exchange.kinds import KINDS
 from exchange.services import import_file
 
@@ -26,6 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, path: Path, overwrite: bool, **options) -> None:
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file.") % {"path": path}, returncode=2)
+        try:
+            limits.check_size(path.stat().st_size)  # before reading it into memory
+        except limits.TooLarge as error:
+            raise CommandError(str(error), returncode=1) from None
         result = import_file(kind, path.read_bytes(), path.name, overwrite=overwrite)
         if not result.ok:
             for error in result.errors:
