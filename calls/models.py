@@ -351,8 +351,14 @@ class Review(Versioned):
         blank=True,
         validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
     )
+    # db_default: writers that COPY reviews (evaluations/synthetic.py) need not know it.
     draft_comment = models.TextField(
-        _("draft comment"), blank=True, max_length=10_000, validators=[MaxLengthValidator(10_000)]
+        _("draft comment"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=10_000,
+        validators=[MaxLengthValidator(10_000)],
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)

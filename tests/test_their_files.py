@@ -154,7 +154,7 @@ def test_it_reads_a_shift_jis_file_through_the_import_command(tmp_path):
     assert (talk.country.code, talk.presented_on) == ("DE", datetime.date(2024, 9, 1))
 
 
-def test_it_takes_a_pis_shift_jis_file_without_project_columns(client):
+def test_it_takes_a_pis_shift_jis_file_without_project_columns(client, jobs_in_process):
     """The PI's upload: the file is of this report, so project and year may be left out."""
     report = ReportFactory(status=ReportStatus.DRAFT)
     pi = MemberFactory(project=report.project).user
@@ -168,7 +168,7 @@ def test_it_takes_a_pis_shift_jis_file_without_project_columns(client):
     assert (paper.report, paper.title, paper.journal) == (report, "第一報", "Cell")
 
 
-def test_it_refuses_a_pis_file_of_another_year_written_in_japanese(client):
+def test_it_refuses_a_pis_file_of_another_year_written_in_japanese(client, jobs_in_process):
     report = ReportFactory(status=ReportStatus.DRAFT)
     pi = MemberFactory(project=report.project).user
     content = io.BytesIO(sjis("年度,論文名,発行日,国際共著\n令和5年度,第一報,2023/6/1,はい\n"))
