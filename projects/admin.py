@@ -23,7 +23,7 @@ from programs.admin import (
     VersionedInline,
 )
 from programs.fiscal import format_fiscal_year
-from projects import reporting
+from projects import reporting, services
 from projects.models import (
     AnnualReport,
     DoiBatch,
@@ -85,6 +85,13 @@ AdoptionFormSet = forms.formset_factory(AdoptionForm, extra=0)
 class AdoptingProposalAdmin(ProposalAdmin):
     actions = ["adopt", *ProposalAdmin.actions]
 
+    @admin.action(description=_("Reject the selected proposals"), permissions=["change"])
+    def reject(self, request, queryset: QuerySet) -> None:
+        """As calls/admin.py's, and each PI is told (projects.services.reject)."""
+        count = services.reject(Proposal.objects.filter(pk__in=queryset.values("pk")), request.user)
+        message = ngettext("%(count)d proposal rejected.", "%(count)d proposals rejected.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
     def has_adopt_permission(self, request) -> bool:
         return self.has_change_permission(request) and request.user.has_perm("projects.add_project")
 
@@ -136,7 +143,7 @@ class AdoptingProposalAdmin(ProposalAdmin):
                 for proposal in waiting:
                     form = plans[proposal.pk]
                     try:
-                        adopt(proposal, form.plan())
+                        adopt(proposal, form.plan(), by=request.user)
                     except ValidationError as error:
                         _add_errors(form, error)
                 if any(form.errors for form in formset.forms):
@@ -358,7 +365,7 @@ class AnnualReportAdmin(VisibleReports, FiscalYearColumn, VersionedAdmin, Histor
     def accept(self, request, queryset: QuerySet) -> None:
         accepted = 0
         for report in queryset.filter(status=ReportStatus.SUBMITTED):
-            reporting.accept(report)
+            reporting.accept(report, request.user)
             accepted += 1
         message = ngettext("%(count)d report accepted.", "%(count)d reports accepted.", accepted)
         self.message_user(request, message % {"count": accepted}, messages.SUCCESS)

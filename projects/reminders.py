@@ -123,6 +123,40 @@ def send_reminders(today: datetime.date) -> int:
     return sent
 
 
+def remind_now(report: AnnualReport, by_user) -> Reminder:
+    """Staff's "remind now": mail the report's members at once, recorded like the daily
+    job's reminders (kind "by staff", who sent it). At most once per report and day: a
+    second click the same day returns the reminder already sent and mails nothing.
+    Raises ReminderNotSent, the claim given back, when the mail server cannot be reached."""
+    today = timezone.localdate()
+    recipients = list(report.project.members.filter(is_active=True).order_by("email"))
+    due = _due_on(report)
+    reminder, _created = Reminder.objects.get_or_create(
+        report=report,
+        kind=ReminderKind.BY_STAFF,
+        sent_on=today,
+        defaults={
+            "days_to_due": (due - today).days if due else 0,
+            "recipients": ", ".join(u.email for u in recipients),
+            "sent_by": by_user,
+        },
+    )
+    messages = [_message(reminder, user) for user in recipients]
+    claimed_at = _claim(reminder)
+    if claimed_at is None:
+        return reminder  # sent already today
+    if not _mail(reminder, messages, claimed_at):
+        raise ReminderNotSent(f"Reminder about {report} not sent: no mail server")
+    reminder.delivered_at = claimed_at
+    return reminder
+
+
+def _due_on(report: AnnualReport) -> datetime.date | None:
+    from projects.reporting import due_on
+
+    return due_on(report)
+
+
 def _claim(reminder: Reminder) -> datetime.datetime | None:
     """When this run took the reminder on for delivery; None if another run has it."""
     now = timezone.now()
@@ -163,14 +197,23 @@ def _message(reminder: Reminder, user) -> mail.EmailMessage:
 
 
 def _context(reminder: Reminder, user) -> dict:
+    """What the mail says, in the member's language: when it is due, what is still
+    missing, that a year with nothing to report is said so, and whom to ask."""
+    from projects.reporting import summary
+
     report = reminder.report
     path = reverse("projects:report", args=[report.pk])
+    found = summary(report, reminder.sent_on)
     return {
         "user": user,
         "report": report,
         "project": report.project,
-        "overdue": reminder.kind == ReminderKind.OVERDUE,
+        "overdue": reminder.days_to_due < 0,
         "days": abs(reminder.days_to_due),
         "due_on": reminder.sent_on + datetime.timedelta(days=reminder.days_to_due),
         "url": settings.SITE_URL.rstrip("/") + path,
+        "missing": [finding.message for finding in found.missing],
+        "warnings": len(found.warnings),
+        "year_finished": found.year_finished,
+        "contact": settings.REPORTS_CONTACT,
     }
