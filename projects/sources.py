@@ -475,8 +475,9 @@ def bring_in(report: AnnualReport, researchmap_id: str = "", orcid: str = "") ->
     return outcome
 
 
-def draft_problem(draft: DraftOutput) -> str:
-    """What is wrong with a draft, in the page's language (the codes of this module)."""
+def draft_problem(draft: DraftOutput, reports: dict | None = None) -> str:
+    """What is wrong with a draft, in the page's language (the codes of this module);
+    `reports` are the other reports named by duplicates, by id, fetched once per page."""
     if draft.problem == UNREACHABLE:
         return _("%(service)s could not be reached: complete the row by hand, or try again.") % {
             "service": draft.detail or draft.get_source_display()
@@ -484,7 +485,9 @@ def draft_problem(draft: DraftOutput) -> str:
     if draft.problem == NOT_FOUND:
         return _("Crossref does not know this DOI: complete the row by hand.")
     if draft.problem == DUPLICATE:
-        other = AnnualReport.objects.filter(pk=draft.detail or 0).select_related("project").first()
+        if reports is None:
+            reports = named_reports([draft])
+        other = reports.get(draft.detail)
         name = reporting.describe(other) if other else _("another report")
         return _("Already reported in %(report)s: it will not be counted again.") % {"report": name}
     if draft.problem == IN_REPORT:
@@ -494,6 +497,13 @@ def draft_problem(draft: DraftOutput) -> str:
     if draft.problem == OUTSIDE_YEAR:
         return _("Dated outside %(year)s.") % {"year": format_fiscal_year(draft.report.fiscal_year)}
     return draft.detail
+
+
+def named_reports(drafts: list[DraftOutput]) -> dict[str, AnnualReport]:
+    """The reports the duplicate drafts name, in one query."""
+    ids = {int(d.detail) for d in drafts if d.problem == DUPLICATE and d.detail.isdigit()}
+    reports = AnnualReport.objects.filter(pk__in=ids).select_related("project") if ids else []
+    return {str(report.pk): report for report in reports}
 
 
 def _row(draft: DraftOutput, report: AnnualReport):

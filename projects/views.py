@@ -220,8 +220,9 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
 
 def _drafts(report: AnnualReport) -> list[DraftOutput]:
     drafts = list(report.drafts.select_related("report"))
+    reports = sources.named_reports(drafts)
     for draft in drafts:
-        draft.problem_text = sources.draft_problem(draft) if draft.problem else ""
+        draft.problem_text = sources.draft_problem(draft, reports) if draft.problem else ""
     return drafts
 
 
