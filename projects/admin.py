@@ -32,6 +32,7 @@ from projects.models import (
     Exchange,
     Hub,
     LabStatistic,
+    Notice,
     Paper,
     Participant,
     Presentation,
@@ -517,10 +518,23 @@ class ReminderAdmin(ReadOnlyAdmin):
     """Who was reminded of which report, and when."""
 
     list_display = ["report", "kind", "sent_on", "days_to_due", "recipients", "delivered_at"]
+    list_display += ["sent_by"]
     list_filter = ["kind", ("report__fiscal_year", FiscalYearFilter), f"report__{PROGRAM}"]
-    list_select_related = ["report__project"]
+    list_select_related = ["report__project", "sent_by"]
     search_fields = ["report__project__code", "recipients"]
     date_hierarchy = "sent_on"
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """What researchers were told (projects/notices.py): returns with the staff comment,
+    acceptances, adoptions and rejections; by whom, when, and whether the mail went out."""
+
+    list_display = ["created_at", "kind", "recipient", "report", "proposal", "sent_by", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient", "report__project", "proposal", "sent_by"]
+    search_fields = ["recipient__email", "report__project__code", "proposal__ref", "comment"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(DoiBatch)
