@@ -215,7 +215,28 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
         "notices": notices.for_report(report),
         "reminders": Reminder.objects.filter(report=report).order_by("-created_at"),
         "confirming": None,
+        "form_errors": _form_errors(bound),
     }
+
+
+def _form_errors(bound: dict) -> list[dict]:
+    """Every error of the forms that failed, for the summary at the top of the page: each
+    links to its field (or to its section), and the page moves the focus there."""
+    found = []
+    for section, form in bound.items():
+        if not hasattr(form, "errors"):
+            continue
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            for message in errors:
+                found.append(
+                    {
+                        "anchor": field.auto_id if field is not None else section,
+                        "label": field.label if field is not None else _("Form"),
+                        "message": message,
+                    }
+                )
+    return found
 
 
 def _drafts(report: AnnualReport) -> list[DraftOutput]:

@@ -75,7 +75,7 @@ class Clicks:
 
 
 def _complete(act: Clicks) -> None:
-    act.click("#lab_statistics summary")
+    act.click("#lab_statistics > details > summary")
     act.fill("#id_lab_statistics-events_held", "2")
     act.fill("#id_lab_statistics-researchers_invited", "1")
     act.fill("#id_lab_statistics-researchers_dispatched", "1")
@@ -146,6 +146,21 @@ def test_it_has_no_accessibility_violation_on_the_report_page(
     violations = axe_violations(page)
     assert violations == []
 
+    # A refused row: the errors are summarised at the top, linked, and focused.
+    page.click("#papers > details > summary")
+    page.fill("#id_papers-doi", "not a doi")  # the server refuses it (the browser cannot)
+    page.fill("#id_papers-title", "A paper")
+    page.fill("#id_papers-published_on", "2024-06-01")
+    page.click("#papers > details form button[type=submit]")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.locator("#error-summary a[href='#id_papers-doi']").count() == 1
+    assert axe_violations(page) == []
+
+    # 390 px wide (a phone): nothing scrolls sideways but the tables in their own box.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
 
 @pytest.mark.django_db(transaction=True)
 def test_it_measures_a_25_paper_40_presentation_year_by_each_route(
@@ -180,19 +195,19 @@ def _by_hand(act: Clicks) -> None:
     papers = json.loads((rm / "published_papers.json").read_text())["items"]
     talks = json.loads((rm / "presentations.json").read_text())["items"]
     for item in papers:
-        act.click("#papers summary")
+        act.click("#papers > details > summary")
         act.fill("#id_papers-doi", item["identifiers"]["doi"][0])
         act.fill("#id_papers-title", item["paper_title"]["en"])
         act.fill("#id_papers-journal", item["publication_name"]["en"])
         act.fill("#id_papers-published_on", item["publication_date"])
         if item["is_international_collaboration"]:
             act.click("#id_papers-international_coauthored")
-        act.click("#papers details form button[type=submit]")
+        act.click("#papers > details form button[type=submit]")
     for item in talks:
-        act.click("#presentations summary")
+        act.click("#presentations > details > summary")
         act.fill("#id_presentations-title", item["presentation_title"]["en"])
         act.fill("#id_presentations-conference", item["event"]["en"])
         act.fill("#id_presentations-presented_on", item["publication_date"])
         if item["is_international_presentation"]:
             act.click("#id_presentations-international")
-        act.click("#presentations details form button[type=submit]")
+        act.click("#presentations > details form button[type=submit]")
