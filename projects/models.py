@@ -630,7 +630,7 @@ class Reminder(models.Model):
     recipients = models.TextField(_("recipients"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    # Who sent it at once ("remind now"); empty for the daily job's.
+    # Who sent a reminder by hand ("remind now"); the daily job's have none.
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

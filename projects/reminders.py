@@ -38,6 +38,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from projects.models import AnnualReport, Reminder, ReminderKind, ReportingPeriod
 from projects.reporting import EDITABLE
@@ -100,61 +101,65 @@ def send_reminders(today: datetime.date) -> int:
     """
     sent = not_sent = 0
     for report, kind, days in due_reminders(today):
-        recipients = list(report.project.members.filter(is_active=True).order_by("email"))
-        if not recipients:
-            logger.warning("No one to remind about %s: the project has no active members", report)
-            continue
-        reminder, _created = Reminder.objects.get_or_create(
-            report=report,
-            kind=kind,
-            sent_on=today,
-            defaults={"days_to_due": days, "recipients": ", ".join(u.email for u in recipients)},
-        )
-        messages = [_message(reminder, user) for user in recipients]  # before the claim
-        claimed_at = _claim(reminder)
-        if claimed_at is None:
-            continue  # mailed, or being mailed, by another run
-        if _mail(reminder, messages, claimed_at):
-            sent += 1
-        else:
-            not_sent += 1
+        outcome = _send(report, kind, days, today)
+        sent += outcome is True
+        not_sent += outcome is False
     if not_sent:
         raise ReminderNotSent(f"{not_sent} reminders of {today} not sent: no mail server")
     return sent
 
 
-def remind_now(report: AnnualReport, by_user) -> Reminder:
-    """Staff's "remind now": mail the report's members at once, recorded like the daily
-    job's reminders (kind "by staff", who sent it). At most once per report and day: a
-    second click the same day returns the reminder already sent and mails nothing.
-    Raises ReminderNotSent, the claim given back, when the mail server cannot be reached."""
-    today = timezone.localdate()
+def _send(report: AnnualReport, kind: str, days: int, today: datetime.date, by=None):
+    """Record, claim and mail one reminder: True when this call mailed it, False when the
+    mail server could not be reached (the claim is given back), None when there was no
+    one to mail or another run has it."""
     recipients = list(report.project.members.filter(is_active=True).order_by("email"))
-    due = _due_on(report)
+    if not recipients:
+        logger.warning("No one to remind about %s: the project has no active members", report)
+        return None
     reminder, _created = Reminder.objects.get_or_create(
         report=report,
-        kind=ReminderKind.BY_STAFF,
+        kind=kind,
         sent_on=today,
         defaults={
-            "days_to_due": (due - today).days if due else 0,
+            "days_to_due": days,
             "recipients": ", ".join(u.email for u in recipients),
-            "sent_by": by_user,
+            "sent_by": by,
         },
     )
-    messages = [_message(reminder, user) for user in recipients]
+    messages = [_message(reminder, user) for user in recipients]  # before the claim
     claimed_at = _claim(reminder)
     if claimed_at is None:
-        return reminder  # sent already today
-    if not _mail(reminder, messages, claimed_at):
-        raise ReminderNotSent(f"Reminder about {report} not sent: no mail server")
-    reminder.delivered_at = claimed_at
-    return reminder
+        return None  # mailed, or being mailed, by another run
+    return _mail(reminder, messages, claimed_at)
 
 
-def _due_on(report: AnnualReport) -> datetime.date | None:
-    from projects.reporting import due_on
+class CannotRemind(ValueError):
+    """Why staff cannot remind now; the message is for them."""
 
-    return due_on(report)
+
+def remind_now(report: AnnualReport, by, today: datetime.date | None = None) -> Reminder:
+    """Mail the project's members about their report at once ("remind now" of the staff
+    home) and record it beside the daily job's reminders. At most once per report and
+    day, like those: a second click the same day sends nothing more."""
+    today = today or timezone.localdate()
+    if report.status not in EDITABLE:
+        raise CannotRemind(_("This report has been handed in: there is nothing to remind of."))
+    due_on = due_date(report)
+    if due_on is None:
+        raise CannotRemind(_("This report's fiscal year has no reporting period yet."))
+    if not report.project.members.filter(is_active=True).exists():
+        raise CannotRemind(_("The project has no active member to remind."))
+    if _send(report, ReminderKind.BY_STAFF, (due_on - today).days, today, by=by) is False:
+        raise CannotRemind(_("The mail server could not be reached: nothing was sent."))
+    return Reminder.objects.get(report=report, kind=ReminderKind.BY_STAFF, sent_on=today)
+
+
+def due_date(report: AnnualReport) -> datetime.date | None:
+    """When the report is due: its program's reporting period of that fiscal year."""
+    program = report.project.proposal.call.program_id
+    period = ReportingPeriod.objects.filter(program=program, fiscal_year=report.fiscal_year)
+    return period.values_list("due_on", flat=True).first()
 
 
 def _claim(reminder: Reminder) -> datetime.datetime | None:

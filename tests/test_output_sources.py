@@ -326,6 +326,12 @@ def test_it_tells_the_pi_of_acceptance_adoption_and_rejection(
 
 def test_it_reminds_now_once_a_day_saying_what_is_missing(report, pi, settings):
     settings.REPORTS_CONTACT = "reports@amed.example"
+    ReportingPeriod.objects.create(
+        program=report.project.proposal.call.program,
+        fiscal_year=2024,
+        opens_on=datetime.date(2025, 4, 1),
+        due_on=datetime.date(2025, 5, 31),
+    )
     staff = UserFactory(roles=["staff"])
     reminder = reminders.remind_now(report, staff)
     again = reminders.remind_now(report, staff)
