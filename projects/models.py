@@ -752,6 +752,7 @@ class DraftSource(models.TextChoices):
     BIBTEX = "bibtex", "BibTeX"
     RIS = "ris", "RIS"
     DOI = "doi", _("DOI list")
+    PASTE = "paste", _("Pasted from a spreadsheet")
 
 
 class DraftKind(models.TextChoices):

@@ -338,6 +338,35 @@ def read_file(content: bytes, name: str) -> list[Found]:
     return parse_bibtex(text)
 
 
+# --- A paste from a spreadsheet -------------------------------------------------------------
+
+_YES = {"yes", "y", "true", "1", "はい", "有", "あり", "国際", "○", "〇"}
+
+
+def parse_paste(text: str, kind: str) -> list[Found]:
+    """Rows copied from Excel (tab-separated), in the columns the page names: for
+    presentations title, conference, date, international, country; for papers DOI,
+    title, journal, date, international co-authored. A header row is skipped."""
+    found = []
+    for line in text.splitlines():
+        cells = [normalise.spaces(cell) for cell in line.split("\t")]
+        if not any(cells):
+            continue
+        cells += [""] * (5 - len(cells))
+        if kind == DraftKind.PRESENTATION:
+            title, venue, date, intl, country = cells[:5]
+            item = Found(kind, title=title, venue=venue, country=_country(country))
+        else:
+            doi, title, venue, date, intl = cells[:5]
+            item = Found(kind, title=title, venue=venue, doi=normalise.doi(doi) if doi else "")
+        item.date = _date(date)
+        if item.date is None and not found and date:
+            continue  # the header row
+        item.international = intl.casefold() in _YES
+        found.append(item)
+    return found
+
+
 # --- DOIs ---------------------------------------------------------------------------------
 
 UNREACHABLE_IN_A_ROW = 3  # Crossref is down: the rest are made from the DOI alone, at once

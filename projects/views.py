@@ -28,6 +28,7 @@ from projects.models import (
     AnnualReport,
     DoiBatch,
     DoiLookup,
+    DraftKind,
     DraftOutput,
     DraftSource,
     Event,
@@ -473,8 +474,15 @@ def import_outputs(request: HttpRequest, pk: int) -> HttpResponse:
     """A BibTeX or RIS file, or a list of DOIs, as drafts to confirm."""
     report = editable_report(request, pk)
     upload = request.FILES.get("file")
+    pasted = request.POST.get("paste", "")[:500_000]
     try:
-        if upload is not None:
+        if pasted.strip():
+            kind = request.POST.get("kind")
+            kind = kind if kind in DraftKind.values else DraftKind.PRESENTATION
+            outcome = sources.make_drafts(
+                report, sources.parse_paste(pasted, kind), DraftSource.PASTE
+            )
+        elif upload is not None:
             if upload.size > 5_000_000:
                 raise sources.SourceError(_("The file is too large (at most 5 MB)."))
             found = sources.read_file(upload.read(), upload.name)

@@ -354,3 +354,21 @@ def test_it_sends_the_reminders_of_a_given_day_from_the_command(report, pi):
     call_command("send_reminders", "--date", "2025-05-24", stdout=out)
     assert "1 reminders of 2025-05-24 sent." in out.getvalue()
     assert "due on May 31, 2025" in mail.outbox[0].body
+
+
+def test_it_brings_in_presentations_pasted_from_excel(client, report, pi):
+    sign_in(client, pi)
+    paste = "演題\t学会\t日付\t国際\t国\n"
+    paste += "Barrier tissues\tICI 2024\t2024/8/20\tはい\tDEU\n"
+    paste += "胸腺の老化\t日本免疫学会\t2024-12-04\t\t\n"
+    client.post(page("import_outputs", report), {"paste": paste, "kind": "presentation"})
+    drafts = {d.title: d for d in report.drafts.all()}
+    assert set(drafts) == {"Barrier tissues", "胸腺の老化"}  # the header row skipped
+    talk = drafts["Barrier tissues"]
+    assert (talk.date, talk.international, talk.country.code) == (
+        datetime.date(2024, 8, 20),
+        True,
+        "DE",
+    )
+    client.post(page("drafts", report), {"draft": [d.pk for d in drafts.values()]})
+    assert report.presentations.count() == 2
