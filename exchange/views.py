@@ -39,6 +39,7 @@ from exchange.services import (
     import_file,
     import_for_report,
     read_table,
+    section_template,
     write_csv,
     write_xlsx,
 )
@@ -339,3 +340,20 @@ def upload_to_report(request: HttpRequest, pk: int, section: str) -> HttpRespons
             % _counts(result, upload.name),
         )
     return redirect(back)
+
+
+@login_required
+def report_template(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """A section's XLSX to fill offline (exchange.services.section_template), for a report
+    the PI may edit; it uploads back into the section as it is."""
+    report = editable_report(request, pk)
+    kind = SECTION_KINDS.get(section)
+    if kind is None:
+        raise Http404
+    content = section_template(kind, report.project.code, report.fiscal_year)
+    name = f"{report.project.code}-FY{report.fiscal_year}-{section}.xlsx"
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

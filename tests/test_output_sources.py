@@ -372,3 +372,36 @@ def test_it_brings_in_presentations_pasted_from_excel(client, report, pi):
     )
     client.post(page("drafts", report), {"draft": [d.pk for d in drafts.values()]})
     assert report.presentations.count() == 2
+
+
+def test_it_gives_a_section_template_that_uploads_back_as_it_is(client, report, pi, settings):
+    import openpyxl
+
+    settings.LANGUAGE_CODE = "ja"
+    sign_in(client, pi)
+    url = reverse("report_template", args=[report.pk, "presentations"])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    assert "演題" in header or "題名" in header or any("題" in str(h) for h in header)
+    assert sheet.cell(2, 1).value == report.project.code and sheet.cell(2, 2).value == 2024
+    assert sheet.data_validations.dataValidation  # drop-downs for the choices and yes/no
+    yes = sheet.data_validations.dataValidation[0].formula1.strip('"').split(",")[0]
+    values = {"presented_on": datetime.date(2024, 9, 1), "international": yes}
+    for name in ["title", "conference"]:
+        values[name] = f"テンプレート {name}"
+    columns = {h: i for i, h in enumerate(header, start=1)}
+    from exchange.kinds import KINDS
+
+    spec = KINDS["presentations"]
+    for name, value in values.items():
+        sheet.cell(2, columns[spec.label(name)]).value = value
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "presentations.xlsx"
+    client.post(reverse("report_upload", args=[report.pk, "presentations"]), {"file": out})
+    talk = report.presentations.get()
+    assert (talk.title, talk.international) == ("テンプレート title", True)

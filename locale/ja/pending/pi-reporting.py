@@ -106,3 +106,4 @@ T["Rows copied from a spreadsheet (one per line)"] = "表計算ソフトから�
 T["Bring in the pasted rows"] = "貼り付けた行を取り込む"
 T["Please correct the following"] = "次の点を直してください"
 T["Form"] = "フォーム"
+T["Download the %(section)s template (XLSX)"] = "%(section)sのテンプレート（XLSX）をダウンロード"
