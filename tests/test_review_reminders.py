@@ -29,7 +29,7 @@ def test_it_reminds_once_per_step_however_often_it_runs(review):
     assert send_review_reminders(week_before + datetime.timedelta(days=1)) == 0  # no step
     assert send_review_reminders(DUE + datetime.timedelta(days=1)) == 1  # overdue
     assert send_review_reminders(DUE + datetime.timedelta(days=8)) == 1  # a week later
-    assert len(mail.outbox) == 3 and "overdue" in mail.outbox[-1].subject
+    assert len(mail.outbox) == 3 and "期限を過ぎています" in mail.outbox[-1].subject  # their language
     assert f"/reviews/proposals/{review.proposal_id}/" in mail.outbox[0].body
     assert ReviewReminder.objects.filter(review=review).count() == 3
 
