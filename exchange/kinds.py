@@ -15,10 +15,12 @@ wins, as follows.
   made so is in Japan; a partner PI is in `partner_pi_country`. Researchers are shared
   by proposals, so an empty h-index or country cell keeps what is known instead of
   erasing it, and two rows of one file may not disagree about one researcher.
-- Reviewers are user accounts, named by e-mail (any case) or reviewer code; an import
-  never makes accounts. A review without a score is an assignment still pending, not a
-  result, and the contract's score is required: the export leaves pending ones out, so
-  that every exported row imports back.
+- Reviewers are user accounts, named by e-mail (any case) or reviewer code. The
+  `reviewers` kind (issue 13, beyond the contract) makes and updates them: in the reviewer
+  group, without a password until they accept an invitation (accounts/invitations.py);
+  it never changes a staff or committee account. A review without a score is an
+  assignment still pending (importable, issue 13); an empty score never takes back a
+  submitted one. The export leaves pending ones out, as the contract's score is required.
 - A `projects` row adopts its proposal. A proposal with a project stays adopted: a
   proposals row giving it another status is refused.
 - A column left out of a file leaves that field of existing records as it is (a file of
@@ -48,6 +50,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -55,7 +58,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import Role, User
 from aspire import normalise
 from aspire.fields import NormalisedCharField
 from calls.models import (
@@ -763,13 +766,59 @@ def _researcher(values: dict, prefix: str, ctx: ImportContext, default_country: 
     return researcher
 
 
+class Language(models.TextChoices):
+    """User.language's choices, so that a labelled export's 日本語 imports back."""
+
+    JA = "ja", "日本語"
+    EN = "en", "English"
+
+
+class Reviewers(Kind):
+    name, model = "reviewers", User
+    columns = [
+        required("email", cells.text),
+        optional("full_name"),
+        optional("institution"),
+        optional("reviewer_code", cells.code),
+        optional("language", cells.choice_of(Language)),
+    ]
+    natural_key = ("email",)
+
+    def queryset(self, program):
+        return User.objects.filter(groups__name=Role.REVIEWER).order_by("email")
+
+    def key_lookup(self, values, ctx):
+        return {"email__iexact": values["email"]}
+
+    def assign(self, obj, values, ctx):
+        if obj.pk and (obj.is_staff or obj.is_superuser or obj.has_role(Role.COMMITTEE)):
+            raise RowError("email", _("this account is not a reviewer's: change it by hand."))
+        super().assign(obj, values, ctx)
+        if "reviewer_code" in values and not values["reviewer_code"]:
+            obj.reviewer_code = None  # unique, so empty is none
+        if "language" in values and not values["language"]:
+            obj.language = "ja"
+        if obj.pk is None:
+            obj.set_unusable_password()
+
+    def save_related(self, obj, values, ctx):
+        if obj.groups.filter(name=Role.REVIEWER).exists():
+            return False
+        obj.groups.add(Group.objects.get_or_create(name=Role.REVIEWER)[0])
+        return True
+
+    def to_row(self, obj):
+        return super().to_row(obj) | {"reviewer_code": obj.reviewer_code or ""}
+
+
 class Reviews(Kind):
     name, model = "reviews", Review
     columns = [
         reference("proposal"),
         reference("reviewer"),
-        required("score", cells.decimal),
+        optional("score", cells.decimal),  # empty: a pending assignment (issue 13)
         optional("comment"),
+        optional("due_on", cells.date),
     ]
     natural_key = ("proposal", "reviewer")
 
@@ -786,9 +835,14 @@ class Reviews(Kind):
         }
 
     def assign(self, obj, values, ctx):
+        submitted = obj.score
         super().assign(obj, values, ctx)
+        if obj.score is None and submitted is not None:
+            obj.score = submitted  # an assignment row never takes back a submitted score
         obj.proposal = ctx.proposal(values["proposal"])
         obj.reviewer = ctx.reviewer(values["reviewer"])
+        if obj.pk is None and obj.due_on is None:
+            obj.due_on = obj.proposal.call.review_due_on
 
     def to_row(self, obj):
         reviewer = obj.reviewer.reviewer_code or obj.reviewer.email
@@ -1070,6 +1124,7 @@ KINDS: dict[str, Kind] = {
         Programs(),
         Calls(),
         Proposals(),
+        Reviewers(),
         Reviews(),
         Projects(),
         Budgets(),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from calls.models import Call, CallStatus, Proposal, ProposalStatus
+from calls.services import workload
 from projects.models import AnnualReport, MemberRole, ProjectMember, Reminder, ReportingPeriod
 from projects.reporting import EDITABLE
 
@@ -72,13 +73,8 @@ def proposals_missing_reviews() -> QuerySet[Proposal]:
 
 
 def reviewer_workload() -> QuerySet[User]:
-    """Reviewers with reviews still to score, the busiest first."""
-    pending = Q(reviews__score__isnull=True, reviews__proposal__status__in=UNDECIDED)
-    reviewers = User.objects.annotate(
-        pending=Count("reviews", filter=pending),
-        scored=Count("reviews", filter=Q(reviews__score__isnull=False)),
-    )
-    return reviewers.filter(pending__gt=0).order_by("-pending", "email")
+    """Reviewers with reviews still to score, the busiest first (calls.services.workload)."""
+    return workload().filter(pending__gt=0)
 
 
 def late_reports(today: datetime.date) -> QuerySet[AnnualReport]:

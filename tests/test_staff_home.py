@@ -64,11 +64,11 @@ def test_it_lists_proposals_missing_reviews_and_the_busiest_reviewers_first():
     done = ProposalFactory(status="under_review")
     ReviewFactory(proposal=done, score=Decimal(6))
     decided = ProposalFactory(status="rejected")
-    ReviewFactory(proposal=decided, score=None)  # nothing left to decide: not missing
+    ReviewFactory(proposal=decided, reviewer=busy, score=None)  # decided: not missing
     missing = {p.ref: (p.assigned, p.scored) for p in home.proposals_missing_reviews()}
     assert missing == {unassigned.ref: (0, 0), half.ref: (2, 1), other.ref: (1, 0)}
     workload = [(r, r.pending) for r in home.reviewer_workload()]
-    assert workload[0] == (busy, 2)
+    assert workload[0] == (busy, 3)
     assert len(workload) == 1  # those with nothing to score are not listed
 
 
