@@ -258,6 +258,12 @@ CELERY_BEAT_SCHEDULE = {
 # Days before the due date on which PIs are reminded; overdue notices follow weekly.
 REMINDER_DAYS_BEFORE = tuple(env.list("REMINDER_DAYS_BEFORE", cast=int, default=[30, 7, 1]))
 CROSSREF_API_URL = env("CROSSREF_API_URL", default="https://api.crossref.org")
+# Where a PI's outputs already are (projects/sources.py), and how long each may take to answer.
+RESEARCHMAP_API_URL = env("RESEARCHMAP_API_URL", default="https://api.researchmap.jp")
+ORCID_API_URL = env("ORCID_API_URL", default="https://pub.orcid.org/v3.0")
+OUTPUT_SOURCES_TIMEOUT = env.float("OUTPUT_SOURCES_TIMEOUT", default=5)
+# Named in reminders and notices as the one to ask about a report.
+REPORTS_CONTACT = env("REPORTS_CONTACT", default="aspire@localhost")
 # A paste holds at most DOI_PASTE_LIMIT DOIs; at most DOI_LOOKUPS_IN_FLIGHT wait per person.
 DOI_PASTE_LIMIT = env.int("DOI_PASTE_LIMIT", default=200)
 DOI_LOOKUPS_IN_FLIGHT = env.int("DOI_LOOKUPS_IN_FLIGHT", default=400)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import home
-from exchange.views import upload_to_report
+from exchange.views import report_template, upload_to_report
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("reviews/", include("calls.urls")),
     path("reports/<int:pk>/<str:section>/upload/", upload_to_report, name="report_upload"),
+    path("reports/<int:pk>/<str:section>/template/", report_template, name="report_template"),
     path("", include("projects.urls")),
     path("", home, name="home"),
 ]

@@ -558,6 +558,7 @@ def import_for_report(report, kind: str, rows: list[Row], progress=None) -> Impo
     A file may leave out the project and fiscal year columns: its rows are the report's."""
     result = ImportResult()
     rows = _of_report(report, named_columns(KINDS[kind], rows, result))
+    rows = _without_ready_rows(rows)
     for number, row in enumerate(rows, start=2):
         if not _is_filled(row):
             continue
@@ -572,6 +573,16 @@ def import_for_report(report, kind: str, rows: list[Row], progress=None) -> Impo
     with transaction.atomic():
         reporting.lock(report)  # one upload at a time, and none while it is handed in
         return import_table(kind, rows, report=report, progress=progress)
+
+
+def _without_ready_rows(rows: list[Row]) -> list[Row]:
+    """The rows up to the last one holding more than its project and fiscal year: the
+    rows a section template (section_template) made ready and the PI left empty are none."""
+    ready = {"project", "fiscal_year"}
+    filled = [
+        i for i, row in enumerate(rows) if any(v.strip() for k, v in row.items() if k not in ready)
+    ]
+    return rows[: filled[-1] + 1] if filled else []
 
 
 def _is_filled(row: Row) -> bool:
@@ -595,3 +606,48 @@ def _of_report(report, rows: list[Row]) -> list[Row]:
     blank = dict.fromkeys(missing, "")  # a blank line stays blank, and is skipped
     filled = ((missing if _is_filled(row) else blank) | row for row in rows)
     return Table([*missing, *header], filled, getattr(rows, "exported_at", None))
+
+
+TEMPLATE_ROWS = 300  # rows made ready (project and fiscal year filled in, drop-downs)
+
+
+def section_template(kind: str, project_code: str, fiscal_year: int) -> bytes:
+    """An XLSX for a PI to fill one section of a report offline: the headers as the pages
+    label them in the active language (論文名, 雑誌名), the project and fiscal year filled
+    in, drop-downs for choices and yes/no; it imports back as it is (named_columns reads
+    the labels, cells.choice_of and cells.boolean the choices)."""
+    from openpyxl import Workbook as EditableWorkbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    spec = KINDS[kind]
+    names = [column.name for column in spec.columns]
+    book = EditableWorkbook()
+    sheet = book.active
+    sheet.title = _sheet_title(str(spec.model._meta.verbose_name_plural))
+    sheet.append([spec.label(name) for name in names])
+    for _row in range(TEMPLATE_ROWS):
+        sheet.append(
+            [
+                project_code if n == "project" else fiscal_year if n == "fiscal_year" else None
+                for n in names
+            ]
+        )
+    yes_no = f'"{_("yes")},{_("no")}"'
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, len(spec.label(column.name)) * 2 + 2)
+        choices = [str(label) for label in spec._choice_labels(column.name).values()]
+        if column.parse is cells.boolean:
+            formula = yes_no
+        elif choices and sum(len(c) + 1 for c in choices) < 250:  # Excel's limit of a list
+            formula = '"' + ",".join(c.replace(",", " ") for c in choices) + '"'
+        else:
+            continue
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

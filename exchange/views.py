@@ -32,7 +32,7 @@ from audit.services import record_request
 from exchange import imports, limits
 from exchange.kinds import KINDS, Kind
 from exchange.models import ImportJob
-from exchange.services import export_table, write_csv, write_xlsx
+from exchange.services import export_table, section_template, write_csv, write_xlsx
 from programs.models import Program
 from projects.views import editable_report
 
@@ -380,3 +380,18 @@ def upload_to_report(request: HttpRequest, pk: int, section: str) -> HttpRespons
 
 
 SECTIONS_OF_KINDS = {kind: section for section, kind in SECTION_KINDS.items()}
+
+
+@login_required
+def report_template(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """A section's XLSX to fill offline (exchange.services.section_template), for a report
+    the PI may edit; it uploads back into the section as it is."""
+    report = editable_report(request, pk)
+    kind = SECTION_KINDS.get(section)
+    if kind is None:
+        raise Http404
+    content = section_template(kind, report.project.code, report.fiscal_year)
+    name = f"{report.project.code}-FY{report.fiscal_year}-{section}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -23,7 +23,7 @@ from programs.admin import (
     VersionedInline,
 )
 from programs.fiscal import format_fiscal_year
-from projects import reporting
+from projects import reporting, services
 from projects.models import (
     AnnualReport,
     DoiBatch,
@@ -32,6 +32,7 @@ from projects.models import (
     Exchange,
     Hub,
     LabStatistic,
+    Notice,
     Paper,
     Participant,
     Presentation,
@@ -85,6 +86,13 @@ AdoptionFormSet = forms.formset_factory(AdoptionForm, extra=0)
 class AdoptingProposalAdmin(ProposalAdmin):
     actions = ["adopt", *ProposalAdmin.actions]
 
+    @admin.action(description=_("Reject the selected proposals"), permissions=["change"])
+    def reject(self, request, queryset: QuerySet) -> None:
+        """As calls/admin.py's, and each PI is told (projects.services.reject)."""
+        count = services.reject(Proposal.objects.filter(pk__in=queryset.values("pk")), request.user)
+        message = ngettext("%(count)d proposal rejected.", "%(count)d proposals rejected.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
     def has_adopt_permission(self, request) -> bool:
         return self.has_change_permission(request) and request.user.has_perm("projects.add_project")
 
@@ -136,7 +144,7 @@ class AdoptingProposalAdmin(ProposalAdmin):
                 for proposal in waiting:
                     form = plans[proposal.pk]
                     try:
-                        adopt(proposal, form.plan())
+                        adopt(proposal, form.plan(), by=request.user)
                     except ValidationError as error:
                         _add_errors(form, error)
                 if any(form.errors for form in formset.forms):
@@ -358,7 +366,7 @@ class AnnualReportAdmin(VisibleReports, FiscalYearColumn, VersionedAdmin, Histor
     def accept(self, request, queryset: QuerySet) -> None:
         accepted = 0
         for report in queryset.filter(status=ReportStatus.SUBMITTED):
-            reporting.accept(report)
+            reporting.accept(report, request.user)
             accepted += 1
         message = ngettext("%(count)d report accepted.", "%(count)d reports accepted.", accepted)
         self.message_user(request, message % {"count": accepted}, messages.SUCCESS)
@@ -510,10 +518,23 @@ class ReminderAdmin(ReadOnlyAdmin):
     """Who was reminded of which report, and when."""
 
     list_display = ["report", "kind", "sent_on", "days_to_due", "recipients", "delivered_at"]
+    list_display += ["sent_by"]
     list_filter = ["kind", ("report__fiscal_year", FiscalYearFilter), f"report__{PROGRAM}"]
-    list_select_related = ["report__project"]
+    list_select_related = ["report__project", "sent_by"]
     search_fields = ["report__project__code", "recipients"]
     date_hierarchy = "sent_on"
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """What researchers were told (projects/notices.py): returns with the staff comment,
+    acceptances, adoptions and rejections; by whom, when, and whether the mail went out."""
+
+    list_display = ["created_at", "kind", "recipient", "report", "proposal", "sent_by", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient", "report__project", "proposal", "sent_by"]
+    search_fields = ["recipient__email", "report__project__code", "proposal__ref", "comment"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(DoiBatch)

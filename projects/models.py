@@ -723,3 +723,133 @@ class DoiLookup(models.Model):
 
     def __str__(self) -> str:
         return self.doi
+
+
+class ResearcherIds(models.Model):
+    """Where a researcher's outputs already are: their researchmap permalink and ORCID iD,
+    linked once and used by every report's "bring this fiscal year's outputs"."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="researcher_ids",
+        verbose_name=_("user"),
+    )
+    researchmap_id = models.CharField(_("researchmap ID"), max_length=100, blank=True)
+    orcid = models.CharField(_("ORCID iD"), max_length=19, blank=True)
+
+    class Meta:
+        verbose_name = _("researcher IDs")
+        verbose_name_plural = _("researcher IDs")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class DraftSource(models.TextChoices):
+    RESEARCHMAP = "researchmap", "researchmap"
+    ORCID = "orcid", "ORCID"
+    BIBTEX = "bibtex", "BibTeX"
+    RIS = "ris", "RIS"
+    DOI = "doi", _("DOI list")
+    PASTE = "paste", _("Pasted from a spreadsheet")
+
+
+class DraftKind(models.TextChoices):
+    PAPER = "paper", _("Paper")
+    PRESENTATION = "presentation", _("Presentation")
+
+
+class DraftOutput(models.Model):
+    """An output brought in from elsewhere, waiting for the PI to tick and confirm it.
+
+    It is no row of the report yet: confirming turns it into a paper or presentation
+    through projects.reporting.add_row, so every rule of a report applies to it then.
+    """
+
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="drafts", verbose_name=_("annual report")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DraftKind.choices)
+    source = models.CharField(_("source"), max_length=16, choices=DraftSource.choices)
+    title = LineField(_("title"), max_length=1000, blank=True)
+    doi = DOIField(_("DOI"), max_length=200, blank=True)
+    venue = LineField(_("journal or conference"), max_length=300, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    international = models.BooleanField(_("international"), default=False)
+    country = CountryField(_("country"), blank=True)
+    authors = models.TextField(
+        _("authors"), blank=True, max_length=100_000, validators=[MaxLengthValidator(100_000)]
+    )
+    # Why it should not, or cannot yet, be confirmed: reported in another year, missing
+    # what a row needs (a service could not be reached), refused when confirmed.
+    problem = models.CharField(_("problem"), max_length=16, blank=True)  # projects/sources.py
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    duplicate = models.BooleanField(_("already reported"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("output to confirm")
+        verbose_name_plural = _("outputs to confirm")
+        ordering = ["kind", "date", "title"]
+
+    def __str__(self) -> str:
+        return self.title or self.doi or str(self.pk)
+
+
+class NoticeKind(models.TextChoices):
+    RETURNED = "returned", _("Report returned")
+    ACCEPTED = "accepted", _("Report accepted")
+    ADOPTED = "adopted", _("Proposal adopted")
+    REJECTED = "rejected", _("Proposal not adopted")
+
+
+class Notice(models.Model):
+    """A mail told to a researcher at a step (a report returned or accepted, a proposal
+    adopted or not): who, what, when, by whom, and whether it went out. Reminders have
+    their own record (Reminder), which the daily job needs for "at most once"."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notices",
+        verbose_name=_("recipient"),
+    )
+    report = models.ForeignKey(
+        AnnualReport,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("annual report"),
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("proposal"),
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    comment = models.TextField(_("staff comment"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -202,8 +202,13 @@ def _message(reminder: Reminder, user) -> mail.EmailMessage:
 
 
 def _context(reminder: Reminder, user) -> dict:
+    """What the mail says, in the member's language: when it is due, what is still
+    missing, that a year with nothing to report is said so, and whom to ask."""
+    from projects.reporting import summary
+
     report = reminder.report
     path = reverse("projects:report", args=[report.pk])
+    found = summary(report, reminder.sent_on)
     return {
         "user": user,
         "report": report,
@@ -212,4 +217,8 @@ def _context(reminder: Reminder, user) -> dict:
         "days": abs(reminder.days_to_due),
         "due_on": reminder.sent_on + datetime.timedelta(days=reminder.days_to_due),
         "url": settings.SITE_URL.rstrip("/") + path,
+        "missing": [finding.message for finding in found.missing],
+        "warnings": len(found.warnings),
+        "year_finished": found.year_finished,
+        "contact": settings.REPORTS_CONTACT,
     }

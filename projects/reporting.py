@@ -24,6 +24,7 @@ different fields of one row, never conflict; the same field, changed both ways, 
 conflict shown field by field.
 """
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 from aspire import frozen, versions
 from programs.fiscal import fiscal_year_end, fiscal_year_start, format_fiscal_year
 from projects.models import (
+    SHORT_STAY_DAYS,
     AnnualReport,
     Event,
     Exchange,
@@ -386,30 +388,48 @@ def reopen(report: AnnualReport, reason: str) -> AnnualReport:
 
 
 @transaction.atomic
-def submit(report: AnnualReport, nothing_to_report: bool = False) -> AnnualReport:
-    """The PI hands the report in; it is frozen from now on."""
+def submit(
+    report: AnnualReport,
+    nothing_to_report: bool = False,
+    *,
+    confirmed: bool = False,
+    today: datetime.date | None = None,
+) -> AnnualReport:
+    """The PI hands the report in; it is frozen from now on.
+
+    The rule of `submission_refusal`: what is required must be there, a null return only
+    for a year that has ended, and warnings (or a null return) only once confirmed.
+    """
     report = _editable(lock(report))
-    if nothing_to_report and has_outputs(report):
-        raise ValidationError(_("This report lists outputs: remove them before reporting nothing."))
+    refusal = submission_refusal(report, nothing_to_report, confirmed, today)
+    if refusal:
+        raise ValidationError(refusal, code="unconfirmed" if "confirm" in refusal else "refused")
     report.nothing_to_report = nothing_to_report
     _move(report, ReportStatus.SUBMITTED, submitted_at=timezone.now())
     return report
 
 
 @transaction.atomic
-def return_report(report: AnnualReport, comment: str) -> AnnualReport:
-    """Staff send a submitted report back to the PI with what to fix."""
+def return_report(report: AnnualReport, comment: str, by=None) -> AnnualReport:
+    """Staff send a submitted report back to the PI with what to fix; the PI is told
+    (projects/notices.py), and the comment stays in the history and in the notice."""
+    from projects import notices  # notices name reports: the module sits on top of this one
+
     report = _submitted(lock(report))
     if not comment.strip():
         raise ValidationError({"staff_comment": _("Say what the PI should fix.")})
     _move(report, ReportStatus.RETURNED, staff_comment=comment.strip())
+    notices.report_returned(report, by)
     return report
 
 
 @transaction.atomic
-def accept(report: AnnualReport) -> AnnualReport:
+def accept(report: AnnualReport, by=None) -> AnnualReport:
+    from projects import notices
+
     report = _submitted(lock(report))
     _move(report, ReportStatus.ACCEPTED)
+    notices.report_accepted(report, by)
     return report
 
 
@@ -513,3 +533,147 @@ def open_reports(today: datetime.date) -> int:
         # Reports that exist already, in whatever state, are left alone.
         AnnualReport.objects.bulk_create(drafts, ignore_conflicts=True)
     return AnnualReport.objects.count() - before
+
+
+# --- The summary at the top of the report, and what submitting asks ------------------------
+
+
+@dataclasses.dataclass
+class Finding:
+    section: str  # the anchor of the section the row is in
+    message: str
+
+
+@dataclasses.dataclass
+class Summary:
+    """Days left (negative: overdue), rows per section, what is required but missing and
+    what looks wrong: shown at the top of the report and again when it is submitted."""
+
+    due_on: datetime.date | None
+    days_left: int | None
+    year_finished: bool
+    counts: dict[str, int]
+    missing: list[Finding]
+    warnings: list[Finding]
+    drafts_waiting: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.overdue else 0
+
+
+def due_on(report: AnnualReport) -> datetime.date | None:
+    period = ReportingPeriod.objects.filter(
+        program=report.project.proposal.call.program_id, fiscal_year=report.fiscal_year
+    ).first()
+    return period.due_on if period else None
+
+
+def summary(report: AnnualReport, today: datetime.date | None = None) -> Summary:
+    """The report at a glance, in a fixed number of queries (one per section)."""
+    today = today or timezone.localdate()  # Asia/Tokyo: the day the PI lives in
+    start, end = fiscal_year_start(report.fiscal_year), fiscal_year_end(report.fiscal_year)
+    due = due_on(report)
+    rows = {
+        "papers": list(Paper.objects.filter(report=report)),
+        "presentations": list(Presentation.objects.filter(report=report)),
+        "events": list(Event.objects.filter(report=report)),
+        "exchanges": list(Exchange.objects.filter(report=report)),
+    }
+    counts = {name: len(found) for name, found in rows.items()}
+    hubs = Hub.objects.filter(project=report.project_id, established_on__lte=end)
+    counts["hubs"] = sum(1 for hub in hubs if hub_shows_in(hub, report.fiscal_year))
+    counts["lab_statistics"] = LabStatistic.objects.filter(report=report).count()
+    counts["surveys"] = SurveyAnswer.objects.filter(report=report).count()
+    warnings = []
+    for section, found in rows.items():
+        for row in found:
+            warnings += _row_warnings(section, row, start, end, today)
+    warnings += _same_titles(report, rows["papers"])
+    return Summary(
+        due_on=due,
+        days_left=(due - today).days if due else None,
+        year_finished=today > end,
+        counts=counts,
+        missing=_missing(report, counts),
+        warnings=warnings,
+        drafts_waiting=report.drafts.filter(duplicate=False).count(),
+    )
+
+
+def _missing(report: AnnualReport, counts: dict[str, int]) -> list[Finding]:
+    missing = []
+    if not counts["lab_statistics"]:
+        missing.append(Finding("lab_statistics", _("The lab-wide statistics are missing.")))
+    if report.buyout_used is None:
+        missing.append(Finding("details", _("Say whether the buy-out was used.")))
+    elif report.buyout_used is False and not report.buyout_reason.strip():
+        missing.append(Finding("details", _("Say why the buy-out was not used.")))
+    return missing
+
+
+def _row_warnings(section: str, row, start, end, today) -> list[Finding]:
+    found = []
+    date = row.output_date
+    if date > today:
+        found.append(Finding(section, _("“%(row)s” is dated in the future (%(date)s).")))
+    elif not start <= date <= end:
+        found.append(Finding(section, _("“%(row)s” is dated outside the fiscal year (%(date)s).")))
+    if isinstance(row, Exchange) and not row.purpose.strip():
+        days = row.stay_days
+        if days is not None and days <= SHORT_STAY_DAYS:
+            found.append(Finding(section, _("The short stay of %(row)s says no purpose.")))
+    for warning in found:
+        warning.message = warning.message % {"row": row, "date": date}
+    return found
+
+
+def _same_titles(report: AnnualReport, papers: list[Paper]) -> list[Finding]:
+    """A paper of this year whose title another year reported (under another DOI, or with
+    none): likely the same paper, which would be counted twice."""
+    titles = {" ".join(paper.title.casefold().split()): paper for paper in papers}
+    if not titles:
+        return []
+    others = (
+        Paper.objects.filter(project=report.project_id)
+        .exclude(report=report)
+        .select_related("report__project")
+        .only("title", "report__fiscal_year", "report__status", "report__project__code")
+    )
+    found = []
+    for other in others:
+        paper = titles.get(" ".join(other.title.casefold().split()))
+        if paper is not None:
+            message = _("“%(row)s” may be the paper already reported in %(report)s.")
+            found.append(
+                Finding("papers", message % {"row": paper, "report": describe(other.report)})
+            )
+    return found
+
+
+def submission_refusal(
+    report: AnnualReport,
+    nothing_to_report: bool,
+    confirmed: bool,
+    today: datetime.date | None = None,
+) -> str | None:
+    """Why the report may not be handed in as asked, or None: the one rule of every door."""
+    today = today or timezone.localdate()
+    if nothing_to_report:
+        if has_outputs(report):
+            return _("This report lists outputs: remove them before reporting nothing.")
+        if today <= fiscal_year_end(report.fiscal_year):
+            return _(
+                "Nothing to report can be said only once the fiscal year has ended (after %(end)s)."
+            ) % {"end": fiscal_year_end(report.fiscal_year).isoformat()}
+        return None if confirmed else _("Please confirm that there is nothing to report.")
+    found = summary(report, today)
+    if found.missing:
+        return " ".join(warning.message for warning in found.missing)
+    if found.warnings and not confirmed:
+        return _("Please confirm the report with its warnings.")
+    return None

@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from calls import services as calls_services
 from calls.models import Proposal, ProposalStatus
 from programs.fiscal import fiscal_year, fiscal_year_end, fiscal_year_start
-from projects.models import MemberRole, Project, ProjectBudget, ProjectMember
+from projects import notices
+from projects.models import MemberRole, NoticeKind, Project, ProjectBudget, ProjectMember
 
 
 @dataclasses.dataclass
@@ -95,8 +97,9 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
 
 
 @transaction.atomic
-def adopt(proposal: Proposal, plan: Plan | None = None) -> Project:
-    """Adopt a proposal and create its project: once, however often it is asked."""
+def adopt(proposal: Proposal, plan: Plan | None = None, by=None) -> Project:
+    """Adopt a proposal and create its project: once, however often it is asked. The PI
+    is told (projects/notices.py), in their language, once the decision commits."""
     # The row lock makes a second click wait until the first has created the project.
     proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
     existing = Project.objects.filter(proposal=proposal).first()
@@ -107,7 +110,23 @@ def adopt(proposal: Proposal, plan: Plan | None = None) -> Project:
     if errors:
         raise ValidationError(errors)
     mark_adopted(proposal, reason=plan.reason)
-    return _create_project(proposal, plan)
+    project = _create_project(proposal, plan)
+    notices.proposal_decided(proposal, NoticeKind.ADOPTED, by)
+    return project
+
+
+@transaction.atomic
+def reject(proposals, by=None) -> int:
+    """Reject proposals still under consideration (calls.services.reject) and tell each PI."""
+    chosen = list(
+        proposals.select_for_update(of=("self",))
+        .filter(status__in=calls_services.REJECTABLE)
+        .select_related("jp_pi__user")
+    )
+    count = calls_services.reject(Proposal.objects.filter(pk__in=[p.pk for p in chosen]))
+    for proposal in chosen:
+        notices.proposal_decided(proposal, NoticeKind.REJECTED, by)
+    return count
 
 
 def adoption_refusal(proposal: Proposal) -> str | None:

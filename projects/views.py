@@ -23,11 +23,14 @@ from accounts.rules import visible_projects, visible_reports
 from aspire import jobs, versions
 from aspire.jobs import JobStatus
 from programs.fiscal import fiscal_year_end, fiscal_year_start
-from projects import crossref, forms, home, reminders, reporting
+from projects import crossref, forms, home, notices, reminders, reporting, sources
 from projects.models import (
     AnnualReport,
     DoiBatch,
     DoiLookup,
+    DraftKind,
+    DraftOutput,
+    DraftSource,
     Event,
     Exchange,
     Hub,
@@ -38,8 +41,10 @@ from projects.models import (
     Presentation,
     Project,
     ProjectMember,
+    Reminder,
     ReportingPeriod,
     ReportStatus,
+    ResearcherIds,
     SurveyAnswer,
 )
 
@@ -205,8 +210,55 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
         "can_submit": user.has_perm("projects.submit_annualreport", report),
         "can_review": user.has_perm("projects.review_annualreport", report),
         "return_form": bound.get("return") or forms.ReturnForm(),
-        "transitions": report.history.select_related("history_user").order_by("-history_date"),
+        "transitions": _transitions(report),
+        "summary": reporting.summary(report),
+        "drafts": _drafts(report),
+        "ids": ResearcherIds.objects.filter(user=user).first(),
+        "notices": notices.for_report(report),
+        "reminders": Reminder.objects.filter(report=report).order_by("-created_at"),
+        "confirming": None,
+        "form_errors": _form_errors(bound),
     }
+
+
+def _form_errors(bound: dict) -> list[dict]:
+    """Every error of the forms that failed, for the summary at the top of the page: each
+    links to its field (or to its section), and the page moves the focus there."""
+    found = []
+    for section, form in bound.items():
+        if not hasattr(form, "errors"):
+            continue
+        for name, errors in form.errors.items():
+            field = form[name] if name in form.fields else None
+            for message in errors:
+                found.append(
+                    {
+                        "anchor": field.auto_id if field is not None else section,
+                        "label": field.label if field is not None else _("Form"),
+                        "message": message,
+                    }
+                )
+    return found
+
+
+def _drafts(report: AnnualReport) -> list[DraftOutput]:
+    drafts = list(report.drafts.select_related("report"))
+    reports = sources.named_reports(drafts)
+    for draft in drafts:
+        draft.problem_text = sources.draft_problem(draft, reports) if draft.problem else ""
+    return drafts
+
+
+def _transitions(report: AnnualReport) -> list:
+    """The history as steps: an entry where the status changed (not every saved draft),
+    with the staff comment of a return, which stays after the report is resubmitted."""
+    steps, last = [], None
+    entries = report.history.select_related("history_user").order_by("history_date")
+    for entry in entries:
+        if entry.status != last:
+            steps.append(entry)
+        last = entry.status
+    return steps[::-1]
 
 
 def _lookups(report: AnnualReport) -> dict:
@@ -366,16 +418,124 @@ def save_details(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submitting shows the summary (what is missing, the warnings) and asks to confirm;
+    the confirmed second post hands the report in (reporting.submission_refusal)."""
     report = _report(request, pk)
     if not request.user.has_perm("projects.submit_annualreport", report):
         raise PermissionDenied(_("Only the PI submits the report."))
     nothing = request.POST.get("nothing_to_report") == "1"
+    confirmed = request.POST.get("confirmed") == "1"
+    if not confirmed:
+        refusal = reporting.submission_refusal(report, nothing, confirmed=True)
+        if refusal is None:  # possible: ask to confirm, with the summary in view
+            page = _page(request, report, {})
+            page["confirming"] = "nothing" if nothing else "report"
+            return render(request, "projects/report.html", page)
     try:
-        reporting.submit(report, nothing_to_report=nothing)
+        reporting.submit(report, nothing_to_report=nothing, confirmed=confirmed)
         messages.success(request, _("Submitted. Staff will review the report."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(f"{report_url(report)}#summary")
     return redirect(report_url(report))
+
+
+@require_POST
+@login_required
+def bring_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link the researcher's IDs (kept for next year) and bring this year's outputs."""
+    report = editable_report(request, pk)
+    try:
+        researchmap_id = request.POST.get("researchmap_id", "").strip()
+        orcid = request.POST.get("orcid", "").strip()
+        researchmap_id = sources.clean_permalink(researchmap_id) if researchmap_id else ""
+        orcid = sources.clean_orcid(orcid) if orcid else ""
+    except sources.SourceError as error:
+        messages.error(request, str(error))
+        return redirect(f"{report_url(report)}#bring-in")
+    if not (researchmap_id or orcid):
+        messages.error(request, _("Give your researchmap ID or your ORCID iD."))
+        return redirect(f"{report_url(report)}#bring-in")
+    ResearcherIds.objects.update_or_create(
+        user=request.user, defaults={"researchmap_id": researchmap_id, "orcid": orcid}
+    )
+    try:
+        outcome = sources.bring_in(report, researchmap_id, orcid)
+    except (sources.SourceError, ValidationError) as error:
+        messages.error(request, str(getattr(error, "message", error)))
+        return redirect(f"{report_url(report)}#bring-in")
+    _say_outcome(request, outcome)
+    return redirect(f"{report_url(report)}#drafts")
+
+
+@require_POST
+@login_required
+def import_outputs(request: HttpRequest, pk: int) -> HttpResponse:
+    """A BibTeX or RIS file, or a list of DOIs, as drafts to confirm."""
+    report = editable_report(request, pk)
+    upload = request.FILES.get("file")
+    pasted = request.POST.get("paste", "")[:500_000]
+    try:
+        if pasted.strip():
+            kind = request.POST.get("kind")
+            kind = kind if kind in DraftKind.values else DraftKind.PRESENTATION
+            outcome = sources.make_drafts(
+                report, sources.parse_paste(pasted, kind), DraftSource.PASTE
+            )
+        elif upload is not None:
+            if upload.size > 5_000_000:
+                raise sources.SourceError(_("The file is too large (at most 5 MB)."))
+            found = sources.read_file(upload.read(), upload.name)
+            source = DraftSource.RIS if upload.name.lower().endswith(".ris") else DraftSource.BIBTEX
+            outcome = sources.make_drafts(report, found, source)
+        else:
+            found, down = sources.from_dois(request.POST.get("dois", "")[:200_000])
+            outcome = sources.make_drafts(report, found, DraftSource.DOI)
+            if down:
+                outcome.unreachable.append("Crossref")
+    except sources.SourceError as error:
+        messages.error(request, str(error))
+        return redirect(f"{report_url(report)}#bring-in")
+    _say_outcome(request, outcome)
+    return redirect(f"{report_url(report)}#drafts")
+
+
+def _say_outcome(request: HttpRequest, outcome: sources.Outcome) -> None:
+    for service in outcome.unreachable:
+        messages.warning(
+            request,
+            _(
+                "%(service)s could not be reached just now (this is no “not found”): what is "
+                "known was kept; try again later or complete the rows by hand."
+            )
+            % {"service": service},
+        )
+    counts = {"count": outcome.created, "duplicates": outcome.duplicates}
+    messages.success(
+        request,
+        _("%(count)d outputs to confirm, of which %(duplicates)d already reported.") % counts,
+    )
+
+
+@require_POST
+@login_required
+def drafts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm the ticked drafts (they become rows) or discard them."""
+    report = editable_report(request, pk)
+    ids = [int(value) for value in request.POST.getlist("draft") if value.isdigit()]
+    try:
+        if request.POST.get("action") == "discard":
+            count = sources.discard(report, ids)
+            messages.success(request, _("%(count)d discarded.") % {"count": count})
+        else:
+            confirmed, refused = sources.confirm(report, ids)
+            counts = {"count": confirmed, "refused": refused}
+            messages.success(
+                request, _("%(count)d confirmed, %(refused)d left to look at.") % counts
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{report_url(report)}#drafts")
 
 
 @require_POST
@@ -441,9 +601,9 @@ def review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     form = forms.ReturnForm(request.POST)
     try:
         if decision == "accept":
-            reporting.accept(report)
+            reporting.accept(report, request.user)
         elif form.is_valid():
-            reporting.return_report(report, form.cleaned_data["comment"])
+            reporting.return_report(report, form.cleaned_data["comment"], request.user)
         else:
             return report_page(request, pk, bound={"return": form}, status=400)
     except ValidationError as error:

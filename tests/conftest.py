@@ -45,6 +45,19 @@ def crossref_replay(settings):
     server.shutdown()
 
 
+@pytest.fixture
+def source_replay(settings):
+    """researchmap and ORCID replayed from tests/data by a local server: never the network."""
+    from tests.source_replay import Replay, serve
+
+    server, url = serve()
+    Replay.requests = []
+    settings.RESEARCHMAP_API_URL = f"{url}/researchmap"
+    settings.ORCID_API_URL = f"{url}/orcid"
+    yield Replay
+    server.shutdown()
+
+
 @pytest.fixture(autouse=True)
 def _no_openalex(settings):
     """Conflict checks never ask the real OpenAlex; `openalex_replay` gives a recorded one."""

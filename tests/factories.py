@@ -258,3 +258,17 @@ class TargetFactory(factory.django.DjangoModelFactory):
     indicator = "g2.intl_coauthored_papers"
     fiscal_year = 2027
     value = Decimal(20)
+
+
+def complete_report(report: AnnualReport) -> AnnualReport:
+    """What a report must hold to be submitted (projects.reporting.submission_refusal):
+    the lab-wide statistics and the buy-out answer."""
+    from projects.models import LabStatistic
+
+    LabStatistic.objects.get_or_create(
+        report=report,
+        defaults={"events_held": 1, "researchers_invited": 0, "researchers_dispatched": 0},
+    )
+    AnnualReport.objects.filter(pk=report.pk).update(buyout_used=True)
+    report.refresh_from_db()
+    return report

@@ -51,6 +51,7 @@ from tests.factories import (
     ReportFactory,
     SurveyFactory,
     UserFactory,
+    complete_report,
 )
 from tests.test_admin import form_data
 from tests.test_admin import url as admin_url
@@ -287,7 +288,7 @@ def test_it_counts_a_re_entered_paper_once_across_years(client, accepted, draft,
             "papers-international_coauthored": "on",
         }
         assert client.post(page("add", draft, "papers"), data).status_code == 400
-    reporting.submit(draft)
+    reporting.submit(complete_report(draft), confirmed=True)
     after = indicators.compute(draft.project.proposal.call.program, datetime.date(2025, 3, 31))
     code = "g2.intl_coauthored_papers"
     assert after["indicators"][code]["value"] == before["indicators"][code]["value"] == 1
@@ -342,7 +343,7 @@ def test_it_pairs_survey_answers_whatever_the_spacing_of_the_name(client, draft,
     text += f"{draft.project.code},福田　悠人,after,4,4,4,4,4\n"
     assert import_table("surveys", rows(text)).updated == 1
     assert draft.project.participants.count() == 1
-    reporting.submit(draft)
+    reporting.submit(complete_report(draft), confirmed=True)
     figures = indicators.compute(draft.project.proposal.call.program, datetime.date(2025, 3, 31))
     assert figures["indicators"]["g4.survey_pairs"]["value"] == 1
 

@@ -75,6 +75,18 @@ def wait_for(page: Page, url: str, text: str, seconds: int = 20) -> None:
         page.goto(url)
 
 
+def complete_on_the_page(page: Page) -> None:
+    """What a report needs before it is submitted: lab statistics and the buy-out answer."""
+    if page.locator("#id_lab_statistics-events_held").count():
+        page.click("#lab_statistics summary")
+        page.fill("#id_lab_statistics-events_held", "2")
+        page.fill("#id_lab_statistics-researchers_invited", "1")
+        page.fill("#id_lab_statistics-researchers_dispatched", "1")
+        page.click("#lab_statistics details form button[type=submit]")
+    page.select_option("#id_details-buyout_used", "true")
+    page.click("#details form button[type=submit]")
+
+
 def intl_papers() -> int:
     program = Program.objects.get(code="ASPIRE")
     return compute(program, AS_OF)["indicators"]["g2.intl_coauthored_papers"]["value"]
@@ -117,7 +129,9 @@ def test_it_takes_a_report_from_the_pi_to_acceptance(browser, live_server, demo)
         pi.click("#exchanges details form button[type=submit]")
         assert "小川 陸" in pi.inner_text("#exchanges table")
 
+        complete_on_the_page(pi)
         pi.click("#submit form:first-of-type button")
+        pi.click(".confirm-submit button")  # the summary, then "Yes, submit"
         pi.wait_for_load_state()
 
     # Staff return it with a comment.
@@ -136,6 +150,7 @@ def test_it_takes_a_report_from_the_pi_to_acceptance(browser, live_server, demo)
     pi.fill("#id_institution", "Harvard Medical School")
     pi.click("main form button[type=submit]")
     pi.click("#submit form:first-of-type button")
+    pi.click(".confirm-submit button")
     pi.wait_for_load_state()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
