@@ -17,17 +17,26 @@ from django.utils.translation import override
 from aspire import frozen, versions
 from evaluations.indicators import compute
 from evaluations.models import CommitteeMember, Evaluation, GoalAssessment, Opinion
+from evaluations.pace import pace
 
 # Finalisation dates read as the committee in Tokyo signed them, whatever the server's zone.
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 def figures(evaluation: Evaluation, language: str | None = None) -> dict:
-    """The indicator document of an evaluation: frozen once finalised, live before."""
+    """The indicator document of an evaluation, with the pace against each target
+    (evaluations/pace.py): frozen once finalised, live before."""
     if evaluation.snapshot is not None:
+        if "pace" not in evaluation.snapshot:  # finalised before paces were kept
+            return {**evaluation.snapshot, "pace": {}}
         return evaluation.snapshot
     with override(language):
-        return compute(evaluation.program, evaluation.as_of)
+        return _with_pace(evaluation, compute(evaluation.program, evaluation.as_of))
+
+
+def _with_pace(evaluation: Evaluation, document: dict) -> dict:
+    document["pace"] = pace(evaluation.program, evaluation.as_of, document)
+    return document
 
 
 @transaction.atomic
@@ -39,7 +48,7 @@ def finalise(evaluation: Evaluation) -> Evaluation:
     if not evaluation.overall_grade:
         raise ValidationError({"overall_grade": _("Give an overall grade before finalising.")})
     now = timezone.now()
-    document = compute(evaluation.program, evaluation.as_of)
+    document = _with_pace(evaluation, compute(evaluation.program, evaluation.as_of))
     document["snapshot_taken_at"] = now.isoformat()
     evaluation.snapshot, evaluation.finalised_at = document, now
     evaluation.save(update_fields=["snapshot", "finalised_at"])
