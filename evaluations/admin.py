@@ -105,6 +105,10 @@ class EvaluationAdmin(FrozenWhenFinal, VersionedAdmin, HistoryAdmin):
     def finalise(self, request, queryset: QuerySet) -> None:
         finalised = 0
         for evaluation in queryset:
+            if not request.user.has_perm("evaluations.finalise_evaluation", evaluation):
+                refusal = _("only the committee's chair finalises, on the evaluation's page.")
+                self.message_user(request, f"{evaluation}: {refusal}", messages.ERROR)
+                continue
             try:
                 services.finalise(evaluation)
             except ValidationError as error:

@@ -212,6 +212,7 @@ def render_xlsx(evaluation: Evaluation, language: str) -> bytes:
         _summary_sheet(book.active, data)
         for goal in data["goals"]:
             _goal_sheet(book.create_sheet(_("Goal %(number)s") % goal), goal, _status(data))
+        _table_sheets(book, evaluation, data)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -261,6 +262,92 @@ def _goal_sheet(sheet, goal: dict, status: str) -> None:
 
 
 _ROW_KEYS = ["code", "label", "value", "target_year", "target", "attainment"]
+
+
+def _table_sheets(book, evaluation: Evaluation, data: dict) -> None:
+    """Every table of the PDF and of the dashboard beside it: 別紙1, 別紙3, the calls, the
+    stays, the buy-out and travel (evaluations/dashboard.py, the same querysets)."""
+    from evaluations import dashboard  # the dashboard reads the indicators, as we do
+
+    program, as_of = evaluation.program, evaluation.as_of
+    sheet = book.create_sheet(_("Attachment 1"))
+    _append(sheet, [_("role"), _("name"), _("affiliation and title")])
+    for member in data["chair"] + data["members"]:
+        _append(sheet, [member.get_role_display(), member.name, member.affiliation])
+    sheet = book.create_sheet(_("Attachment 3"))
+    _append(sheet, [_("goal"), _("position"), _("opinion")])
+    for goal in data["goals"]:
+        for position, text in enumerate(goal["opinions"], start=1):
+            _append(sheet, [goal["number"], position, text])
+    sheet.column_dimensions["C"].width = 100
+    sheet = book.create_sheet(_("Calls"))
+    _append(
+        sheet,
+        [
+            _("code"),
+            _("kind"),
+            _("opened"),
+            _("received"),
+            _("adopted"),
+            _("adoption rate (%)"),
+            _("adoptable"),
+            _("adoptable but not adopted"),
+        ],
+    )
+    for call in dashboard.per_call(program, as_of):
+        _append(
+            sheet,
+            [
+                call["code"],
+                str(call["kind"]),
+                call["open_date"],
+                call["received"],
+                call["adopted"],
+                _float(call["rate"]),
+                call["adoptable"],
+                call["adoptable_not_adopted"],
+            ],
+        )
+    stays = dashboard.stays(program, as_of)
+    sheet = book.create_sheet(_("Stays"))
+    _append(sheet, [_("stay (days)"), _("stays")])
+    for stay_bin in stays["bins"]:
+        _append(sheet, [stay_bin["label"], stay_bin["count"]])
+    _append(sheet, [])
+    _append(sheet, [_("purpose of stays of 7 days or less"), _("stays")])
+    for purpose in stays["purposes"]:
+        _append(sheet, [purpose["reason"], purpose["count"]])
+    buyout = dashboard.buyout(program, as_of)
+    sheet = book.create_sheet(_("Buy-out"))
+    _append(sheet, [_("used"), buyout["used"]])
+    _append(sheet, [_("not used"), buyout["not_used"]])
+    _append(sheet, [_("not answered"), buyout["unanswered"]])
+    _append(sheet, [])
+    _append(sheet, [_("reason for not using it"), _("reports")])
+    for reason in buyout["reasons"]:
+        _append(sheet, [reason["reason"], reason["count"]])
+    sheet = book.create_sheet(_("Travel"))
+    _append(
+        sheet,
+        [_("fiscal year"), _("reports"), _("trips"), _("cost (yen)"), _("cost per trip (yen)")],
+    )
+    for year in dashboard.travel(program, as_of):
+        _append(
+            sheet,
+            [
+                year["fiscal_year"],
+                year["reports"],
+                year["trips"],
+                year["cost"],
+                year["cost_per_trip"],
+            ],
+        )
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
 RENDERERS = {ReportFormat.PDF: render_pdf, ReportFormat.XLSX: render_xlsx}
 
 

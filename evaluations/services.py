@@ -55,6 +55,22 @@ def finalise(evaluation: Evaluation) -> Evaluation:
     return evaluation
 
 
+def what_freezes(evaluation: Evaluation) -> dict:
+    """What finalising freezes, for the chair's confirmation: the figures as of the date,
+    the grades and texts of each goal, every opinion, the members."""
+    document = figures(evaluation)
+    return {
+        "evaluation": evaluation,
+        "figure_count": len(document["indicators"]),
+        "assessments": list(evaluation.assessments.order_by("goal")),
+        "opinions": list(
+            Opinion.objects.filter(member__evaluation=evaluation).select_related("member")
+        ),
+        "members": list(evaluation.members.all()),
+        "missing_grade": not evaluation.overall_grade,
+    }
+
+
 @transaction.atomic
 def reopen(evaluation: Evaluation, reason: str) -> Evaluation:
     """Back to a draft: the figures live again, texts editable. Who, when and why stay in
@@ -164,8 +180,47 @@ def add_opinion(member: CommitteeMember, opinion: Opinion) -> Opinion:
     if evaluation.is_final:
         raise ValidationError(frozen_message(evaluation), code="frozen")
     opinion.member = member
+    # Last of its goal: 別紙3 lists opinions in the order they were entered.
+    last = (
+        Opinion.objects.filter(member__evaluation=evaluation, goal=opinion.goal)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    opinion.position = 0 if last is None else last + 1
     opinion.save()
     return opinion
+
+
+@transaction.atomic
+def save_opinion(opinion: Opinion, base_version: int | None, values: dict) -> Opinion:
+    """A member's edit of their own opinion, merged three ways like every committee text."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=opinion.member.evaluation_id)
+    if evaluation.is_final:
+        raise ValidationError(frozen_message(evaluation), code="frozen")
+    return versions.save_edit(Opinion, opinion.pk, base_version, values)
+
+
+@transaction.atomic
+def move_opinion(opinion: Opinion, step: int) -> None:
+    """Move an opinion one place up (-1) or down (+1) among its goal's opinions."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=opinion.member.evaluation_id)
+    if evaluation.is_final:
+        raise ValidationError(frozen_message(evaluation), code="frozen")
+    ordered = list(
+        Opinion.objects.filter(member__evaluation=evaluation, goal=opinion.goal).order_by(
+            "position", "pk"
+        )
+    )
+    at = next(i for i, row in enumerate(ordered) if row.pk == opinion.pk)
+    other = at + step
+    if not 0 <= other < len(ordered):
+        return
+    ordered[at], ordered[other] = ordered[other], ordered[at]
+    for position, row in enumerate(ordered):
+        if row.position != position:
+            row.position = position
+            row.save()
 
 
 @transaction.atomic

@@ -16,6 +16,12 @@ urlpatterns = [
         evaluation_views.delete_opinion,
         name="delete_opinion",
     ),
+    path(
+        "<int:pk>/opinions/<int:opinion>/edit/", evaluation_views.edit_opinion, name="edit_opinion"
+    ),
+    path(
+        "<int:pk>/opinions/<int:opinion>/move/", evaluation_views.move_opinion, name="move_opinion"
+    ),
     path("<int:pk>/finalise/", evaluation_views.finalise, name="finalise"),
     path("<int:pk>/files/", evaluation_views.request_file, name="request_file"),
     path("<int:pk>/files/<int:file>/", evaluation_views.download, name="download"),

@@ -180,7 +180,23 @@ def test_it_writes_the_english_pdf_from_the_english_texts(evaluation):
 
 def test_it_writes_a_sheet_per_goal_into_the_xlsx(evaluation):
     book = load_workbook(io.BytesIO(report.render_xlsx(evaluation, "en")))
-    assert book.sheetnames == ["Summary", "Goal 1", "Goal 2", "Goal 3", "Goal 4"]
+    assert book.sheetnames == [
+        "Summary",
+        "Goal 1",
+        "Goal 2",
+        "Goal 3",
+        "Goal 4",
+        "Attachment 1",
+        "Attachment 3",
+        "Calls",
+        "Stays",
+        "Buy-out",
+        "Travel",
+    ]
+    assert book["Attachment 1"].max_row == 1 + 8  # the chair and seven members
+    assert book["Attachment 3"].max_row == 1 + 15  # the seed's fifteen opinions
+    calls = list(book["Calls"].iter_rows(min_row=2, values_only=True))
+    assert sum(row[3] for row in calls) == 128 and sum(row[4] for row in calls) == 18
     rows = {row[0]: row for row in book["Goal 2"].iter_rows(values_only=True) if row}
     code, _label, value, target_year, target, attainment = rows["g2.intl_coauthored_papers"]
     assert (value, target_year, target, attainment) == (18, 2027, 20, 90.0)
