@@ -127,6 +127,37 @@ def save_overall(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def save_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one save of the whole evaluation: the four goals and the overall texts, all or
+    nothing; a conflict in any shows it (both texts, what differs) and saves none."""
+    evaluation = _evaluation(request, pk, "change_evaluation")
+    bound: dict = {}
+    for assessment in services.ensure_goal_assessments(evaluation):
+        key = f"goal{assessment.goal}"
+        bound[key] = forms.AssessmentForm(request.POST, instance=assessment, prefix=key)
+    bound["overall"] = forms.OverallForm(request.POST, instance=evaluation)
+    if not all(form.is_valid() for form in bound.values()):
+        return evaluation_page(request, evaluation.pk, bound=bound, status=400)
+    try:
+        services.save_texts(
+            [
+                (form.instance, form.cleaned_data["version"], form.row_values())
+                for form in bound.values()
+            ]
+        )
+    except versions.EditConflict as conflict:
+        return evaluation_page(
+            request, evaluation.pk, bound={**bound, "conflicts": conflict}, status=409
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(evaluation_url(evaluation))
+    messages.success(request, _("Saved."))
+    return redirect(evaluation_url(evaluation))
+
+
 def _save(request, evaluation, form, key: str) -> HttpResponse:
     """Save unless invalid or someone saved in between; then show the form again, input kept."""
     if not form.is_valid():

@@ -12,6 +12,16 @@ class SeenForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    # The evaluation page has one save for every text (evaluation.html): the fields of each
+    # goal and of the overall evaluation belong, by HTML's form attribute, to that form.
+    surface = "evaluation-texts"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self, (AssessmentForm, OverallForm)):
+            for field in self.fields.values():
+                field.widget.attrs["form"] = self.surface
+
     def row_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 

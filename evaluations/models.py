@@ -157,6 +157,8 @@ class CommitteeMember(EvaluationPart, models.Model):
     )
     name = NameField(_("name"), max_length=200)
     affiliation = NameField(_("affiliation and title"), max_length=300, blank=True)
+    # Where the invitation goes (evaluations/invitations.py): every seat gets an account.
+    email = models.EmailField(_("e-mail"), blank=True)
     role = models.CharField(
         _("role"), max_length=8, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER
     )

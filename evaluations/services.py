@@ -175,6 +175,13 @@ def save_text(obj, base_version: int | None, values: dict):
 
 
 @transaction.atomic
+def save_texts(edits: list[tuple]) -> None:
+    """Several texts of one evaluation saved together, all or none: (row, version, values)."""
+    for obj, base_version, values in edits:
+        save_text(obj, base_version, values)
+
+
+@transaction.atomic
 def add_opinion(member: CommitteeMember, opinion: Opinion) -> Opinion:
     evaluation = Evaluation.objects.select_for_update().get(pk=member.evaluation_id)
     if evaluation.is_final:

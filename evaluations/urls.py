@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", evaluation_views.evaluation_page, name="evaluation"),
     path("<int:pk>/goals/<int:goal>/", evaluation_views.save_assessment, name="assessment"),
     path("<int:pk>/overall/", evaluation_views.save_overall, name="overall"),
+    path("<int:pk>/texts/", evaluation_views.save_all, name="save_all"),
     path("<int:pk>/goals/<int:goal>/opinions/", evaluation_views.add_opinion, name="opinion"),
     path(
         "<int:pk>/opinions/<int:opinion>/delete/",
@@ -27,4 +28,5 @@ urlpatterns = [
     path("<int:pk>/files/<int:file>/", evaluation_views.download, name="download"),
     path("<int:pk>/files/<int:file>/retry/", evaluation_views.retry_file, name="retry_file"),
     path("<str:code>/", views.dashboard_page, name="dashboard"),
+    path("<str:code>/figures/<str:indicator>/", views.figure_page, name="figure"),
 ]

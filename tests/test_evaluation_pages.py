@@ -253,3 +253,54 @@ def test_it_renders_the_page_in_a_fixed_number_of_queries(
 # checks (finalise, order the opinions), report files, members, and the device that
 # verified the session's second factor (django-otp)
 QUERIES = 31
+
+
+def all_texts(evaluation, **changes) -> dict:
+    data = {}
+    for goal in range(1, 5):
+        data.update(
+            assessment_data(evaluation, goal, grade="", assessment="", future_directions="")
+        )
+    data.update({"overall_grade": "", "overall_comment": "", "version": evaluation.version})
+    data.update(changes)
+    return data
+
+
+def test_it_saves_every_text_of_the_evaluation_with_one_save(client, evaluation, member):
+    sign_in(client, member)
+    data = all_texts(evaluation, **{"goal1-assessment": "One", "goal3-assessment": "Three"})
+    data["overall_comment"] = "Overall"
+    response = client.post(url("save_all", evaluation), data)
+    assert response.status_code == 302
+    texts = dict(evaluation.assessments.values_list("goal", "assessment"))
+    assert (texts[1], texts[3]) == ("One", "Three")
+    evaluation.refresh_from_db()
+    assert evaluation.overall_comment == "Overall"
+
+
+def test_it_saves_nothing_of_one_save_when_a_text_conflicts(client, evaluation, member):
+    sign_in(client, member)
+    data = all_texts(evaluation, **{"goal1-assessment": "Mine", "goal2-assessment": "Mine too"})
+    services.save_text(evaluation.assessments.get(goal=2), None, {"assessment": "Theirs"})
+    response = client.post(url("save_all", evaluation), data)
+    assert response.status_code == 409
+    texts = dict(evaluation.assessments.values_list("goal", "assessment"))
+    assert (texts[1], texts[2]) == ("", "Theirs")  # all or nothing
+    assert "<del>" in response.text and "<ins>" in response.text  # what differs, shown
+
+
+def test_it_invites_a_seat_with_a_set_password_link(client, evaluation):
+    from django.core import mail
+
+    from evaluations.invitations import invite
+
+    seat = CommitteeMember.objects.create(
+        evaluation=evaluation, name="New", email="new@example.org"
+    )
+    user = invite(seat, "https://aspire.example")
+    seat.refresh_from_db()
+    assert seat.user == user and user.has_role("committee")
+    assert not user.has_usable_password()
+    link = next(word for word in mail.outbox[-1].body.split() if word.startswith("https://"))
+    response = client.get(link.removeprefix("https://aspire.example"), follow=True)
+    assert response.status_code == 200 and "new_password1" in response.text
