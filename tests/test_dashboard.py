@@ -114,7 +114,7 @@ def test_it_shows_the_seed_figures_in_japanese_by_default(client, demo, settings
     assert '<html lang="ja">' in html
     for code, value in SEED.items():
         assert figure(html, code)[1] == value, code
-    assert figure(html, "g2.intl_coauthored_papers") == [
+    assert figure(html, "g2.intl_coauthored_papers")[:4] == [
         "国際共著論文数",
         "18",
         "20 (FY2027 (令和9年度))",
@@ -129,7 +129,7 @@ def test_it_shows_the_seed_figures_in_english_with_the_language_cookie(client, d
     client.cookies[project_settings.LANGUAGE_COOKIE_NAME] = "en"
     html = page(client, "committee").text
     assert '<html lang="en">' in html
-    assert figure(html, "g2.intl_coauthored_papers") == [
+    assert figure(html, "g2.intl_coauthored_papers")[:4] == [
         "International co-authored papers",
         "18",
         "20 (FY2027 (令和9年度))",
@@ -368,7 +368,7 @@ def test_it_shows_a_program_without_records(client, with_call):
     response = client.get(url(program.code))
     assert response.status_code == 200
     assert "0 of 7 days or less (— %)" in response.text
-    assert figure(response.text, "g1.adoption_rate")[1:] == ["—", "—", "—"]
+    assert figure(response.text, "g1.adoption_rate")[1:6] == ["—", "—", "—", "—", "—"]
     # From the call's FY2023, or only FY(as_of) when there is no call.
     assert len(table(response.text, "growth1")) == (2 if with_call else 1)
     assert client.post(url(program.code)).status_code == 405
@@ -579,7 +579,8 @@ def build(size: int) -> Program:
 #   2   buy-out: the counts, the reports that did not use it
 #   1   travel per fiscal year
 #   1   the program's evaluations
-QUERIES = 29  # with the device that verified the session's second factor (django-otp)
+#   1   the targets again, for the pace (evaluations/pace.py)
+QUERIES = 30  # with the device that verified the session's second factor (django-otp)
 
 
 @pytest.mark.parametrize("size", [1, 10])
