@@ -78,3 +78,27 @@ def test_it_shows_unfunded_proposals_as_the_program_decides(client, program):
     rows = response.context["rows"]
     assert len(rows) == 65
     assert all("jp_pi" not in cells and "partner_pi" not in cells for _row, cells in rows)
+
+
+# Queries of one drill-down page (a committee member, g3.events), whatever the number of
+# rows: session, user, the user's groups (the role check), the device that verified the
+# second factor, the program, the counted rows' count, the counted rows shown, the rows
+# of the kind it leaves out (one pass), the per-project breakdown.
+FIGURE_QUERIES = 9
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_it_opens_a_figure_in_a_fixed_number_of_queries(
+    client, program, django_assert_num_queries, extra
+):
+    from tests.factories import EventFactory
+
+    counted = drilldown.drill(program, AS_OF_DATES[1], "g3.events").counted.first()
+    for _n in range(extra):
+        EventFactory(report=counted.report, held_on=counted.held_on)
+    member = UserFactory(roles=["committee"])
+    sign_in(client, member)
+    path = reverse("evaluations:figure", args=[program.code, "g3.events"])
+    with django_assert_num_queries(FIGURE_QUERIES):
+        response = client.get(path, {"as_of": "2025-03-31"})
+    assert response.context["count"] == 26 + extra
