@@ -295,6 +295,16 @@ class ProgramAdmin(admin.ModelAdmin):
     inlines = [SupportTypeInline, ProgramGoalInline]
 
 
+@admin.register(ProgramGoal)
+class ProgramGoalAdmin(admin.ModelAdmin):
+    """A program's goals and official indicators, also edited inline on the program."""
+
+    list_display = ["program", "number", "title_ja"]
+    list_filter = ["program"]
+    list_select_related = ["program"]
+    search_fields = ["title_ja", "title_en", "program__code"]
+
+
 @admin.register(SupportType)
 class SupportTypeAdmin(admin.ModelAdmin):
     list_display = [
