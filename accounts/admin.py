@@ -1,15 +1,37 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accounts import invitations
 from accounts.forms import AdminSignInForm
 from accounts.models import Role, User
 
 # The admin's sign-in page, like ours, says when the client address is refused.
 admin.site.login_form = AdminSignInForm
+
+
+class InvitingAddForm(BaseUserAdmin.add_form):
+    """A new account: a reviewer (by default) with no password, invited to set one."""
+
+    as_reviewer = forms.BooleanField(label=_("Reviewer"), required=False, initial=True)
+    invite = forms.BooleanField(
+        label=_("Send an invitation to set a password"), required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].initial = "false"  # they set it from the invitation
+        if "language" in self.fields:
+            self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or "ja"
 
 
 @admin.register(User)
@@ -36,15 +58,62 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "institution", "usable_password"]
-                + ["password1", "password2"],
+                "fields": ["email", "full_name", "institution", "language", "as_reviewer"]
+                + ["invite", "usable_password", "password1", "password2"],
             },
         ),
     ]
 
+    add_form = InvitingAddForm
+    actions = ["send_invitation"]
+    # What an officer (the staff group, not a superuser) manages: reviewers and PIs, never
+    # rights. They see and change only accounts outside the staff and the committee.
+    OFFICER_ROLES = (Role.REVIEWER, Role.PI)
+    officer_fieldsets = [
+        (None, {"fields": ["email"]}),
+        (_("Person"), {"fields": ["full_name", "institution", "reviewer_code", "language"]}),
+        (_("Roles"), {"fields": ["is_active", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+
     def get_queryset(self, request) -> QuerySet:
         # The groups of the whole page in one query, not one per row.
-        return super().get_queryset(request).prefetch_related("groups")
+        users = super().get_queryset(request).prefetch_related("groups")
+        if not request.user.is_superuser:
+            users = users.filter(is_staff=False, is_superuser=False).exclude(
+                groups__name__in=[Role.STAFF, Role.COMMITTEE]
+            )
+        return users
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return self.fieldsets if request.user.is_superuser else self.officer_fieldsets
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and form.cleaned_data.get("as_reviewer"):
+            group, _created = Group.objects.get_or_create(name=Role.REVIEWER)
+            obj.groups.add(group)
+        if not change and form.cleaned_data.get("invite"):
+            invitations.invite(obj, request.user)
+            self.message_user(request, _("Invitation sent to %(email)s.") % {"email": obj.email})
+
+    def get_search_results(self, request, queryset, search_term):
+        users, duplicates = super().get_search_results(request, queryset, search_term)
+        # The reviewer pickers (autocomplete) offer reviewers only.
+        if request.GET.get("field_name") == "reviewer":
+            users = users.filter(groups__name=Role.REVIEWER, is_active=True)
+        return users, duplicates
+
+    @admin.action(description=_("Send an invitation to set a password"), permissions=["change"])
+    def send_invitation(self, request, queryset: QuerySet) -> None:
+        count = 0
+        for user in queryset.filter(is_active=True):
+            invitations.invite(user, request.user)
+            count += 1
+        message = ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.display(description=_("roles"))
     def roles(self, user: User) -> str:
@@ -52,6 +121,8 @@ class UserAdmin(BaseUserAdmin):
         return ", ".join(str(Role(name).label) if name in Role else name for name in names)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=self.OFFICER_ROLES)
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return _translated_choices(db_field.name, field)
 

@@ -26,7 +26,14 @@ def grant_role_permissions(**kwargs) -> None:
     read = Permission.objects.filter(
         content_type__app_label__in=STAFF_READS, codename__startswith="view_"
     )
-    staff.permissions.set([*managed, *read])
+    # Officers manage reviewers' and PIs' accounts (accounts/admin.py narrows which), never
+    # delete them: a reviewer's reviews and history keep their name.
+    accounts = Permission.objects.filter(
+        content_type__app_label="accounts",
+        content_type__model="user",
+        codename__in=["view_user", "add_user", "change_user"],
+    )
+    staff.permissions.set([*managed, *read, *accounts])
     for role in (Role.REVIEWER, Role.PI):
         Group.objects.get_or_create(name=role)
     committee, _created = Group.objects.get_or_create(name=Role.COMMITTEE)

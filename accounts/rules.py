@@ -113,8 +113,7 @@ def is_open_evaluation(user, evaluation) -> bool:
     return evaluation is not None and evaluation.finalised_at is None
 
 
-rules.add_perm("calls.view_proposal", is_staff_member | is_assigned_reviewer | is_committee)
-rules.add_perm("calls.change_review", is_staff_member | is_assigned_reviewer)
+# The permissions of proposals and reviews, by review phase, are in calls/rules.py.
 rules.add_perm("projects.view_project", is_staff_member | is_committee | is_project_member)
 rules.add_perm("projects.change_projectmember", is_project_pi)
 rules.add_perm("projects.view_annualreport", is_staff_member | is_committee | is_report_member)

@@ -15,7 +15,7 @@ from django_otp import login as otp_login
 
 from accounts import two_factor
 from accounts.forms import CodeForm, RateLimitedPasswordResetForm, SignInForm
-from accounts.rules import is_committee, is_staff_member, needs_second_factor
+from accounts.rules import is_committee, is_pi, is_reviewer, is_staff_member, needs_second_factor
 
 RECOVERY_CODES_SESSION_KEY = "recovery_codes_to_show"
 WRONG_CODE = gettext_lazy(
@@ -27,11 +27,13 @@ THROTTLED = gettext_lazy("Too many wrong codes. Wait a few seconds, then try the
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send people to their work: staff to the admin, the committee to the evaluations,
-    everyone else to their projects."""
+    reviewers to their reviews, everyone else to their projects."""
     if is_staff_member(request.user):
         return redirect("admin:index")
     if is_committee(request.user):
         return redirect("evaluations:index")
+    if is_reviewer(request.user) and not is_pi(request.user):
+        return redirect("reviews:mine")
     return redirect("projects:mine")
 
 

@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.send_due_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "send-review-reminders": {
+        "task": "calls.tasks.send_review_reminders",
+        "schedule": crontab(hour=8, minute=5),
+    },
 }
 # Days before the due date on which PIs are reminded; overdue notices follow weekly.
 REMINDER_DAYS_BEFORE = tuple(env.list("REMINDER_DAYS_BEFORE", cast=int, default=[30, 7, 1]))
@@ -398,3 +402,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Reviewers (issue 14): conflicts of interest and proposal documents (calls/conflicts.py).
+CONFLICT_YEARS = env.int("CONFLICT_YEARS", default=3)  # a past institution conflicts this long
+OPENALEX_API_URL = env("OPENALEX_API_URL", default="https://api.openalex.org")
+OPENALEX_TIMEOUT = env.float("OPENALEX_TIMEOUT", default=3)
+PROPOSAL_FILE_MAX_BYTES = env.int("PROPOSAL_FILE_MAX_BYTES", default=20 * 1024 * 1024)
+# Reviewers are reminded these days before their reviews are due; overdue notices weekly.
+REVIEW_REMINDER_DAYS_BEFORE = tuple(
+    env.list("REVIEW_REMINDER_DAYS_BEFORE", cast=int, default=[7, 1])
+)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("reviews/", include("calls.urls")),
     path("reports/<int:pk>/<str:section>/upload/", upload_to_report, name="report_upload"),
     path("", include("projects.urls")),
     path("", home, name="home"),

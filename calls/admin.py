@@ -6,25 +6,33 @@ Adoption creates a project, so its action lives in projects/admin.py (calls must
 import projects).
 """
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import Role, User
 from calls import services
 from calls.models import (
     Call,
     CallStatus,
     ConflictOfInterest,
     Proposal,
+    ProposalDocument,
     ProposalStatus,
     Researcher,
     Review,
+    ReviewerAffiliation,
+    ReviewReminder,
 )
 from programs.admin import (
     HistoryAdmin,
@@ -35,7 +43,30 @@ from programs.admin import (
 )
 
 # Reviewers whose scores lie this far apart disagree: the panel should look again.
-DISAGREEMENT = 3
+DISAGREEMENT = services.DISAGREEMENT
+
+
+def _scored() -> Prefetch:
+    """The submitted scores of each proposal on the page, in one query (mean, median)."""
+    return Prefetch(
+        "reviews", Review.objects.filter(score__isnull=False).only("proposal", "score"), "scored"
+    )
+
+
+def _figures(proposal: Proposal) -> services.ScoreFigures:
+    return services.score_figures([review.score for review in proposal.scored])
+
+
+def _spread_cell(spread):
+    if spread is None:
+        return "—"
+    if spread >= DISAGREEMENT:
+        return format_html(
+            '<strong class="disagree" title="{}">{} ⚠</strong>',
+            _("The reviewers disagree: the panel should look again."),
+            _score(spread),
+        )
+    return _score(spread)
 
 
 def _score(value):
@@ -49,7 +80,8 @@ class ProposalInline(admin.TabularInline):
     """A call's proposals, best first: read-only, each linking to its own page."""
 
     model = Proposal
-    fields = ["ref", "title", "jp_pi", "status", "review_count", "final_score", "adoptable"]
+    fields = ["ref", "title", "jp_pi", "status", "review_count", "mean", "median", "spread"]
+    fields += ["final_score", "adoptable"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -61,8 +93,21 @@ class ProposalInline(admin.TabularInline):
             .get_queryset(request)
             .with_scores()
             .select_related("call", "jp_pi")
+            .prefetch_related(_scored())
             .order_by(F("final_score").desc(nulls_last=True), "ref")
         )
+
+    @admin.display(description=_("mean"))
+    def mean(self, proposal: Proposal) -> str:
+        return _score(_figures(proposal).mean)
+
+    @admin.display(description=_("median"))
+    def median(self, proposal: Proposal) -> str:
+        return _score(_figures(proposal).median)
+
+    @admin.display(description=_("score spread"))
+    def spread(self, proposal: Proposal):
+        return _spread_cell(_figures(proposal).spread)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -122,8 +167,8 @@ def _proposal_count(**conditions) -> Coalesce:
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "program", "kind", "open_date", "close_date", "status"]
-    list_display += ["received", "adopted", "adoptable"]
-    list_filter = [CallStatusFilter, "program", "kind"]
+    list_display += ["review_phase", "received", "adopted", "adoptable"]
+    list_filter = [CallStatusFilter, "review_phase", "program", "kind"]
     list_select_related = ["program"]
     search_fields = ["code", "title", "program__code"]
     filter_horizontal = ["partner_agencies"]
@@ -202,12 +247,42 @@ class ReviewInline(VersionedInline, admin.TabularInline):
 
     model = Review
     formset = ReviewFormSet
-    fields = ["reviewer", "score", "comment"]
-    raw_id_fields = ["reviewer"]
+    fields = ["reviewer", "due_on", "score", "comment", "status"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["reviewer"]  # accounts.admin.UserAdmin offers reviewers only here
     extra = 0
+
+    @admin.display(description=_("status"))
+    def status(self, review: Review) -> str:
+        return review.get_status_display() if review.pk else "—"
 
     def get_queryset(self, request) -> QuerySet:
         return super().get_queryset(request).select_related("reviewer")
+
+
+class DocumentInline(admin.TabularInline):
+    """The proposal's PDFs (calls.models.validate_pdf refuses anything else, or too large)."""
+
+    model = ProposalDocument
+    fields = ["title", "file", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+    extra = 0
+
+
+class AssignForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("reviewers"),
+        queryset=User.objects.filter(groups__name=Role.REVIEWER, is_active=True).order_by(
+            "full_name", "email"
+        ),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_on = forms.DateField(
+        label=_("due on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the call's due date for reviews."),
+    )
 
 
 class AdoptableFilter(admin.SimpleListFilter):
@@ -246,16 +321,57 @@ class ProposalForm(ReasonedAdminForm):
 class ProposalAdmin(LargeList, VersionedAdmin, HistoryAdmin):
     form = ProposalForm
     list_display = ["ref", "title", "call", "jp_pi", "status"]
-    list_display += ["final_score", "review_count", "spread", "adoptable"]
+    list_display += ["final_score", "median", "review_count", "spread", "adoptable"]
     list_filter = ["status", AdoptableFilter, DisagreementFilter, "call__program", "call"]
     list_select_related = ["call", "jp_pi"]
     search_fields = ["ref", "title", "jp_pi__name", "partner_pi__name"]
     autocomplete_fields = ["jp_pi", "partner_pi"]
-    inlines = [ReviewInline]
-    actions = ["reject"]
+    inlines = [ReviewInline, DocumentInline]
+    actions = ["assign_reviewers", "reject"]
 
     def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).with_scores()
+        return super().get_queryset(request).with_scores().prefetch_related(_scored())
+
+    @admin.display(description=_("median"))
+    def median(self, proposal: Proposal) -> str:
+        return _score(_figures(proposal).median)
+
+    @admin.action(
+        description=_("Assign reviewers to the selected proposals"), permissions=["change"]
+    )
+    def assign_reviewers(self, request, queryset: QuerySet):
+        """A page first: choose the reviewers, see each pair a conflict refuses and why;
+        then assign the others."""
+        proposals = Proposal.objects.filter(pk__in=queryset.values("pk")).order_by("ref")
+        form = AssignForm(request.POST if "reviewers" in request.POST else None)
+        plan = []
+        if form.is_valid():
+            reviewers = list(form.cleaned_data["reviewers"])
+            plan = services.plan_assignments(proposals, reviewers)
+            if "apply" in request.POST:
+                made = services.assign_in_bulk(plan, form.cleaned_data["due_on"])
+                refused = sum(1 for item in plan if item.refused)
+                message = ngettext(
+                    "%(made)d assignment made", "%(made)d assignments made", made
+                ) % {"made": made}
+                if refused:
+                    message += ", " + ngettext(
+                        "%(refused)d refused for a conflict of interest",
+                        "%(refused)d refused for conflicts of interest",
+                        refused,
+                    ) % {"refused": refused}
+                self.message_user(request, message + ".", messages.SUCCESS)
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Assign reviewers"),
+            "opts": self.model._meta,
+            "form": form,
+            "proposals": proposals.select_related("jp_pi", "partner_pi"),
+            "plan": plan,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/calls/assign.html", context)
 
     def get_inlines(self, request, obj):
         # Reviewers are assigned once the proposal is saved: its conflicts of interest
@@ -272,15 +388,7 @@ class ProposalAdmin(LargeList, VersionedAdmin, HistoryAdmin):
 
     @admin.display(description=_("score spread"), ordering="review_spread")
     def spread(self, proposal: Proposal):
-        if proposal.review_spread is None:
-            return "—"
-        if proposal.review_spread >= DISAGREEMENT:
-            return format_html(
-                '<strong class="disagree" title="{}">{} ⚠</strong>',
-                _("The reviewers disagree: the panel should look again."),
-                _score(proposal.review_spread),
-            )
-        return _score(proposal.review_spread)
+        return _spread_cell(proposal.review_spread)
 
     @admin.display(description=_("adoptable"), boolean=True, ordering="adoptable")
     def adoptable(self, proposal: Proposal) -> bool:
@@ -294,18 +402,92 @@ class ProposalAdmin(LargeList, VersionedAdmin, HistoryAdmin):
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
+class ReviewStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "review_status"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Pending")), ("submitted", _("Submitted")), ("overdue", _("Overdue"))]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        if self.value() == "pending":
+            return queryset.filter(score__isnull=True)
+        if self.value() == "submitted":
+            return queryset.filter(score__isnull=False)
+        if self.value() == "overdue":
+            return queryset.filter(score__isnull=True, due_on__lt=timezone.localdate())
+        return queryset
+
+
 @admin.register(Review)
 class ReviewAdmin(LargeList, VersionedAdmin, HistoryAdmin):
-    list_display = ["proposal", "reviewer", "score", "call"]
-    list_filter = ["proposal__call__program", "proposal__call"]
+    list_display = ["proposal", "reviewer", "score", "due_on", "status", "call"]
+    list_filter = [ReviewStatusFilter, "proposal__call__program", "proposal__call"]
+    list_filter += [("reviewer", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["proposal__call", "reviewer"]
     search_fields = ["proposal__ref", "reviewer__email", "reviewer__full_name"]
-    autocomplete_fields = ["proposal"]
-    raw_id_fields = ["reviewer"]
+    autocomplete_fields = ["proposal", "reviewer"]
+    exclude = ["draft_score", "draft_comment"]  # the reviewer's, until they submit
 
     @admin.display(description=_("call"), ordering="proposal__call__code")
     def call(self, review: Review) -> Call:
         return review.proposal.call
+
+    @admin.display(description=_("status"))
+    def status(self, review: Review) -> str:
+        return review.get_status_display()
+
+    def get_urls(self):
+        workload = self.admin_site.admin_view(self.workload_view)
+        return [
+            path("workload/", workload, name="calls_review_workload"),
+            *super().get_urls(),
+        ]
+
+    def workload_view(self, request):
+        """Reviews per reviewer: assigned, pending, overdue, submitted (one query)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reviewer workload"),
+            "opts": self.model._meta,
+            "rows": services.workload(request.GET.get("call") or None),
+            "calls": Call.objects.order_by("-open_date", "code").only("code"),
+            "call": request.GET.get("call", ""),
+        }
+        return TemplateResponse(request, "admin/calls/workload.html", context)
+
+
+@admin.register(ProposalDocument)
+class ProposalDocumentAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "title", "uploaded_at"]
+    list_select_related = ["proposal"]
+    search_fields = ["proposal__ref", "title"]
+    autocomplete_fields = ["proposal"]
+
+
+@admin.register(ReviewerAffiliation)
+class ReviewerAffiliationAdmin(admin.ModelAdmin):
+    list_display = ["reviewer", "institution", "agency", "start_year", "end_year"]
+    list_select_related = ["reviewer", "agency"]
+    search_fields = ["reviewer__email", "reviewer__full_name", "institution", "agency__name"]
+    autocomplete_fields = ["reviewer"]
+
+
+@admin.register(ReviewReminder)
+class ReviewReminderAdmin(admin.ModelAdmin):
+    """What was mailed to reviewers: a record, never edited by hand."""
+
+    list_display = ["review", "kind", "sent_on", "days_to_due", "delivered_at"]
+    list_filter = ["kind", "sent_on"]
+    list_select_related = ["review__proposal", "review__reviewer"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ConflictOfInterest)
@@ -314,8 +496,7 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
     list_filter = ["proposal__call__program", "proposal__call"]
     list_select_related = ["proposal", "reviewer"]
     search_fields = ["proposal__ref", "reviewer__email", "reviewer__full_name", "reason"]
-    autocomplete_fields = ["proposal"]
-    raw_id_fields = ["reviewer"]
+    autocomplete_fields = ["proposal", "reviewer"]
     date_hierarchy = "declared_at"
 
     def save_model(self, request, obj: ConflictOfInterest, form, change: bool) -> None:

@@ -30,6 +30,15 @@ class CallKind(models.TextChoices):
     ALIGNMENT = "alignment", _("Alignment call (multilateral)")
 
 
+class ReviewPhase(models.TextChoices):
+    """Where a call's review stands, set by staff (what each role sees: calls/rules.py)."""
+
+    ASSIGNMENT = "assignment", _("Assignment")
+    REVIEWING = "reviewing", _("Reviewing")
+    PANEL = "panel", _("Panel")
+    CLOSED = "closed", _("Closed")
+
+
 class CallStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     OPEN = "open", _("Open")
@@ -63,6 +72,26 @@ class Call(models.Model):
         default=DEFAULT_ADOPTABLE_SCORE,
         validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
         help_text=_("Proposals whose final score reaches this are adoptable."),
+    )
+    review_phase = models.CharField(
+        _("review phase"),
+        max_length=16,
+        choices=ReviewPhase.choices,
+        default=ReviewPhase.ASSIGNMENT,
+    )
+    reviewers_see_scores = models.BooleanField(
+        _("reviewers see each other's scores in the panel"),
+        default=False,
+        help_text=_(
+            "In the panel phase, a reviewer who has submitted sees the other reviewers' "
+            "scores and comments."
+        ),
+    )
+    review_due_on = models.DateField(
+        _("reviews due on"),
+        null=True,
+        blank=True,
+        help_text=_("The due date new assignments get; each review may have its own."),
     )
 
     class Meta:
@@ -313,6 +342,20 @@ class Review(Versioned):
     comment = models.TextField(
         _("comment"), blank=True, max_length=10_000, validators=[MaxLengthValidator(10_000)]
     )
+    # The reviewer's work in progress: only a submitted score (above) counts.
+    draft_score = models.DecimalField(
+        _("draft score"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
+    )
+    draft_comment = models.TextField(
+        _("draft comment"), blank=True, max_length=10_000, validators=[MaxLengthValidator(10_000)]
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -329,18 +372,49 @@ class Review(Versioned):
                 condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX) | Q(score__isnull=True),
                 name="review_score_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(draft_score__gte=SCORE_MIN, draft_score__lte=SCORE_MAX)
+                | Q(draft_score__isnull=True),
+                name="review_draft_score_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.proposal} / {self.reviewer}"
 
+    @property
+    def status(self) -> str:
+        """Pending (an assignment), draft (saved, not submitted) or submitted (it counts)."""
+        if self.score is not None:
+            return ReviewStatus.SUBMITTED
+        if self.draft_score is not None or self.draft_comment:
+            return ReviewStatus.DRAFT
+        return ReviewStatus.PENDING
+
+    def get_status_display(self) -> str:
+        return ReviewStatus(self.status).label
+
     def clean(self) -> None:
         from calls.services import conflict_of_interest
 
-        if self.proposal_id and self.reviewer_id:
+        # Conflicts refuse an assignment, not the scoring of one already made.
+        adding = self._state.adding or self.reviewer_id != getattr(self, "_loaded_reviewer", None)
+        if self.proposal_id and self.reviewer_id and adding:
             reason = conflict_of_interest(self.reviewer, self.proposal)
             if reason:
                 raise ValidationError({"reviewer": reason})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        review = super().from_db(db, field_names, values)
+        review._loaded_reviewer = review.__dict__.get("reviewer_id")
+        return review
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
 
 
 class ConflictOfInterest(models.Model):
@@ -367,3 +441,116 @@ class ConflictOfInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} ≠ {self.proposal}"
+
+
+class ReviewerAffiliation(models.Model):
+    """Where a reviewer worked, and when: a conflict if a PI works there now and the
+    reviewer did within the last years (calls/conflicts.py). An agency's staff name it."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="affiliations",
+        verbose_name=_("reviewer"),
+    )
+    institution = NameField(_("institution"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        FundingAgency,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_affiliations",
+        verbose_name=_("funding agency"),
+        help_text=_("When the reviewer works or worked for a funding agency."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(
+        _("until (year)"), null=True, blank=True, help_text=_("Empty while they still work there.")
+    )
+
+    class Meta:
+        verbose_name = _("reviewer affiliation")
+        verbose_name_plural = _("reviewer affiliations")
+        ordering = ["reviewer", "-end_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(institution__gt="") | Q(agency__isnull=False),
+                name="affiliation_names_a_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.institution or str(self.agency)
+
+    def clean(self) -> None:
+        if not self.institution and not self.agency_id:
+            raise ValidationError({"institution": _("Name an institution or an agency.")})
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("It cannot end before it starts.")})
+
+
+def validate_pdf(file) -> None:
+    """A PDF (it starts with %PDF-), no larger than PROPOSAL_FILE_MAX_BYTES."""
+    limit = getattr(settings, "PROPOSAL_FILE_MAX_BYTES", 20 * 1024 * 1024)
+    if file.size > limit:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB.") % {"limit": limit // (1024 * 1024)}
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(5)
+    file.seek(position)
+    if head != b"%PDF-" or not file.name.lower().endswith(".pdf"):
+        raise ValidationError(_("Upload a PDF file."))
+
+
+class ProposalDocument(models.Model):
+    """A proposal's document (PDF): staff upload it, assigned reviewers read it. Served
+    by a view that asks the rules, never from MEDIA_URL."""
+
+    proposal = models.ForeignKey(
+        Proposal, models.CASCADE, related_name="documents", verbose_name=_("proposal")
+    )
+    title = LineField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to="proposals/", validators=[validate_pdf])
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal document")
+        verbose_name_plural = _("proposal documents")
+        ordering = ["proposal", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.file.name.rsplit("/", 1)[-1]
+
+
+class ReviewReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", _("Before the due date")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ReviewReminder(models.Model):
+    """A reminder mailed to a reviewer, recorded before it goes out: the unique constraint
+    sends each at most once per step (the mechanism of projects/reminders.py)."""
+
+    review = models.ForeignKey(
+        Review, models.CASCADE, related_name="reminders", verbose_name=_("review")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReviewReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    days_to_due = models.IntegerField(_("days to the due date"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+        ordering = ["-sent_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "kind", "sent_on"], name="one_reminder_per_review_kind_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.get_kind_display()} {self.sent_on}"

@@ -1,44 +1,172 @@
 """What staff do with calls and proposals: assigning reviewers, scoring, rejecting."""
 
+import dataclasses
+import statistics
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from calls.models import Proposal, ProposalStatus, Review
-
-
-def _same_institution(a: str, b: str) -> bool:
-    return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
+from aspire import versions
+from calls import conflicts
+from calls.models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Call,
+    ConflictOfInterest,
+    Proposal,
+    ProposalStatus,
+    Review,
+    ReviewPhase,
+)
 
 
 def conflict_of_interest(reviewer: User, proposal: Proposal) -> str | None:
-    """Why this reviewer may not review this proposal, or None if they may."""
-    pis = [pi for pi in (proposal.jp_pi, proposal.partner_pi) if pi is not None]
-    for pi in pis:
-        if _same_institution(reviewer.institution, pi.institution):
-            return _("%(reviewer)s works at %(institution)s, like the PI %(pi)s.") % {
-                "reviewer": reviewer,
-                "institution": pi.institution,
-                "pi": pi.name,
-            }
-    if proposal.conflicts.filter(reviewer=reviewer).exists():
-        return _("%(reviewer)s declared a conflict of interest with this proposal.") % {
-            "reviewer": reviewer
-        }
-    return None
+    """Why this reviewer may not review this proposal, or None if they may (the first of
+    calls/conflicts.py's reasons)."""
+    found = conflicts.conflicts_of(reviewer, proposal)
+    return found[0].reason if found else None
 
 
-def assign_reviewer(proposal: Proposal, reviewer: User) -> Review:
-    """Assign a reviewer, refusing conflicts of interest; assigning twice is harmless."""
+def assign_reviewer(proposal: Proposal, reviewer: User, due_on=None) -> Review:
+    """Assign a reviewer, refusing conflicts of interest; assigning twice is harmless.
+    The review is due on `due_on`, else on the call's due date."""
+    existing = Review.objects.filter(proposal=proposal, reviewer=reviewer).first()
+    if existing is not None:
+        return existing
     reason = conflict_of_interest(reviewer, proposal)
     if reason:
         raise ValidationError({"reviewer": reason})
-    review, _created = Review.objects.get_or_create(proposal=proposal, reviewer=reviewer)
+    review = Review(
+        proposal=proposal, reviewer=reviewer, due_on=due_on or proposal.call.review_due_on
+    )
+    review.save()
     return review
+
+
+@dataclasses.dataclass
+class Assignment:
+    proposal: Proposal
+    reviewer: User
+    refused: list[conflicts.Conflict]
+    exists: bool
+
+
+def plan_assignments(proposals, reviewers) -> list[Assignment]:
+    """Every (proposal, reviewer) pair of a bulk assignment, with its conflicts: one
+    conflict search per reviewer over all the proposals."""
+    proposals = list(proposals.select_related("call", "jp_pi", "partner_pi"))
+    existing = set(
+        Review.objects.filter(proposal__in=proposals, reviewer__in=reviewers).values_list(
+            "proposal", "reviewer"
+        )
+    )
+    plan = []
+    for reviewer in reviewers:
+        found = conflicts.find_conflicts(reviewer, proposals)
+        for proposal in proposals:
+            exists = (proposal.pk, reviewer.pk) in existing
+            plan.append(Assignment(proposal, reviewer, found.get(proposal.pk, []), exists))
+    return plan
+
+
+@transaction.atomic
+def assign_in_bulk(plan: list[Assignment], due_on=None) -> int:
+    """Make the assignments of a plan that no conflict refuses; returns how many were new."""
+    made = 0
+    for item in plan:
+        if item.refused or item.exists:
+            continue
+        Review.objects.create(
+            proposal=item.proposal,
+            reviewer=item.reviewer,
+            due_on=due_on or item.proposal.call.review_due_on,
+        )
+        made += 1
+    return made
+
+
+# --- The reviewer's side ------------------------------------------------------------------
+
+
+class ReviewClosed(ValidationError):
+    pass
+
+
+@transaction.atomic
+def save_review(
+    review: Review, version: int | None, score, comment: str, submit: bool, user: User
+) -> Review:
+    """Save a reviewer's draft, or submit their score, with a version check
+    (aspire/versions.py). Refused, with nothing saved, when the phase does not allow
+    scoring or the score is off the call's scale."""
+    if not user.has_perm("calls.score_review", review):
+        raise ReviewClosed(_("The review phase of this call is closed to scoring."))
+    if score is not None and not SCORE_MIN <= score <= SCORE_MAX:
+        raise ValidationError(
+            {
+                "score": _("A score runs from %(low)s to %(high)s.")
+                % {"low": SCORE_MIN, "high": SCORE_MAX}
+            }
+        )
+    if submit and score is None:
+        raise ValidationError({"score": _("Give a score to submit the review.")})
+    if submit:
+        values = {"score": score, "comment": comment, "draft_score": None, "draft_comment": ""}
+        values["submitted_at"] = timezone.now()
+    else:
+        values = {"draft_score": score, "draft_comment": comment}
+    return versions.save_edit(
+        Review, review.pk, version, values, reason="submitted" if submit else "draft"
+    )
+
+
+@transaction.atomic
+def declare_conflict(review: Review, reason: str) -> ConflictOfInterest:
+    """The reviewer declares a conflict: it is recorded and the assignment removed (the
+    review's history keeps that it was)."""
+    conflict, _created = ConflictOfInterest.objects.get_or_create(
+        reviewer=review.reviewer, proposal=review.proposal, defaults={"reason": reason[:300]}
+    )
+    review.delete()
+    return conflict
+
+
+def set_review_phase(call: Call, phase: str) -> None:
+    if phase not in ReviewPhase.values:
+        raise ValidationError({"review_phase": _("Unknown review phase.")})
+    call.review_phase = phase
+    call.save(update_fields=["review_phase"])
+
+
+# --- Figures for staff ---------------------------------------------------------------------
+
+# Reviewers whose scores lie this far apart disagree: the panel should look again.
+DISAGREEMENT = Decimal(3)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreFigures:
+    count: int
+    mean: Decimal | None
+    median: Decimal | None
+    spread: Decimal | None
+
+    @property
+    def disagree(self) -> bool:
+        return self.spread is not None and self.spread >= DISAGREEMENT
+
+
+def score_figures(scores: list[Decimal]) -> ScoreFigures:
+    """Mean, median and spread (highest minus lowest) of submitted scores."""
+    if not scores:
+        return ScoreFigures(0, None, None, None)
+    mean = sum(scores) / len(scores)
+    return ScoreFigures(len(scores), mean, statistics.median(scores), max(scores) - min(scores))
 
 
 REJECTABLE = {ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW}
@@ -85,3 +213,22 @@ def percentage(part: int, whole: int):
     if not whole:
         return None
     return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def workload(call_id: int | str | None = None) -> QuerySet:
+    """Each reviewer with reviews: how many assigned, pending, overdue and submitted (of
+    one call, or of all). One query."""
+    on = Q(reviews__proposal__call=call_id) if call_id else Q()
+    pending = on & Q(reviews__score__isnull=True)
+    overdue = pending & Q(reviews__due_on__lt=timezone.localdate())
+    return (
+        User.objects.filter(on, reviews__isnull=False)
+        .annotate(
+            assigned=Count("reviews", filter=on, distinct=True),
+            pending=Count("reviews", filter=pending, distinct=True),
+            overdue=Count("reviews", filter=overdue, distinct=True),
+            submitted=Count("reviews", filter=on & Q(reviews__score__isnull=False), distinct=True),
+        )
+        .order_by("-pending", "full_name", "email")
+        .distinct()
+    )

@@ -7,6 +7,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects and reports")
 
     def ready(self) -> None:
-        from projects import reporting
+        from calls import conflicts
+        from projects import coauthors, reporting
 
         reporting.register_guards()
+        conflicts.register(coauthors.papers_in_common)

@@ -46,6 +46,23 @@ def crossref_replay(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_openalex(settings):
+    """Conflict checks never ask the real OpenAlex; `openalex_replay` gives a recorded one."""
+    settings.OPENALEX_API_URL = ""
+
+
+@pytest.fixture
+def openalex_replay(settings):
+    """OpenAlex replayed from tests/data/openalex by a local server."""
+    from tests.openalex_replay import serve
+
+    server, url = serve()
+    settings.OPENALEX_API_URL = url
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(autouse=True)
 def _english(settings):
     """Tests read messages in English; the tests of Japanese ask for it (tests/test_i18n.py)."""
     settings.LANGUAGE_CODE = "en"
