@@ -99,6 +99,16 @@ def holds_seat(user, evaluation) -> bool:
 
 
 @rules.predicate
+def chairs(user, evaluation) -> bool:
+    """The chair of this evaluation's committee: who signs, and so finalises, the report."""
+    return (
+        user.is_authenticated
+        and evaluation is not None
+        and evaluation.members.filter(user=user, role="chair").exists()
+    )
+
+
+@rules.predicate
 def is_open_evaluation(user, evaluation) -> bool:
     return evaluation is not None and evaluation.finalised_at is None
 
@@ -113,7 +123,9 @@ rules.add_perm("projects.review_annualreport", is_staff_member)
 rules.add_perm("evaluations.view_evaluation", is_staff_member | is_committee)
 rules.add_perm("evaluations.change_evaluation", (is_staff_member | holds_seat) & is_open_evaluation)
 rules.add_perm("evaluations.add_opinion", holds_seat & is_open_evaluation)
-rules.add_perm("evaluations.finalise_evaluation", is_staff_member & is_open_evaluation)
+# The chair signs the report: only the chair finalises it (staff reopen, with a reason).
+rules.add_perm("evaluations.finalise_evaluation", chairs & is_open_evaluation)
+rules.add_perm("evaluations.order_opinions", (is_staff_member | chairs) & is_open_evaluation)
 
 
 def visible_proposals(user, proposals: QuerySet) -> QuerySet:

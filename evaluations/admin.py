@@ -105,6 +105,10 @@ class EvaluationAdmin(FrozenWhenFinal, VersionedAdmin, HistoryAdmin):
     def finalise(self, request, queryset: QuerySet) -> None:
         finalised = 0
         for evaluation in queryset:
+            if not request.user.has_perm("evaluations.finalise_evaluation", evaluation):
+                refusal = _("only the committee's chair finalises, on the evaluation's page.")
+                self.message_user(request, f"{evaluation}: {refusal}", messages.ERROR)
+                continue
             try:
                 services.finalise(evaluation)
             except ValidationError as error:
@@ -159,6 +163,25 @@ class CommitteeMemberAdmin(FrozenWhenFinal, EvaluationPart, ProtectedDeletes, ad
     list_select_related = [*EvaluationPart.list_select_related, "user"]
     search_fields = ["name", "affiliation", "evaluation__program__code"]
     raw_id_fields = ["user"]
+    actions = ["invite"]
+
+    @admin.action(
+        description=_("Invite: an account and a set-password mail"), permissions=["change"]
+    )
+    def invite(self, request, queryset: QuerySet) -> None:
+        """Each seat gets an account (evaluations/invitations.py)."""
+        from evaluations.invitations import invite
+
+        sent = 0
+        for seat in queryset.select_related("evaluation__program"):
+            try:
+                invite(seat, request.build_absolute_uri("/"))
+            except ValidationError as error:
+                self.message_user(request, f"{seat}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                sent += 1
+        message = ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", sent)
+        self.message_user(request, message % {"count": sent}, messages.SUCCESS)
 
 
 @admin.register(GoalAssessment)

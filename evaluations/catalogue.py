@@ -58,3 +58,84 @@ GOALS: dict[int, str] = {
     3: _("A network that gives access to cutting-edge research information"),
     4: _("Training Japan's next generation of top researchers"),
 }
+
+# What each figure counts, from which records and over which window (indicators.md), in
+# the committee's words: shown one click away from every figure.
+_OUTPUTS = _(
+    "From the annual reports handed in (submitted or accepted) of the projects started "
+    "by the as-of date; dated from the project's own start to the as-of date."
+)
+_CALL_PROPOSALS = _(
+    "Proposals to the program's calls opened by the as-of date, withdrawn ones excluded."
+)
+_LAB = _(
+    "Lab-wide figures (the program's or not) from the reports handed in, over the projects "
+    "that have both the fiscal year before their start and a year since: the sum of those "
+    "years' values."
+)
+_SURVEY = _(
+    "People of the started projects who answered the survey both before and after their "
+    "stay; the mean of after minus before, on the 1–5 scale."
+)
+DEFINITIONS: dict[str, str] = {
+    "g1.calls_joint": _("Bilateral joint calls of the program opened by the as-of date."),
+    "g1.calls_alignment": _("Multilateral alignment calls opened by the as-of date."),
+    "g1.calls_planned": _("Calls of the program without an opening date or opening later."),
+    "g1.partner_agencies": _(
+        "Distinct non-Japanese funding agencies taking part in the calls opened by the as-of date."
+    ),
+    "g1.partner_countries": _("Distinct countries of those partner agencies."),
+    "g1.proposals": _CALL_PROPOSALS,
+    "g1.adopted": _CALL_PROPOSALS,
+    "g1.adoption_rate": _CALL_PROPOSALS,
+    "g1.adoptable": _CALL_PROPOSALS,
+    "g1.adoptable_not_adopted": _CALL_PROPOSALS,
+    "g1.jp_pi_hindex_median": _(
+        "Adopted proposals to calls opened by the as-of date; PIs without an h-index are left out."
+    ),
+    "g2.projects": _("Projects of the program started on or before the as-of date."),
+    "g2.intl_coauthored_papers": _(
+        "Distinct papers (same DOI, or same title without one) flagged international "
+        "co-authored in the reports handed in, counted once if one project reports it "
+        "dated on or after its start."
+    ),
+    "g2.intl_coauthored_papers_before_start": _(
+        "International co-authored papers reported only with dates before their "
+        "project's start: shown apart, never added in."
+    ),
+    "g3.hubs": _(
+        "Hubs of the started projects established by the as-of date and not closed before it."
+    ),
+    "g4.stay_days_median": _(
+        "Program-funded dispatches in the project window that ended by the as-of date; a "
+        "stay is end minus start plus one day."
+    ),
+    "g4.survey_pairs": _SURVEY,
+}
+for _code in INDICATORS:
+    if _code.startswith("g3.lab_"):
+        DEFINITIONS[_code] = _LAB
+    elif _code.startswith("g4.survey_gain_"):
+        DEFINITIONS[_code] = _SURVEY
+DEFINITIONS["g1.partner_pi_hindex_median"] = DEFINITIONS["g1.jp_pi_hindex_median"]
+DEFINITIONS["g4.short_stay_share"] = DEFINITIONS["g4.stay_days_median"]
+
+
+_YOUNG = _("Young: students, postdocs and early-career researchers.")
+OUTPUT_WHAT: dict[str, str] = {
+    "g2.intl_presentations": _("Conference presentations flagged international."),
+    "g3.events": _("Workshops, symposia, seminars, lecture tours and other events held."),
+    "g3.researchers_received": _("Program-funded stays of visitors from abroad, by start date."),
+    "g4.dispatched": _("Program-funded stays abroad, by start date."),
+    "g4.young_dispatched": _("Program-funded stays abroad of young researchers, by start date."),
+    "g4.young_received": _("Program-funded stays of young visitors from abroad, by start date."),
+}
+
+
+def definition(code: str) -> str:
+    """What counts in the figure `code`, from which reports, over which window."""
+    if code in DEFINITIONS:
+        return str(DEFINITIONS[code])
+    what = OUTPUT_WHAT.get(code) or _("Events of this kind held.")
+    young = f" {_YOUNG}" if "young" in code else ""
+    return f"{what}{young} {_OUTPUTS}"

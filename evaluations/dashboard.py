@@ -122,15 +122,43 @@ def document_and_series(
     return document, _series(years, figures), proposals
 
 
+def per_year(values: list[Number]) -> list[Number]:
+    """What each fiscal year added to a cumulative series (the first year: its value)."""
+    added: list[Number] = []
+    for i, value in enumerate(values):
+        before = values[i - 1] if i else 0
+        added.append(None if value is None or before is None else value - before)
+    return added
+
+
+def year_on_year(values: list[Number]) -> list[float | None]:
+    """The change of each year's figure over the year before, in % (None for the first
+    year, or after a year of 0: a rate from nothing is no rate)."""
+    rates: list[float | None] = [None]
+    for before, value in zip(values, values[1:], strict=False):
+        rate = None
+        if before and value is not None:
+            rate = float(indicators.rounded(Decimal(100 * (value - before)) / before, "0.1"))
+        rates.append(rate)
+    return rates
+
+
 def growth_tables(series_data: dict[str, Any]) -> dict[int, dict[str, Any]]:
-    """Per goal: the SERIES codes with their labels, and a row per fiscal year."""
+    """Per goal: the SERIES codes with their labels, a row per fiscal year (cumulative),
+    and the same years as what each added and its year-on-year rate."""
     years = series_data["years"]
     tables = {}
     for number, codes in SERIES.items():
+        added = {code: per_year(series_data["rows"][code]) for code in codes}
+        rates = {code: year_on_year(added[code]) for code in codes}
         tables[number] = {
             "columns": [{"code": code, "label": str(INDICATORS[code][1])} for code in codes],
             "rows": [
                 {"year": year, "values": [series_data["rows"][code][i] for code in codes]}
+                for i, year in enumerate(years)
+            ],
+            "yearly": [
+                {"year": year, "cells": [(added[code][i], rates[code][i]) for code in codes]}
                 for i, year in enumerate(years)
             ],
         }
@@ -143,7 +171,11 @@ def charts(series_data: dict[str, Any]) -> dict[int, dict[str, Any]]:
         number: {
             "years": [f"FY{year}" for year in series_data["years"]],
             "lines": [
-                {"label": str(INDICATORS[code][1]), "values": series_data["rows"][code]}
+                {
+                    "label": str(INDICATORS[code][1]),
+                    "values": series_data["rows"][code],
+                    "per_year": per_year(series_data["rows"][code]),
+                }
                 for code in codes
             ],
         }

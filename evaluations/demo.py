@@ -53,7 +53,7 @@ from evaluations.models import (
 )
 from programs.catalogue import MILLION, load_catalogue
 from programs.fiscal import fiscal_year, fiscal_year_end, fiscal_year_start
-from programs.models import FundingAgency, Program, SupportType
+from programs.models import FundingAgency, Program, ProgramGoal, SupportType
 from projects.models import (
     AnnualReport,
     Direction,
@@ -96,6 +96,9 @@ RESEARCHERS_RECEIVED = 16
 YOUNG_RECEIVED = 10
 DISPATCHED = 30
 YOUNG_DISPATCHED = 22
+# Every target starts from nothing at the start of FY2023, the program's first year
+# (evaluations/pace.py draws the straight line from there to the target).
+TARGET_BASELINE = (2023, 0)
 TARGETS = [  # (indicator, fiscal year, value)
     ("g2.intl_coauthored_papers", 2027, 20),
     ("g2.intl_presentations", 2025, 40),
@@ -903,6 +906,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> Demo:
     projects = _projects(proposals, users)
     _reports_and_outputs(projects)
     _targets(program)
+    _policy_and_goals(program)
     _evaluation(program, users[COMMITTEE[0]])
     _open_year(program)
     accounts = [
@@ -1648,12 +1652,51 @@ def _surveys(flagships: list, exchanges: list) -> None:
 
 
 def _targets(program: Program) -> None:
+    baseline_year, baseline = TARGET_BASELINE
     rows = [
-        {"program": program, "indicator": code, "fiscal_year": year, "value": Decimal(value)}
+        {
+            "program": program,
+            "indicator": code,
+            "fiscal_year": year,
+            "value": Decimal(value),
+            "baseline": Decimal(baseline),
+            "baseline_year": baseline_year,
+        }
         for code, year, value in TARGETS
     ]
     existing = Target.objects.filter(program=program)
     _sync(Target, ("program", "indicator", "fiscal_year"), rows, existing)
+
+
+def _policy_and_goals(program: Program) -> None:
+    """ASPIRE's operating policy, goals and official indicators (seed 000, 別紙2)."""
+    policy = {
+        "policy_name_ja": published.POLICY_NAME_JA,
+        "policy_name_en": published.POLICY_NAME_EN,
+        "policy_revised_on": published.POLICY_REVISED_ON,
+        "policy_excerpt_ja": published.POLICY_EXCERPT_JA,
+        "policy_excerpt_en": published.POLICY_EXCERPT_EN,
+    }
+    changed = [name for name, value in policy.items() if getattr(program, name) != value]
+    if changed:
+        for name in changed:
+            setattr(program, name, policy[name])
+        program.save(update_fields=changed)
+    rows = [
+        {
+            "program": program,
+            "number": number,
+            "title_ja": title_ja,
+            "policy_title_ja": policy_title_ja,
+            "title_en": title_en,
+            "indicators_ja": "\n".join(indicators_ja),
+            "indicators_en": "\n".join(indicators_en),
+        }
+        for number, (title_ja, policy_title_ja, title_en, indicators_ja, indicators_en) in (
+            published.GOALS.items()
+        )
+    ]
+    _sync(ProgramGoal, ("program", "number"), rows, program.goals.all())
 
 
 def _evaluation(program: Program, chair_user: User) -> Evaluation:
@@ -1665,6 +1708,13 @@ def _evaluation(program: Program, chair_user: User) -> Evaluation:
         "held_on": published.HELD_ON,
         "overall_grade": published.OVERALL_GRADE,
         "overall_comment": published.OVERALL_COMMENT,
+        "overall_comment_en": published.OVERALL_COMMENT_EN,
+        "title_ja": published.TITLE_JA,
+        "title_en": published.TITLE_EN,
+        "committee_name_ja": published.COMMITTEE_JA,
+        "committee_name_en": published.COMMITTEE_EN,
+        "preamble_ja": published.PREAMBLE_JA,
+        "preamble_en": published.PREAMBLE_EN,
     }
     evaluation = _sync(Evaluation, ("program", "kind", "as_of"), [row])[
         (program.pk, row["kind"], AS_OF)
@@ -1679,16 +1729,24 @@ def _evaluation(program: Program, chair_user: User) -> Evaluation:
                 "goal": goal,
                 "assessment": text,
                 "future_directions": future,
+                "assessment_en": published.ASSESSMENTS_EN[goal][0],
+                "future_directions_en": published.ASSESSMENTS_EN[goal][1],
             }
             for goal, (text, future) in published.ASSESSMENTS.items()
         ],
         evaluation.assessments.all(),
     )
     seats = cycle(members)
-    opinions = [
-        {"member": next(seats), "goal": goal, "text": text}
+    opinions = [  # in the order 別紙3 lists them
+        {
+            "member": next(seats),
+            "goal": goal,
+            "text": text,
+            "text_en": published.OPINIONS_EN[goal][position],
+            "position": position,
+        }
         for goal, texts in published.OPINIONS.items()
-        for text in texts
+        for position, text in enumerate(texts)
     ]
     existing = Opinion.objects.filter(member__evaluation=evaluation)
     _sync(Opinion, ("member", "goal", "text"), opinions, existing)

@@ -67,4 +67,122 @@ OPINIONS = {
     ],
 }
 
-OVERALL_COMMENT = "日本と欧米等科学技術先進国・地域のトップ研究者同士を結び付ける事業が適切に設計され、その計画が着実に実施されている。国際頭脳循環の促進については、ネットワークの構築に資する相手国とのワークショップやセミナー等の開催数、次世代トップ研究者の育成に資する若手研究者の海外派遣数などが研究開始約１年の時点で目標を大きく上回っており、短期間において顕著な成果が認められる。さらにはいずれの指標についても各研究室における本事業以外も含めた数値が本事業開始後に大きく増加しており、本事業以外に波及効果が認められる。本事業では今後も顕著な成果が期待され、その好循環を広く根付かせるためには事業の継続が肝要である。各公募回の課題採択率が低いこと、優れた研究提案を十分に採択できていない可能性があること等への対応が今後の課題である。"
+OVERALL_COMMENT = "日本と欧米等科学技術先進国・地域のトップ研究者同士を結び付ける事業が適切に設計され、その計画が着実に実施されている。国際頭脳循環の促進については、ネットワークの構築に資する相手国とのワークショップやセミナー等の開催数、次世代トップ研究者の育成に資する若手研究者の海外派遣数などが研究開始約１年の時点で目標を大きく上回っており、短期間において顕著な成果が認められる。さらにはいずれの指標についても各研究室における本事業以外も含めた数値が本事業開始後に大きく増加しており、本事業以外に波及効果が認められる。\n本事業では今後も顕著な成果が期待され、その好循環を広く根付かせるためには事業の継続が肝要である。各公募回の課題採択率が低いこと、優れた研究提案を十分に採択できていない可能性があること等への対応が今後の課題である。"
+
+# --- The title block and the operating policy (seed 000, the first lines, §1 and 別紙2) ---
+
+TITLE_JA = "先端国際共同研究推進事業（ASPIRE） 事業中間評価報告書"
+TITLE_EN = "ASPIRE (Adopting Sustainable Partnerships for Innovative Research Ecosystem): mid-term evaluation report"
+COMMITTEE_JA = "ASPIRE事業中間評価委員会"
+COMMITTEE_EN = "ASPIRE Mid-term Evaluation Committee"
+PREAMBLE_JA = "基金を財源としたプログラムの運用基本方針に従い、AMED が設置した外部有識者から成る ASPIRE事業中間評価委員会が事業中間評価を令和７年４月に実施した。"
+PREAMBLE_EN = "In accordance with the basic operating policy of programs financed by the fund, the ASPIRE Mid-term Evaluation Committee, made up of external experts appointed by AMED, carried out the program's mid-term evaluation in April 2025."
+
+POLICY_NAME_JA = "先端国際共同研究推進事業／プログラム 運用基本方針"
+POLICY_NAME_EN = "Basic Operating Policy of the ASPIRE program"
+POLICY_REVISED_ON = datetime.date(2023, 7, 21)
+POLICY_EXCERPT_JA = "本プログラムは、我が国の国際的な研究コミュニティにおける存在感が低下している状況を打破し、科学技術力の維持・向上を図るため、政策上重要な科学技術分野において、 国際共同研究を通じて我が国と欧米等科学技術先進国・地域のトップ研究者同士を結び付け、我が国の研究コミュニティにおいて国際頭脳循環を加速することを目指すものである。これにより、我が国と科学技術先進国・地域との間で、 最先端の研究開発につながる情報を取得可能なネットワークを構築しつつ、 我が国の次世代のトップ研究者を育成し、我が国が世界の流れから取り残されないことはもとより、その流れを能動的に作り出すための構造的仕組みを構築する。"
+POLICY_EXCERPT_EN = "This program aims to overcome the declining presence of Japan in the international research community and to maintain and improve its science and technology capabilities by connecting top researchers of Japan with those of advanced countries and regions such as Europe and North America through international joint research in policy-relevant fields, thereby accelerating international brain circulation in Japan's research community. In doing so, it builds a network between Japan and advanced countries and regions that gives access to information leading to cutting-edge research, trains Japan's next generation of top researchers, and builds structural mechanisms so that Japan is not left behind by the world's currents but actively creates them."
+
+# number: (title as §3 heads it, title as 別紙2 quotes the policy, English, indicators ja, en)
+GOALS = {
+    1: (
+        "我が国と欧米等科学技術先進国・地域のトップ研究者同士を結び付ける施策の実施",
+        "",
+        "Measures connecting top researchers of Japan and of advanced countries and regions such as Europe and North America",
+        ["適切な国、分野・領域の設定", "トップ研究者の採択", "公募相手国 FA との連携"],
+        [
+            "Appropriate choice of countries, fields and areas",
+            "Adoption of top researchers",
+            "Cooperation with the partner countries' funding agencies",
+        ],
+    ),
+    2: (
+        "ASPIREの支援で加速する国際共同研究",
+        "",
+        "International joint research accelerated by ASPIRE's support",
+        ["共著論文、国際会議発表実績"],
+        ["Co-authored papers and presentations at international conferences"],
+    ),
+    3: (
+        "最先端の研究開発につながる情報を取得可能なネットワークを構築",
+        "",
+        "Building a network that gives access to information leading to cutting-edge research",
+        [
+            "研究交流に係る実績（ワークショップ、シンポジウム、セミナー、レクチャーツアー等）",
+            "拠点・研究ハブの構築",
+            "国際ネットワーク構築・拡大に係る実績（波及効果）",
+        ],
+        [
+            "Research exchange (workshops, symposia, seminars, lecture tours and the like)",
+            "Establishment of bases and research hubs",
+            "Building and widening international networks (spill-over effects)",
+        ],
+    ),
+    4: (
+        "我が国の次世代トップ研究者の育成",
+        "我が国の次世代のトップ研究者を育成",
+        "Training Japan's next generation of top researchers",
+        [
+            "相手国への若手研究者等の派遣",
+            "相手国からの若手研究者等の受け入れと日本側次世代研究者の育成",
+            "渡航あるいは招聘した次世代研究者の状況調査（育成面での効果確認）",
+            "次世代トップ研究者の育成で生じる研究体制の変化（波及効果）",
+        ],
+        [
+            "Dispatch of young researchers to the partner countries",
+            "Reception of young researchers from the partner countries and training of Japan's next generation",
+            "Survey of the next-generation researchers who travelled or were invited (effects on their training)",
+            "Changes in research organisation brought by training the next generation (spill-over effects)",
+        ],
+    ),
+}
+
+# --- The English texts of the committee (a translation for the English document) -------
+
+ASSESSMENTS_EN = {
+    1: (
+        "To connect top researchers of Japan and of advanced countries and regions, the program has so far held an alignment call in which 29 funding agencies (FAs) of 11 countries took part and four bilateral joint calls, with two more planned.\nThe alignment call has won the support of the major FAs responsible for health and medical research, thanks to devices such as the brain-circulation budget and active publicity. Attractive as the format is, its funds are not sufficient to promote international brain circulation widely.\nThe joint calls were designed on the basis of the partner country's research strengths, the strength of its ties with Japan and the synergy of working with Japan, and so make the most of each partner. Several FAs have asked to take part or are considering it favourably, and the calls should continue. It is particularly noteworthy that the US NIH, with which no bilateral joint call has yet been held, is considering cooperation through ASPIRE.\nThe h-index analysis of the Japanese and partner PIs suggests that top researchers of both countries are being connected; yet of 128 proposals in total, 18 were adopted, an average adoption rate of 14.1 %. With 83 proposals scored 6 or higher, the score AMED considers adoptable, excellent proposals cannot be said to be adopted sufficiently.",
+        "The planned joint calls should be held as planned, and, as several FAs have expressed interest in joining ASPIRE's calls, an expansion of the program should be considered together with the possibility of securing funds.",
+    ),
+    2: (
+        "One year after the start of the projects adopted in the first call of FY2023, the six projects had 18 international papers co-authored with partner researchers (FY2027 target: 20) and 39 presentations at international conferences (FY2025 target: 40): both are ahead of the pace of their targets.\nA survey of the adopted projects' researchers found many answers saying that the international joint research through ASPIRE leads to new research ideas and new research, and further development can be expected.\nNotably, where international cooperation makes active use of an overseas base, ties with companies around the base are being strengthened and new research opportunities of industry-academia cooperation are arising. Such opportunities are expected to accelerate the application and social implementation of research results.",
+        "To keep this virtuous circle, the program should continue to adopt projects of high scientific level that connect top researchers, and promote research exchange and international brain circulation. Quantitative targets for international co-authored papers and conference presentations, and methods of qualitative evaluation, should also be considered.",
+    ),
+    3: (
+        "Towards a network that joins the international top circle of science and gives access to information leading to cutting-edge research, the number of workshops, symposia, seminars and similar events one year after the start already exceeds the FY2025 target. The number of researchers and students received from abroad through the program also exceeds the FY2025 target. Moreover, the events held and the researchers invited from and dispatched abroad by the labs, ASPIRE-related or not, have increased markedly compared with before ASPIRE, a spill-over effect. These results confirm active research exchange that can lead to a network.\nThe policy of using a fixed share of the direct costs to build and widen international networks and to train young researchers expected to become the next generation's top researchers, by promoting brain circulation and offering them research opportunities of international top level, should be maintained.\nAs mentioned, there are cases in which researchers stationed at an overseas base support cooperation between overseas researchers and young researchers from Japan, bringing active exchange between research groups and stronger ties with companies around the base.",
+        "Project management should be strengthened through site visits by the PS and POs and regular PS/PO–PI meetings, and research exchange among the program's researchers promoted, for instance by joint symposia aimed also at cooperation among the adopted projects' researchers such as the one held in FY2024, so as to support Japan's return to the world's network of international brain circulation.",
+    ),
+    4: (
+        "The numbers of researchers and students dispatched abroad and received from abroad through the program both exceed the FY2025 targets. Counted across each lab, beyond this program, the next-generation researchers invited from abroad or dispatched abroad have both increased greatly compared with before ASPIRE, a spill-over effect. Exchanges that train the next generation of top researchers can be expected to continue.\nA survey of researchers with experience abroad on their qualities as researchers before and after travelling found improvements in every item, most of all in networking, communication, and expertise and technical knowledge.\nResearchers who travelled said that the opportunity to discuss directly with overseas researchers widened the possibilities of joint research, and that they built international research networks that continued after their return.",
+        "To keep the program's distinctive requirement that young researchers take part, and so that young researchers can concentrate on their research without worry, measures against the rise of living and travel costs abroad due to the weak yen and air fares should be considered, to further the training of young researchers.",
+    ),
+}
+
+OPINIONS_EN = {
+    1: [
+        "The current calls seem to target researchers who are already independent, in countries with a record in science. High-level results can be expected, but to train young researchers, adopting as principal investigators researchers with room to grow as scientists could also be considered.",
+        "Promoting world-class research needs ways to fuse medical research with other fields such as robotics, materials, information and communication.",
+        "Many highly rated proposals are not adopted. Given the effort researchers spend on applying and reviewers on reviewing, the productivity of Japan's research community as a whole cannot be called high. A special scheme bringing unadopted researchers into the program could be considered.",
+        "The larger the program, the heavier researchers' administrative burden, such as writing reports, tends to be. Evaluation matters, but overloading researchers for the sake of strict evaluation hinders research. Reports and data collection should be kept to the minimum needed.",
+        "Quantitative evaluation such as numbers of papers and symposia tends to make researchers conservative and can hinder challenging thinking.",
+    ],
+    2: [
+        "The current numbers of international co-authored papers and conference presentations may include results from before ASPIRE started.",
+        "Such indicators are ill-suited to a mid-term evaluation: rather than asking for early results, results should be followed over time, for instance by evaluating growth rates.",
+        "As short-term results, counting joint proposals of conference sessions and joint presentations at international conferences could be one option.",
+    ],
+    3: [
+        "The numbers of symposia and workshops differ between ASPIRE projects A and B. The researchers may not share one standard of which events to report. More detail on what was done at the symposia and workshops would help.",
+        "Bases are shown to be effective, but sustaining a base needs funds. Sharing examples that led to new funding would help to keep them funded.",
+        "Cases such as overseas researchers becoming permanent staff of a Japanese university or project researchers can count as results of the program.",
+    ],
+    4: [
+        "Many dispatches are short stays. Investigating why stays are short would be worthwhile: it could reveal the advantages of short stays and the circumstances preventing long dispatches.",
+        "Where the buy-out is not used, the reasons could also be investigated.",
+        "For trips of a week or less, the purpose of the trip and the content of the visit matter.",
+        "Measures against the rising living and travel costs abroad, due to the weak yen and inflation, need to be considered.",
+    ],
+}
+
+OVERALL_COMMENT_EN = "The program connecting top researchers of Japan and of advanced countries and regions is well designed and its plan is being carried out steadily. As to the promotion of international brain circulation, the numbers of workshops, seminars and similar events with the partner countries, which build networks, and of young researchers dispatched abroad, which train the next generation of top researchers, are well above their targets about one year after the start, showing remarkable results in a short time. Moreover, for every indicator the lab-wide figures including activity beyond the program have increased greatly since the program started, a spill-over effect beyond the program.\nRemarkable results can be expected from the program, and its continuation is essential to root this virtuous circle widely. The low adoption rate of each call and the possibility that excellent proposals are not adopted sufficiently remain to be addressed."

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from aspire import jobs, versions
 from audit.models import Action, Channel
 from audit.services import record_request
-from evaluations import forms, report, services
+from evaluations import diff, forms, report, services
 from evaluations.catalogue import GOALS
 from evaluations.models import (
     Evaluation,
@@ -61,6 +61,7 @@ def _context(request: HttpRequest, evaluation: Evaluation, bound: dict) -> dict:
         "can_edit": request.user.has_perm("evaluations.change_evaluation", evaluation),
         "can_give_opinion": request.user.has_perm("evaluations.add_opinion", evaluation),
         "can_finalise": request.user.has_perm("evaluations.finalise_evaluation", evaluation),
+        "can_order": request.user.has_perm("evaluations.order_opinions", evaluation),
         "overall_form": bound.get("overall") or _overall_form(evaluation),
         "request_form": forms.ReportRequestForm(),
         "files": files,
@@ -71,12 +72,22 @@ def _context(request: HttpRequest, evaluation: Evaluation, bound: dict) -> dict:
         ),
         "snapshot_taken_at": document.get("snapshot_taken_at"),
         "conflicts": bound.get("conflicts"),
+        "diffs": diff.conflict_diffs(bound["conflicts"]) if bound.get("conflicts") else [],
         "finalised_on": services.finalised_on(evaluation) if evaluation.is_final else None,
     }
 
 
 def _overall_form(evaluation: Evaluation) -> forms.OverallForm:
     return forms.OverallForm(instance=evaluation, initial={"version": evaluation.version})
+
+
+def _with_form(opinion: Opinion, seat, bound: dict) -> Opinion:
+    """A member's own opinion carries its edit form."""
+    if seat is not None and opinion.member_id == seat.pk:
+        opinion.form = bound.get(f"edit{opinion.pk}") or forms.OpinionEditForm(
+            instance=opinion, prefix=f"edit{opinion.pk}", initial={"version": opinion.version}
+        )
+    return opinion
 
 
 def _goal(assessment, document, opinions, seat, bound) -> dict:
@@ -90,7 +101,9 @@ def _goal(assessment, document, opinions, seat, bound) -> dict:
         "assessment": assessment,
         "form": form,
         "figures": report.figure_rows(document, goal),
-        "opinions": [opinion for opinion in opinions if opinion.goal == goal],
+        "opinions": [
+            _with_form(opinion, seat, bound) for opinion in opinions if opinion.goal == goal
+        ],
         "opinion_form": bound.get(f"opinion{goal}")
         or forms.OpinionForm(initial={"goal": goal}, prefix=f"opinion{goal}"),
     }
@@ -112,6 +125,37 @@ def save_overall(request: HttpRequest, pk: int) -> HttpResponse:
     return _save(
         request, evaluation, forms.OverallForm(request.POST, instance=evaluation), "overall"
     )
+
+
+@require_POST
+@login_required
+def save_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one save of the whole evaluation: the four goals and the overall texts, all or
+    nothing; a conflict in any shows it (both texts, what differs) and saves none."""
+    evaluation = _evaluation(request, pk, "change_evaluation")
+    bound: dict = {}
+    for assessment in services.ensure_goal_assessments(evaluation):
+        key = f"goal{assessment.goal}"
+        bound[key] = forms.AssessmentForm(request.POST, instance=assessment, prefix=key)
+    bound["overall"] = forms.OverallForm(request.POST, instance=evaluation)
+    if not all(form.is_valid() for form in bound.values()):
+        return evaluation_page(request, evaluation.pk, bound=bound, status=400)
+    try:
+        services.save_texts(
+            [
+                (form.instance, form.cleaned_data["version"], form.row_values())
+                for form in bound.values()
+            ]
+        )
+    except versions.EditConflict as conflict:
+        return evaluation_page(
+            request, evaluation.pk, bound={**bound, "conflicts": conflict}, status=409
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(evaluation_url(evaluation))
+    messages.success(request, _("Saved."))
+    return redirect(evaluation_url(evaluation))
 
 
 def _save(request, evaluation, form, key: str) -> HttpResponse:
@@ -157,6 +201,44 @@ def add_opinion(request: HttpRequest, pk: int, goal: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def edit_opinion(request: HttpRequest, pk: int, opinion: int) -> HttpResponse:
+    """A member edits their own opinion (Japanese and English)."""
+    evaluation = _evaluation(request, pk, "add_opinion")
+    mine = Opinion.objects.filter(member__evaluation=evaluation, member__user=request.user)
+    own = get_object_or_404(mine.select_related("member"), pk=opinion)
+    form = forms.OpinionEditForm(request.POST, instance=own, prefix=f"edit{own.pk}")
+    if not form.is_valid():
+        return evaluation_page(request, pk, bound={f"edit{own.pk}": form}, status=400)
+    try:
+        services.save_opinion(own, form.cleaned_data["version"], form.row_values())
+    except versions.EditConflict as conflict:
+        return evaluation_page(request, pk, bound={"conflicts": conflict}, status=409)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(evaluation_url(evaluation))
+    messages.success(request, _("Saved."))
+    return redirect(f"{evaluation_url(evaluation)}#goal{own.goal}")
+
+
+@require_POST
+@login_required
+def move_opinion(request: HttpRequest, pk: int, opinion: int) -> HttpResponse:
+    """The chair (or staff) orders 別紙3: one place up or down."""
+    evaluation = _evaluation(request, pk, "change_evaluation")
+    if not request.user.has_perm("evaluations.order_opinions", evaluation):
+        raise PermissionDenied
+    row = get_object_or_404(
+        Opinion.objects.filter(member__evaluation=evaluation).select_related("member"), pk=opinion
+    )
+    try:
+        services.move_opinion(row, -1 if request.POST.get("direction") == "up" else 1)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{evaluation_url(evaluation)}#goal{row.goal}")
+
+
+@require_POST
+@login_required
 def delete_opinion(request: HttpRequest, pk: int, opinion: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "add_opinion")
     mine = Opinion.objects.filter(member__evaluation=evaluation, member__user=request.user)
@@ -167,10 +249,12 @@ def delete_opinion(request: HttpRequest, pk: int, opinion: int) -> HttpResponse:
     return redirect(evaluation_url(evaluation))
 
 
-@require_POST
 @login_required
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair's confirmation page (GET) lists what becomes frozen; POST finalises."""
     evaluation = _evaluation(request, pk, "finalise_evaluation")
+    if request.method != "POST":
+        return render(request, "evaluations/finalise.html", services.what_freezes(evaluation))
     try:
         services.finalise(evaluation)
         messages.success(request, _("Finalised: the figures are frozen."))

@@ -12,6 +12,16 @@ class SeenForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    # The evaluation page has one save for every text (evaluation.html): the fields of each
+    # goal and of the overall evaluation belong, by HTML's form attribute, to that form.
+    surface = "evaluation-texts"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self, (AssessmentForm, OverallForm)):
+            for field in self.fields.values():
+                field.widget.attrs["form"] = self.surface
+
     def row_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
@@ -19,25 +29,52 @@ class SeenForm(forms.ModelForm):
 class AssessmentForm(SeenForm):
     class Meta:
         model = GoalAssessment
-        fields = ["grade", "assessment", "future_directions"]
+        fields = [
+            "grade",
+            "assessment",
+            "assessment_en",
+            "future_directions",
+            "future_directions_en",
+        ]
         widgets = {
-            "assessment": forms.Textarea(attrs={"rows": 6}),
+            "assessment": forms.Textarea(attrs={"rows": 8}),
+            "assessment_en": forms.Textarea(attrs={"rows": 8}),
             "future_directions": forms.Textarea(attrs={"rows": 3}),
+            "future_directions_en": forms.Textarea(attrs={"rows": 3}),
         }
 
 
 class OverallForm(SeenForm):
     class Meta:
         model = Evaluation
-        fields = ["overall_grade", "overall_comment"]
-        widgets = {"overall_comment": forms.Textarea(attrs={"rows": 5})}
+        fields = ["overall_grade", "overall_comment", "overall_comment_en"]
+        widgets = {
+            "overall_comment": forms.Textarea(attrs={"rows": 6}),
+            "overall_comment_en": forms.Textarea(attrs={"rows": 6}),
+        }
 
 
 class OpinionForm(forms.ModelForm):
     class Meta:
         model = Opinion
-        fields = ["goal", "text"]
-        widgets = {"goal": forms.HiddenInput, "text": forms.Textarea(attrs={"rows": 3})}
+        fields = ["goal", "text", "text_en"]
+        widgets = {
+            "goal": forms.HiddenInput,
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "text_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class OpinionEditForm(SeenForm):
+    """A member's edit of their own opinion."""
+
+    class Meta:
+        model = Opinion
+        fields = ["text", "text_en"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "text_en": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class ReportRequestForm(forms.Form):

@@ -25,6 +25,20 @@ class Target(Versioned):
     value = models.DecimalField(
         _("value"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    # Where the program started from: the pace expected by a date runs in a straight line
+    # from the baseline (at the end of its fiscal year) through this program's earlier
+    # targets of the indicator (the interim ones) to this one (evaluations/pace.py).
+    baseline = models.DecimalField(
+        _("baseline"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline fiscal year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
 
     class Meta:
         verbose_name = _("target")
@@ -61,11 +75,35 @@ class Evaluation(Versioned):
     kind = models.CharField(_("kind"), max_length=16, choices=EvaluationKind.choices)
     as_of = models.DateField(_("as of"))
     held_on = models.DateField(_("held on"), null=True, blank=True)
+    # The title block (seed 000): the document's title, the issuing committee and the
+    # opening paragraph, in both languages.
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    committee_name_ja = models.CharField(_("committee (Japanese)"), max_length=300, blank=True)
+    committee_name_en = models.CharField(_("committee (English)"), max_length=300, blank=True)
+    preamble_ja = models.TextField(
+        _("opening paragraph (Japanese)"),
+        blank=True,
+        max_length=5_000,
+        validators=[MaxLengthValidator(5_000)],
+    )
+    preamble_en = models.TextField(
+        _("opening paragraph (English)"),
+        blank=True,
+        max_length=5_000,
+        validators=[MaxLengthValidator(5_000)],
+    )
     overall_grade = models.CharField(
         _("overall grade"), max_length=1, choices=Grade.choices, blank=True
     )
     overall_comment = models.TextField(
         _("overall comment"), blank=True, max_length=20_000, validators=[MaxLengthValidator(20_000)]
+    )
+    overall_comment_en = models.TextField(
+        _("overall comment (English)"),
+        blank=True,
+        max_length=20_000,
+        validators=[MaxLengthValidator(20_000)],
     )
     # Finalising freezes the indicator values: later data never moves a published report.
     snapshot = models.JSONField(_("indicator snapshot"), null=True, blank=True, editable=False)
@@ -119,6 +157,8 @@ class CommitteeMember(EvaluationPart, models.Model):
     )
     name = NameField(_("name"), max_length=200)
     affiliation = NameField(_("affiliation and title"), max_length=300, blank=True)
+    # Where the invitation goes (evaluations/invitations.py): every seat gets an account.
+    email = models.EmailField(_("e-mail"), blank=True)
     role = models.CharField(
         _("role"), max_length=8, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER
     )
@@ -164,6 +204,18 @@ class GoalAssessment(EvaluationPart, Versioned):
         max_length=20_000,
         validators=[MaxLengthValidator(20_000)],
     )
+    assessment_en = models.TextField(
+        _("assessment (English)"),
+        blank=True,
+        max_length=20_000,
+        validators=[MaxLengthValidator(20_000)],
+    )
+    future_directions_en = models.TextField(
+        _("future directions (English)"),
+        blank=True,
+        max_length=20_000,
+        validators=[MaxLengthValidator(20_000)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -188,12 +240,21 @@ class Opinion(EvaluationPart, Versioned):
     text = models.TextField(
         _("opinion"), max_length=10_000, validators=[MaxLengthValidator(10_000)]
     )
+    text_en = models.TextField(
+        _("opinion (English)"),
+        blank=True,
+        max_length=10_000,
+        validators=[MaxLengthValidator(10_000)],
+    )
+    # 別紙3 lists the opinions of a goal in the order they were entered (then as the chair
+    # reorders them): a new opinion goes last (services.add_opinion).
+    position = models.PositiveIntegerField(_("position"), default=0)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("opinion")
         verbose_name_plural = _("opinions")
-        ordering = ["goal", "member"]
+        ordering = ["goal", "position", "pk"]
 
     def __str__(self) -> str:
         return f"{self.member} goal {self.goal}"

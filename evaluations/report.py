@@ -6,20 +6,21 @@ fonts-ipaexfont) or as XLSX (openpyxl, a sheet per goal). A Celery job makes the
 reports its progress on the EvaluationReport row.
 """
 
+import datetime
 import io
 from collections import defaultdict
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from aspire import jobs
 from aspire.spreadsheets import xlsx_row
 from evaluations import services
-from evaluations.catalogue import GOALS, INDICATORS
+from evaluations.catalogue import GOALS, INDICATORS, definition
 from evaluations.models import (
     CommitteeRole,
     Evaluation,
@@ -28,16 +29,68 @@ from evaluations.models import (
     ReportFileStatus,
     ReportFormat,
 )
+from programs.fiscal import japanese_year
+from programs.models import Program
+
+GRADE_WORDS = {
+    "S": gettext_lazy("S (excellent)"),
+    "A": gettext_lazy("A (very good)"),
+    "B": gettext_lazy("B (adequate)"),
+    "C": gettext_lazy("C (somewhat insufficient)"),
+}
+
+FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def numeral(number: int | str, language: str) -> str:
+    """Numbers in a Japanese heading or date are full-width (目標１, 令和７年４月)."""
+    return str(number).translate(FULL_WIDTH_DIGITS) if language == "ja" else str(number)
+
+
+def japanese_date(day: datetime.date, with_day: bool = True) -> str:
+    """令和７年４月 (or 令和５年７月２１日), the way the seed writes dates."""
+    era = numeral(japanese_year(day.year), "ja")
+    text = f"{era}年{numeral(day.month, 'ja')}月"
+    return f"{text}{numeral(day.day, 'ja')}日" if with_day else text
+
+
+def document_date(day: datetime.date | None, language: str, with_day: bool = True) -> str:
+    if day is None:
+        return ""
+    if language == "ja":
+        return japanese_date(day, with_day)
+    return day.strftime("%-d %B %Y" if with_day else "%B %Y")
+
+
+def text_of(obj, field: str, language: str) -> str:
+    """A committee text in the document's language: the English field for English (the
+    Japanese one, marked, where nobody has written the English yet)."""
+    japanese = getattr(obj, field, None) or getattr(obj, f"{field}_ja", "") or ""
+    if language == "ja":
+        return japanese
+    english = getattr(obj, f"{field}_en", "") or ""
+    if english or not japanese:
+        return english
+    marker = _("[No English text yet; the Japanese text follows.]")
+    return f"{marker} {japanese}"
+
+
+def paragraphs(text: str) -> list[str]:
+    """One paragraph a line; blank lines dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def figure_rows(document: dict, goal: int) -> list[dict]:
-    """One goal's figures with labels in the current language (the snapshot keeps codes)."""
+    """One goal's figures with labels in the current language (the snapshot keeps codes),
+    each with its pace against its target where the target has a baseline."""
     rows = []
+    paces = document.get("pace", {})
     for code, (indicator_goal, label) in INDICATORS.items():
         if indicator_goal != goal:
             continue
         figure = document["indicators"][code]
         target = figure.get("target") or {}
+        pace = paces.get(code) or {}
         rows.append(
             {
                 "code": code,
@@ -46,37 +99,98 @@ def figure_rows(document: dict, goal: int) -> list[dict]:
                 "target_year": target.get("fiscal_year"),
                 "target": target.get("value"),
                 "attainment": figure.get("attainment_pct"),
+                "expected": pace.get("expected"),
+                "pace": pace.get("status"),
+                "definition": definition(code),
             }
         )
     return rows
 
 
-def context(evaluation: Evaluation) -> dict:
-    """Everything the document shows, in the active language."""
+def program_goals(program: Program, language: str) -> dict[int, dict]:
+    """The program's goals and official indicators (programs.ProgramGoal); the catalogue's
+    four goals, without indicators, for a program that has not entered its own."""
+    stored = {goal.number: goal for goal in program.goals.all()}
+    goals = {}
+    for number in sorted(set(GOALS) | set(stored)):
+        goal = stored.get(number)
+        if goal is None:
+            goals[number] = {"title": str(GOALS[number]), "policy_title": "", "indicators": []}
+            continue
+        english = language != "ja"
+        title = (goal.title_en if english else "") or goal.title_ja
+        policy_title = (goal.policy_title_en if english else goal.policy_title_ja) or title
+        indicators = (goal.indicators_en if english else "") or goal.indicators_ja
+        goals[number] = {
+            "title": title,
+            "policy_title": policy_title,
+            "indicators": paragraphs(indicators),
+        }
+    return goals
+
+
+def context(evaluation: Evaluation, language: str | None = None) -> dict:
+    """Everything the document shows, in `language` (default: the active one)."""
+    language = language or get_language() or "ja"
+    language = "ja" if language.startswith("ja") else "en"
     document = services.figures(evaluation)
+    program = evaluation.program
     assessments = {item.goal: item for item in evaluation.assessments.all()}
     opinions = defaultdict(list)
     for opinion in Opinion.objects.filter(member__evaluation=evaluation).select_related("member"):
-        opinions[opinion.goal].append(opinion)
+        opinions[opinion.goal].append(text_of(opinion, "text", language))
     members = list(evaluation.members.all())
-    goals = [
-        {
-            "number": number,
-            "label": str(label),
-            "assessment": assessments.get(number),
-            "figures": figure_rows(document, number),
-            "opinions": opinions[number],
-        }
-        for number, label in GOALS.items()
-    ]
+    program_goal = program_goals(program, language)
+    goals = []
+    for number, goal in program_goal.items():
+        assessment = assessments.get(number)
+        goals.append(
+            {
+                "number": number,
+                "heading": _("Goal %(number)s") % {"number": numeral(number, language)},
+                "label": goal["title"],
+                "policy_title": goal["policy_title"],
+                "indicators": goal["indicators"],
+                "assessment": assessment,
+                "grade": GRADE_WORDS.get(assessment.grade, "") if assessment else "",
+                "paragraphs": paragraphs(text_of(assessment, "assessment", language))
+                if assessment
+                else [],
+                "future": paragraphs(text_of(assessment, "future_directions", language))
+                if assessment
+                else [],
+                "figures": figure_rows(document, number),
+                "opinions": opinions[number],
+            }
+        )
+    english = language != "ja"
+    policy_name = (program.policy_name_en if english else "") or program.policy_name_ja
     return {
+        "language": language,
         "evaluation": evaluation,
-        "program": evaluation.program,
+        "program": program,
+        "title": (evaluation.title_en if english else "")
+        or evaluation.title_ja
+        or f"{program.name if english else program.name_ja or program.name} "
+        f"{evaluation.get_kind_display()}",
+        "committee_name": (evaluation.committee_name_en if english else "")
+        or evaluation.committee_name_ja,
+        "preamble": paragraphs(text_of(evaluation, "preamble", language))
+        if evaluation.preamble_ja or evaluation.preamble_en
+        else [],
+        "issued": document_date(evaluation.held_on, language, with_day=False),
+        "policy_name": policy_name or _("the program's operating policy"),
+        "policy_revised": document_date(program.policy_revised_on, language),
+        "policy_excerpt": paragraphs(text_of(program, "policy_excerpt", language)),
+        "agency": program.managing_agency.code,
+        "overall_grade": GRADE_WORDS.get(evaluation.overall_grade, ""),
+        "overall_comment": paragraphs(text_of(evaluation, "overall_comment", language)),
         "chair": [member for member in members if member.role == CommitteeRole.CHAIR],
         "members": [member for member in members if member.role != CommitteeRole.CHAIR],
         "goals": goals,
         "snapshot_taken_at": document.get("snapshot_taken_at"),
         "fiscal_year": document["fiscal_year"],
+        "as_of": document_date(evaluation.as_of, language),
         # Until finalised, every page and sheet says DRAFT; then the date it was signed.
         "finalised_on": services.finalised_on(evaluation) if evaluation.is_final else None,
     }
@@ -87,7 +201,7 @@ def render_pdf(evaluation: Evaluation, language: str) -> bytes:
     from weasyprint import HTML
 
     with override(language):
-        html = render_to_string("evaluations/report_document.html", context(evaluation))
+        html = render_to_string("evaluations/report_document.html", context(evaluation, language))
     return HTML(string=html).write_pdf()
 
 
@@ -98,6 +212,7 @@ def render_xlsx(evaluation: Evaluation, language: str) -> bytes:
         _summary_sheet(book.active, data)
         for goal in data["goals"]:
             _goal_sheet(book.create_sheet(_("Goal %(number)s") % goal), goal, _status(data))
+        _table_sheets(book, evaluation, data)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -147,6 +262,92 @@ def _goal_sheet(sheet, goal: dict, status: str) -> None:
 
 
 _ROW_KEYS = ["code", "label", "value", "target_year", "target", "attainment"]
+
+
+def _table_sheets(book, evaluation: Evaluation, data: dict) -> None:
+    """Every table of the PDF and of the dashboard beside it: 別紙1, 別紙3, the calls, the
+    stays, the buy-out and travel (evaluations/dashboard.py, the same querysets)."""
+    from evaluations import dashboard  # the dashboard reads the indicators, as we do
+
+    program, as_of = evaluation.program, evaluation.as_of
+    sheet = book.create_sheet(_("Attachment 1"))
+    _append(sheet, [_("role"), _("name"), _("affiliation and title")])
+    for member in data["chair"] + data["members"]:
+        _append(sheet, [member.get_role_display(), member.name, member.affiliation])
+    sheet = book.create_sheet(_("Attachment 3"))
+    _append(sheet, [_("goal"), _("position"), _("opinion")])
+    for goal in data["goals"]:
+        for position, text in enumerate(goal["opinions"], start=1):
+            _append(sheet, [goal["number"], position, text])
+    sheet.column_dimensions["C"].width = 100
+    sheet = book.create_sheet(_("Calls"))
+    _append(
+        sheet,
+        [
+            _("code"),
+            _("kind"),
+            _("opened"),
+            _("received"),
+            _("adopted"),
+            _("adoption rate (%)"),
+            _("adoptable"),
+            _("adoptable but not adopted"),
+        ],
+    )
+    for call in dashboard.per_call(program, as_of):
+        _append(
+            sheet,
+            [
+                call["code"],
+                str(call["kind"]),
+                call["open_date"],
+                call["received"],
+                call["adopted"],
+                _float(call["rate"]),
+                call["adoptable"],
+                call["adoptable_not_adopted"],
+            ],
+        )
+    stays = dashboard.stays(program, as_of)
+    sheet = book.create_sheet(_("Stays"))
+    _append(sheet, [_("stay (days)"), _("stays")])
+    for stay_bin in stays["bins"]:
+        _append(sheet, [stay_bin["label"], stay_bin["count"]])
+    _append(sheet, [])
+    _append(sheet, [_("purpose of stays of 7 days or less"), _("stays")])
+    for purpose in stays["purposes"]:
+        _append(sheet, [purpose["reason"], purpose["count"]])
+    buyout = dashboard.buyout(program, as_of)
+    sheet = book.create_sheet(_("Buy-out"))
+    _append(sheet, [_("used"), buyout["used"]])
+    _append(sheet, [_("not used"), buyout["not_used"]])
+    _append(sheet, [_("not answered"), buyout["unanswered"]])
+    _append(sheet, [])
+    _append(sheet, [_("reason for not using it"), _("reports")])
+    for reason in buyout["reasons"]:
+        _append(sheet, [reason["reason"], reason["count"]])
+    sheet = book.create_sheet(_("Travel"))
+    _append(
+        sheet,
+        [_("fiscal year"), _("reports"), _("trips"), _("cost (yen)"), _("cost per trip (yen)")],
+    )
+    for year in dashboard.travel(program, as_of):
+        _append(
+            sheet,
+            [
+                year["fiscal_year"],
+                year["reports"],
+                year["trips"],
+                year["cost"],
+                year["cost_per_trip"],
+            ],
+        )
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
 RENDERERS = {ReportFormat.PDF: render_pdf, ReportFormat.XLSX: render_xlsx}
 
 

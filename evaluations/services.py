@@ -17,17 +17,26 @@ from django.utils.translation import override
 from aspire import frozen, versions
 from evaluations.indicators import compute
 from evaluations.models import CommitteeMember, Evaluation, GoalAssessment, Opinion
+from evaluations.pace import pace
 
 # Finalisation dates read as the committee in Tokyo signed them, whatever the server's zone.
 JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 def figures(evaluation: Evaluation, language: str | None = None) -> dict:
-    """The indicator document of an evaluation: frozen once finalised, live before."""
+    """The indicator document of an evaluation, with the pace against each target
+    (evaluations/pace.py): frozen once finalised, live before."""
     if evaluation.snapshot is not None:
+        if "pace" not in evaluation.snapshot:  # finalised before paces were kept
+            return {**evaluation.snapshot, "pace": {}}
         return evaluation.snapshot
     with override(language):
-        return compute(evaluation.program, evaluation.as_of)
+        return _with_pace(evaluation, compute(evaluation.program, evaluation.as_of))
+
+
+def _with_pace(evaluation: Evaluation, document: dict) -> dict:
+    document["pace"] = pace(evaluation.program, evaluation.as_of, document)
+    return document
 
 
 @transaction.atomic
@@ -39,11 +48,27 @@ def finalise(evaluation: Evaluation) -> Evaluation:
     if not evaluation.overall_grade:
         raise ValidationError({"overall_grade": _("Give an overall grade before finalising.")})
     now = timezone.now()
-    document = compute(evaluation.program, evaluation.as_of)
+    document = _with_pace(evaluation, compute(evaluation.program, evaluation.as_of))
     document["snapshot_taken_at"] = now.isoformat()
     evaluation.snapshot, evaluation.finalised_at = document, now
     evaluation.save(update_fields=["snapshot", "finalised_at"])
     return evaluation
+
+
+def what_freezes(evaluation: Evaluation) -> dict:
+    """What finalising freezes, for the chair's confirmation: the figures as of the date,
+    the grades and texts of each goal, every opinion, the members."""
+    document = figures(evaluation)
+    return {
+        "evaluation": evaluation,
+        "figure_count": len(document["indicators"]),
+        "assessments": list(evaluation.assessments.order_by("goal")),
+        "opinions": list(
+            Opinion.objects.filter(member__evaluation=evaluation).select_related("member")
+        ),
+        "members": list(evaluation.members.all()),
+        "missing_grade": not evaluation.overall_grade,
+    }
 
 
 @transaction.atomic
@@ -150,13 +175,59 @@ def save_text(obj, base_version: int | None, values: dict):
 
 
 @transaction.atomic
+def save_texts(edits: list[tuple]) -> None:
+    """Several texts of one evaluation saved together, all or none: (row, version, values)."""
+    for obj, base_version, values in edits:
+        save_text(obj, base_version, values)
+
+
+@transaction.atomic
 def add_opinion(member: CommitteeMember, opinion: Opinion) -> Opinion:
     evaluation = Evaluation.objects.select_for_update().get(pk=member.evaluation_id)
     if evaluation.is_final:
         raise ValidationError(frozen_message(evaluation), code="frozen")
     opinion.member = member
+    # Last of its goal: 別紙3 lists opinions in the order they were entered.
+    last = (
+        Opinion.objects.filter(member__evaluation=evaluation, goal=opinion.goal)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    opinion.position = 0 if last is None else last + 1
     opinion.save()
     return opinion
+
+
+@transaction.atomic
+def save_opinion(opinion: Opinion, base_version: int | None, values: dict) -> Opinion:
+    """A member's edit of their own opinion, merged three ways like every committee text."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=opinion.member.evaluation_id)
+    if evaluation.is_final:
+        raise ValidationError(frozen_message(evaluation), code="frozen")
+    return versions.save_edit(Opinion, opinion.pk, base_version, values)
+
+
+@transaction.atomic
+def move_opinion(opinion: Opinion, step: int) -> None:
+    """Move an opinion one place up (-1) or down (+1) among its goal's opinions."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=opinion.member.evaluation_id)
+    if evaluation.is_final:
+        raise ValidationError(frozen_message(evaluation), code="frozen")
+    ordered = list(
+        Opinion.objects.filter(member__evaluation=evaluation, goal=opinion.goal).order_by(
+            "position", "pk"
+        )
+    )
+    at = next(i for i, row in enumerate(ordered) if row.pk == opinion.pk)
+    other = at + step
+    if not 0 <= other < len(ordered):
+        return
+    ordered[at], ordered[other] = ordered[other], ordered[at]
+    for position, row in enumerate(ordered):
+        if row.position != position:
+            row.position = position
+            row.save()
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,11 @@ from django.views.decorators.http import require_safe
 
 from accounts.rules import is_staff_member, reads_figures
 from calls.models import ProposalStatus
-from evaluations import dashboard
+from evaluations import dashboard, drilldown
+from evaluations.catalogue import INDICATORS, definition
+from evaluations.disclosure import shows_unfunded_titles
 from evaluations.models import Evaluation
+from evaluations.pace import pace
 from programs.models import Program
 from projects.models import COUNTED_REPORT_STATUSES
 
@@ -85,11 +88,15 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
     document, series, proposals = dashboard.document_and_series(program, as_of)
     links = Links(program, admin=request.user.is_active and request.user.is_staff)
     goals = dashboard.goals(document)
+    paces = pace(program, as_of, document)
     growth = dashboard.growth_tables(series)
     for goal in goals:
         goal["growth"] = growth[goal["number"]]
         for figure in goal["figures"]:
-            figure["link"] = links.for_code(figure["code"])
+            figure["pace"] = paces.get(figure["code"])
+            figure["definition"] = definition(figure["code"])
+            # The committee's own drill-down, the figure's rows exactly (not the admin).
+            figure["link"] = figure_url(program, figure["code"], as_of)
     series_rows = [
         {"label": figure["label"], "link": figure["link"], "values": series["rows"][figure["code"]]}
         for goal in goals
@@ -119,6 +126,7 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
         },
         "calls": calls,
         "unfunded": _unfunded(request, program, as_of, links),
+        "unfunded_names": is_staff_member(request.user),
         "unfunded_count": document["indicators"]["g1.adoptable_not_adopted"]["value"],
         "stays": stays,
         "survey": dashboard.survey(program, as_of, document),
@@ -135,13 +143,66 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
 
 
 def _unfunded(request: HttpRequest, program: Program, as_of: datetime.date, links) -> list | None:
-    """Staff only: the committee sees how many (g1.adoptable_not_adopted), never which."""
-    if not is_staff_member(request.user):
+    """Staff see which, with names; the committee how many (g1.adoptable_not_adopted), or
+    the titles without names where the program says so (evaluations/disclosure.py)."""
+    if not is_staff_member(request.user) and not shows_unfunded_titles(program):
         return None
     proposals = list(dashboard.unfunded(program, as_of)[: dashboard.LIST_LIMIT])
     for proposal in proposals:
         proposal.link = links.change("calls.proposal", proposal.pk)
     return proposals
+
+
+@require_safe
+@login_required
+def figure_page(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
+    """The rows one figure counts, those it leaves out and why, per project: inside the
+    committee's pages (evaluations/drilldown.py)."""
+    if not reads_figures(request.user):
+        raise PermissionDenied
+    program = Program.objects.filter(code=code).first()
+    if program is None or not drilldown.supported(indicator):
+        raise Http404
+    as_of, error = _as_of(request)
+    if error:
+        return _refused(request, error, program=program, status=400)
+    drilled = drilldown.drill(program, as_of, indicator)
+    rows = (
+        [
+            (row, [_cell(row, column) for column in drilled.columns])
+            for row in drilled.counted[: drilldown.LIST_LIMIT]
+        ]
+        if drilled.columns
+        else []
+    )
+    context = {
+        "program": program,
+        "as_of": as_of,
+        "code": indicator,
+        "label": INDICATORS[indicator][1],
+        "definition": definition(indicator),
+        "count": drilled.counted.count(),
+        "columns": drilled.columns,
+        "rows": rows,
+        "excluded": [(row, reason) for row, reason in drilled.excluded],
+        "by_project": drilled.by_project,
+        "names_hidden": drilled.names_hidden,
+        "limit": drilldown.LIST_LIMIT,
+    }
+    return render(request, "evaluations/figure.html", context)
+
+
+def _cell(row, column: str) -> str:
+    display = getattr(row, f"get_{column}_display", None)
+    value = display() if display else getattr(row, column)
+    return "" if value is None else str(value)
+
+
+def figure_url(program: Program, code: str, as_of: datetime.date) -> str:
+    if not drilldown.supported(code):
+        return ""
+    path = reverse("evaluations:figure", args=[program.code, code])
+    return f"{path}?{urlencode({'as_of': as_of.isoformat()})}"
 
 
 COUNTED = ",".join(COUNTED_REPORT_STATUSES)

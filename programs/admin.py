@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from aspire import frozen, versions
 from programs.fiscal import format_fiscal_year
-from programs.models import FundingAgency, Program, SupportType
+from programs.models import FundingAgency, Program, ProgramGoal, SupportType
 
 
 class ProtectedDeletes:
@@ -279,13 +279,30 @@ class SupportTypeInline(admin.TabularInline):
     extra = 0
 
 
+class ProgramGoalInline(admin.StackedInline):
+    """The goals and official evaluation indicators the committee's report quotes."""
+
+    model = ProgramGoal
+    extra = 0
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_ja", "managing_agency", "budget_yen"]
     list_filter = ["managing_agency"]
     list_select_related = ["managing_agency"]
     search_fields = ["code", "name", "name_ja"]
-    inlines = [SupportTypeInline]
+    inlines = [SupportTypeInline, ProgramGoalInline]
+
+
+@admin.register(ProgramGoal)
+class ProgramGoalAdmin(admin.ModelAdmin):
+    """A program's goals and official indicators, also edited inline on the program."""
+
+    list_display = ["program", "number", "title_ja"]
+    list_filter = ["program"]
+    list_select_related = ["program"]
+    search_fields = ["title_ja", "title_en", "program__code"]
 
 
 @admin.register(SupportType)

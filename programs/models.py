@@ -44,6 +44,31 @@ class Program(models.Model):
     description = models.TextField(
         _("description"), blank=True, max_length=10_000, validators=[MaxLengthValidator(10_000)]
     )
+    # The operating policy the goals come from (seed 000, §1 and 別紙2): its name, the
+    # date of the revision the evaluation follows, and the excerpt that states its aim.
+    policy_name_ja = models.CharField(_("operating policy (Japanese)"), max_length=300, blank=True)
+    policy_name_en = models.CharField(_("operating policy (English)"), max_length=300, blank=True)
+    policy_revised_on = models.DateField(_("operating policy revised on"), null=True, blank=True)
+    policy_excerpt_ja = models.TextField(
+        _("policy excerpt (Japanese)"),
+        blank=True,
+        max_length=10_000,
+        validators=[MaxLengthValidator(10_000)],
+    )
+    policy_excerpt_en = models.TextField(
+        _("policy excerpt (English)"),
+        blank=True,
+        max_length=10_000,
+        validators=[MaxLengthValidator(10_000)],
+    )
+    # What the committee sees of the adoptable proposals that were not adopted, at every
+    # door (evaluations/disclosure.py): how many, or also their titles (never names).
+    unfunded_disclosure = models.CharField(
+        _("unfunded adoptable proposals shown to the committee"),
+        max_length=8,
+        choices=[("counts", _("Counts only")), ("titles", _("Titles, without names"))],
+        default="counts",
+    )
 
     class Meta:
         verbose_name = _("program")
@@ -52,6 +77,49 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ProgramGoal(models.Model):
+    """A goal of a program and its official evaluation indicators (評価指標, seed 000 別紙2).
+
+    `title_*` is the goal as §3 and 別紙3 head it; `policy_title_*`, where the policy words
+    it differently, as 別紙2 quotes it. Indicators: one a line."""
+
+    program = models.ForeignKey(
+        Program, models.CASCADE, related_name="goals", verbose_name=_("program")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    policy_title_ja = models.CharField(
+        _("title in the policy (Japanese)"), max_length=300, blank=True
+    )
+    policy_title_en = models.CharField(
+        _("title in the policy (English)"), max_length=300, blank=True
+    )
+    indicators_ja = models.TextField(
+        _("evaluation indicators (Japanese), one a line"),
+        blank=True,
+        max_length=5_000,
+        validators=[MaxLengthValidator(5_000)],
+    )
+    indicators_en = models.TextField(
+        _("evaluation indicators (English), one a line"),
+        blank=True,
+        max_length=5_000,
+        validators=[MaxLengthValidator(5_000)],
+    )
+
+    class Meta:
+        verbose_name = _("program goal")
+        verbose_name_plural = _("program goals")
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="one_goal_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.code} {self.number}: {self.title_ja}"
 
 
 class SupportType(models.Model):

@@ -33,6 +33,7 @@ from evaluations.models import (
     GoalAssessment,
     Opinion,
 )
+from programs.models import ProgramGoal
 from projects import reporting
 from projects.models import (
     AnnualReport,
@@ -226,7 +227,8 @@ def make_one_of_everything() -> None:
     ReviewReminder.objects.create(
         review=review, kind="overdue", sent_on=datetime.date(2026, 1, 2), days_to_due=-1
     )
-    SupportTypeFactory()
+    support_type = SupportTypeFactory()
+    ProgramGoal.objects.create(program=support_type.program, number=1, title_ja="目標")
     TargetFactory()
     GoalAssessmentFactory()
     OpinionFactory()

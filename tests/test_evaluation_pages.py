@@ -118,9 +118,84 @@ def test_it_lets_members_write_only_their_own_opinions(client, evaluation, membe
     assert Opinion.objects.count() == 1
 
 
-def test_it_freezes_everything_once_finalised(client, evaluation, member):
-    staff = UserFactory(roles=["staff"])
-    sign_in(client, staff)
+@pytest.fixture
+def chair(evaluation):
+    user = UserFactory(roles=["committee"])
+    CommitteeMember.objects.create(evaluation=evaluation, name="Chair", user=user, role="chair")
+    return user
+
+
+def test_it_lets_only_the_chair_finalise(client, evaluation, member, chair):
+    evaluation.overall_grade = "S"
+    evaluation.save()
+    for somebody in (UserFactory(roles=["staff"]), member):
+        sign_in(client, somebody)
+        assert client.post(url("finalise", evaluation)).status_code == 403
+    sign_in(client, chair)
+    page = client.get(url("finalise", evaluation))  # the confirmation lists what freezes
+    assert page.status_code == 200
+    assert "Chair" in page.text and "Member" in page.text and "Finalise and freeze" in page.text
+    evaluation.refresh_from_db()
+    assert not evaluation.is_final  # looking at the confirmation finalises nothing
+    client.post(url("finalise", evaluation))
+    evaluation.refresh_from_db()
+    assert evaluation.is_final
+
+
+def test_it_lets_a_member_edit_only_their_own_opinion(client, evaluation, member, chair):
+    seat = CommitteeMember.objects.get(user=member)
+    mine = services.add_opinion(seat, Opinion(goal=1, text="First"))
+    theirs = services.add_opinion(
+        CommitteeMember.objects.get(user=chair), Opinion(goal=1, text="Chair's")
+    )
+    sign_in(client, member)
+    data = {f"edit{mine.pk}-text": "Better", f"edit{mine.pk}-text_en": "Better (en)"}
+    data[f"edit{mine.pk}-version"] = mine.version
+    client.post(url("edit_opinion", evaluation, mine.pk), data)
+    mine.refresh_from_db()
+    assert (mine.text, mine.text_en) == ("Better", "Better (en)")
+    other = {f"edit{theirs.pk}-text": "Hijacked", f"edit{theirs.pk}-version": theirs.version}
+    assert client.post(url("edit_opinion", evaluation, theirs.pk), other).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.text == "Chair's"
+
+
+def test_it_shows_both_texts_and_what_differs_on_a_conflict(client, evaluation, member):
+    seat = CommitteeMember.objects.get(user=member)
+    opinion = services.add_opinion(seat, Opinion(goal=1, text="基本の文章"))
+    seen = opinion.version
+    services.save_opinion(opinion, seen, {"text": "相手の文章", "text_en": ""})
+    sign_in(client, member)
+    data = {f"edit{opinion.pk}-text": "自分の文章", f"edit{opinion.pk}-version": seen}
+    response = client.post(url("edit_opinion", evaluation, opinion.pk), data)
+    assert response.status_code == 409
+    assert "<del>相手</del>" in response.text and "<ins>自分</ins>" in response.text
+    opinion.refresh_from_db()
+    assert opinion.text == "相手の文章"
+
+
+def test_it_keeps_opinions_in_the_order_entered_and_lets_the_chair_reorder(
+    client, evaluation, member, chair
+):
+    seat = CommitteeMember.objects.get(user=member)
+    chair_seat = CommitteeMember.objects.get(user=chair)
+    first = services.add_opinion(chair_seat, Opinion(goal=2, text="A"))
+    services.add_opinion(seat, Opinion(goal=2, text="B"))
+    services.add_opinion(chair_seat, Opinion(goal=2, text="C"))
+    order = lambda: list(Opinion.objects.filter(goal=2).values_list("text", flat=True))  # noqa: E731
+    assert order() == ["A", "B", "C"]  # as entered, not by member
+    sign_in(client, member)
+    assert (
+        client.post(url("move_opinion", evaluation, first.pk), {"direction": "down"}).status_code
+        == 403
+    )
+    sign_in(client, chair)
+    client.post(url("move_opinion", evaluation, first.pk), {"direction": "down"})
+    assert order() == ["B", "A", "C"]
+
+
+def test_it_freezes_everything_once_finalised(client, evaluation, member, chair):
+    sign_in(client, chair)
     response = client.post(url("finalise", evaluation), follow=True)
     assert "Give an overall grade before finalising." in response.text
     evaluation.overall_grade = "S"
@@ -173,7 +248,59 @@ def test_it_renders_the_page_in_a_fixed_number_of_queries(
 
 
 # session, user, groups, evaluation, seat check (view), goals present, indicators (14: the
-# 13 sections of evaluations/indicators.py and the targets), seat, opinions, assessments,
-# seat checks (change, opinion, finalise), report files, members, and the device that
+# 13 sections of evaluations/indicators.py and the targets), the targets again for the pace
+# (evaluations/pace.py), seat, opinions, assessments, seat checks (change, opinion), chair
+# checks (finalise, order the opinions), report files, members, and the device that
 # verified the session's second factor (django-otp)
-QUERIES = 28
+QUERIES = 31
+
+
+def all_texts(evaluation, **changes) -> dict:
+    data = {}
+    for goal in range(1, 5):
+        data.update(
+            assessment_data(evaluation, goal, grade="", assessment="", future_directions="")
+        )
+    data.update({"overall_grade": "", "overall_comment": "", "version": evaluation.version})
+    data.update(changes)
+    return data
+
+
+def test_it_saves_every_text_of_the_evaluation_with_one_save(client, evaluation, member):
+    sign_in(client, member)
+    data = all_texts(evaluation, **{"goal1-assessment": "One", "goal3-assessment": "Three"})
+    data["overall_comment"] = "Overall"
+    response = client.post(url("save_all", evaluation), data)
+    assert response.status_code == 302
+    texts = dict(evaluation.assessments.values_list("goal", "assessment"))
+    assert (texts[1], texts[3]) == ("One", "Three")
+    evaluation.refresh_from_db()
+    assert evaluation.overall_comment == "Overall"
+
+
+def test_it_saves_nothing_of_one_save_when_a_text_conflicts(client, evaluation, member):
+    sign_in(client, member)
+    data = all_texts(evaluation, **{"goal1-assessment": "Mine", "goal2-assessment": "Mine too"})
+    services.save_text(evaluation.assessments.get(goal=2), None, {"assessment": "Theirs"})
+    response = client.post(url("save_all", evaluation), data)
+    assert response.status_code == 409
+    texts = dict(evaluation.assessments.values_list("goal", "assessment"))
+    assert (texts[1], texts[2]) == ("", "Theirs")  # all or nothing
+    assert "<del>" in response.text and "<ins>" in response.text  # what differs, shown
+
+
+def test_it_invites_a_seat_with_a_set_password_link(client, evaluation):
+    from django.core import mail
+
+    from evaluations.invitations import invite
+
+    seat = CommitteeMember.objects.create(
+        evaluation=evaluation, name="New", email="new@example.org"
+    )
+    user = invite(seat, "https://aspire.example")
+    seat.refresh_from_db()
+    assert seat.user == user and user.has_role("committee")
+    assert not user.has_usable_password()
+    link = next(word for word in mail.outbox[-1].body.split() if word.startswith("https://"))
+    response = client.get(link.removeprefix("https://aspire.example"), follow=True)
+    assert response.status_code == 200 and "new_password1" in response.text

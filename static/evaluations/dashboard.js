@@ -11,16 +11,19 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   const common = { animation: false, responsive: true, maintainAspectRatio: false };
 
-  // Growth per fiscal year: a line per indicator, one chart per goal.
+  // Growth per fiscal year: a line per indicator, two charts per goal (cumulative, and
+  // what each year added). Straight segments (tension 0): a smoothed curve overshoots
+  // and shows values no year had.
   const series = read("series-data") || {};
   document.querySelectorAll("canvas.series-chart").forEach((canvas) => {
     const goal = series[canvas.dataset.goal];
     if (!goal) return;
+    const view = canvas.dataset.view === "per_year" ? "per_year" : "values";
     new Chart(canvas, {
       type: "line",
       data: {
         labels: goal.years,
-        datasets: goal.lines.map((line) => ({ label: line.label, data: line.values, tension: 0.2 })),
+        datasets: goal.lines.map((line) => ({ label: line.label, data: line[view], tension: 0 })),
       },
       options: { ...common, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });
