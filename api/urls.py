@@ -16,6 +16,10 @@ router.register("presentations", views.PresentationViewSet, basename="presentati
 router.register("events", views.EventViewSet, basename="event")
 router.register("exchanges", views.ExchangeViewSet, basename="exchange")
 router.register("hubs", views.HubViewSet, basename="hub")
+router.register("lab-statistics", views.LabStatisticViewSet, basename="lab-statistic")
+router.register("budgets", views.BudgetViewSet, basename="budget")
+router.register("surveys", views.SurveyViewSet, basename="survey")
+router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 

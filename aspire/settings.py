@@ -363,19 +363,25 @@ LOGGING = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.APIKeyAuthentication",
+        "api.authentication.BearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOnlyUnlessAllowed"],
     "DEFAULT_FILTER_BACKENDS": [
-        "api.filters.ProgramScope",  # first: a key scoped to programs reads only theirs
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.KnownParameters",  # an unknown parameter is a 400 naming it
+        "api.filters.ProgramScope",  # a key scoped to programs reads only theirs
+        "api.filters.FilterBackend",
+        "api.filters.Ordering",  # one of the listed orderings, else 400
     ],
+    # Scores, targets and budgets are JSON numbers, not strings.
+    "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         "api.renderers.CSVRenderer",
+        "api.renderers.XLSXRenderer",
+        "api.renderers.JSONLinesRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerCallerThrottle"],
     "DEFAULT_THROTTLE_RATES": {"caller": env("API_RATE", default="1000/hour")},

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from aspire.fields import LineField, NameField
+from aspire.fields import LineField, NameField, updated_at_field
 from aspire.versions import Versioned
 from programs.models import FundingAgency, Program, SupportType
 
@@ -56,6 +56,7 @@ class Call(models.Model):
     )
     open_date = models.DateField(_("open date"), null=True, blank=True)
     close_date = models.DateField(_("close date"), null=True, blank=True)
+    updated_at = updated_at_field()
     adoptable_score = models.DecimalField(
         _("adoptable score"),
         max_digits=4,
@@ -236,6 +237,7 @@ class Proposal(Versioned):
         validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
         help_text=_("Where set, it replaces the mean of the reviewers' scores."),
     )
+    updated_at = updated_at_field()
     history = HistoricalRecords()
 
     objects = ProposalQuerySet.as_manager()
@@ -313,6 +315,7 @@ class Review(Versioned):
     comment = models.TextField(
         _("comment"), blank=True, max_length=10_000, validators=[MaxLengthValidator(10_000)]
     )
+    updated_at = updated_at_field()
     history = HistoricalRecords()
 
     class Meta:

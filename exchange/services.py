@@ -395,6 +395,16 @@ def export_table(
     filtered). `computed`: the columns staff read beside the contract's (scores, status),
     which imports skip. `typed`: numbers, dates and booleans as themselves (for XLSX),
     else the canonical text of the contract (for CSV)."""
+    header, records = export_records(kind, program, user, only, computed)
+    return header, [[_cell(values[name], typed) for name in header] for values in records]
+
+
+def export_records(
+    kind: str, program: Program | None = None, user=None, only=None, computed: bool = False
+) -> tuple[list[str], Iterator[dict]]:
+    """The header of one kind and its rows as {column: value}, read in chunks as they are
+    consumed: export_table's rows, and the API's downloads, which stream them (one
+    implementation of the contract's columns)."""
     spec = KINDS[kind]
     header = [column.name for column in spec.columns]
     extra = list(spec.computed) if computed else []
@@ -403,11 +413,12 @@ def export_table(
         records = visible_reports(user, records)
     if only is not None:
         records = records.filter(pk__in=only.values("pk"))
-    rows = []
-    for obj in records:
-        values = spec.to_row(obj) | {name: spec.computed[name](obj) for name in extra}
-        rows.append([_cell(values[name], typed) for name in header + extra])
-    return header + extra, rows
+
+    def rows() -> Iterator[dict]:
+        for obj in records.iterator(chunk_size=2000):
+            yield spec.to_row(obj) | {name: spec.computed[name](obj) for name in extra}
+
+    return header + extra, rows()
 
 
 def _cell(value, typed: bool):
