@@ -10,6 +10,7 @@ that was rolled back. A server error rolls the request back and is logged after 
 from collections.abc import Callable
 
 from django.db import transaction
+from django.middleware.gzip import GZipMiddleware
 from django.http import HttpRequest, HttpResponse
 
 from audit.models import Action, Channel
@@ -85,3 +86,28 @@ def _filters(request: HttpRequest) -> dict:
         for key, values in request.GET.lists()
         if key != "format"
     }
+
+
+class RateLimitHeaders:
+    """The caller's budget on every API answer (api.throttling.rate_limit_headers)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        from api.throttling import rate_limit_headers
+
+        rate_limit_headers(request, response)
+        return response
+
+
+class CompressAPI(GZipMiddleware):
+    """gzip for the API's answers only. Pages stay uncompressed: they carry CSRF tokens,
+    and compressing a secret beside text an attacker can reflect is BREACH. API answers
+    carry no CSRF token (keys are sent as headers), so the lists and downloads shrink."""
+
+    def process_response(self, request, response):
+        if not request.path_info.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api import views
@@ -26,6 +26,6 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 urlpatterns = [
     path("v1/programs/<str:code>/indicators/", views.IndicatorsView.as_view(), name="indicators"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.EnglishSchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
 ]

@@ -8,9 +8,11 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import http_date
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -431,3 +433,16 @@ def _last_modified(program: Program) -> dict:
         latest=Max("updated_at")
     )["latest"]
     return {"Last-Modified": http_date(latest.timestamp())} if latest else {}
+
+
+class EnglishSchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the request's language or LANGUAGE_CODE: a
+    client generated from it gets the same ASCII names everywhere. Messages of answers
+    follow `Accept-Language` (Japanese by default); labels in both languages are data."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # lazy texts become English here, not later
+        return response

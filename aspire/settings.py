@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_countries",
+    "corsheaders",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers: a preflight from an allowed origin gets its headers.
+    "corsheaders.middleware.CorsMiddleware",
+    "api.middleware.CompressAPI",  # gzip for /api/ only (pages carry CSRF tokens: BREACH)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,6 +94,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # After authentication: logs the API's writes and CSV exports with who made them.
     "api.middleware.AuditLog",
+    "api.middleware.RateLimitHeaders",
     # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -388,6 +393,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.handler",
 }
+# Browser origins that may call the API (django-cors-headers), e.g.
+# CORS_ALLOWED_ORIGINS=https://ris.example.ac.jp; none by default. Keys are headers, never
+# cookies, so no credentials are allowed across origins.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "X-RateLimit-Limit", "X-RateLimit-Remaining"]
 # Days a new API key is valid unless its maker chooses another expiry.
 API_KEY_DAYS = env.int("API_KEY_DAYS", default=365)
 SPECTACULAR_SETTINGS = {

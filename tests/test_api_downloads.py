@@ -254,3 +254,52 @@ def test_it_lists_reviews_and_surveys_in_a_fixed_number_of_queries(
     with django_assert_num_queries(STAFF_LISTS[endpoint]):
         response = staff.get(f"/api/v1/{endpoint}/")
     assert len(response.json()["results"]) == min(rows, 50)
+
+
+# --- Headers --------------------------------------------------------------------------------
+
+
+def test_it_tells_the_remaining_budget(keyed, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"caller": "5/min"},
+    }
+    first, second = keyed.get("/api/v1/agencies/"), keyed.get("/api/v1/agencies/")
+    assert first["X-RateLimit-Limit"] == "5"
+    assert int(first["X-RateLimit-Remaining"]) - int(second["X-RateLimit-Remaining"]) == 1
+
+
+def test_it_compresses_the_api_but_not_the_pages(keyed, client):
+    AgencyFactory.create_batch(30)
+    api = keyed.get("/api/v1/agencies/", HTTP_ACCEPT_ENCODING="gzip")
+    assert api["Content-Encoding"] == "gzip"
+    page = client.get("/accounts/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert not page.has_header("Content-Encoding")
+
+
+def test_it_allows_only_listed_origins(keyed, settings):
+    denied = keyed.get("/api/v1/agencies/", HTTP_ORIGIN="https://elsewhere.example")
+    assert not denied.has_header("Access-Control-Allow-Origin")
+    settings.CORS_ALLOWED_ORIGINS = ["https://ris.example.ac.jp"]
+    allowed = keyed.get("/api/v1/agencies/", HTTP_ORIGIN="https://ris.example.ac.jp")
+    assert allowed["Access-Control-Allow-Origin"] == "https://ris.example.ac.jp"
+
+
+def test_it_serves_the_schema_in_english_whatever_the_language(client, settings):
+    settings.LANGUAGE_CODE = "ja"
+    ja = client.get("/api/schema/?format=json", HTTP_ACCEPT_LANGUAGE="ja").content
+    en = client.get("/api/schema/?format=json", HTTP_ACCEPT_LANGUAGE="en").content
+    assert ja == en
+    schema = json.loads(ja)
+    names = [*schema["components"]["schemas"], *schema["paths"]]
+    for path in schema["paths"].values():
+        for operation in path.values():
+            names.append(operation["operationId"])
+            names += [parameter["name"] for parameter in operation.get("parameters", [])]
+            for parameter in operation.get("parameters", []):
+                names += [str(value) for value in parameter["schema"].get("enum", [])]
+    for component in schema["components"]["schemas"].values():
+        names += [str(value) for value in component.get("enum", [])]
+        names += list(component.get("properties", {}))
+    assert all(name.isascii() for name in names)
+    assert "of annual reports" in ja.decode() and "shared/design" not in ja.decode()
