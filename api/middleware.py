@@ -10,8 +10,8 @@ that was rolled back. A server error rolls the request back and is logged after 
 from collections.abc import Callable
 
 from django.db import transaction
-from django.middleware.gzip import GZipMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 
 from audit.models import Action, Channel
 from audit.services import record_request

@@ -25,6 +25,12 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
     path("v1/programs/<str:code>/indicators/", views.IndicatorsView.as_view(), name="indicators"),
+    path("v1/indicators/", views.IndicatorTableView.as_view(), name="indicator-table"),
+    path(
+        "v1/indicators/definitions/",
+        views.IndicatorDefinitionsView.as_view(),
+        name="indicator-definitions",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", views.EnglishSchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),

@@ -6,9 +6,8 @@ from urllib.parse import quote
 
 from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -446,3 +445,74 @@ class EnglishSchemaView(SpectacularAPIView):
             if hasattr(response, "render"):
                 response.render()  # lazy texts become English here, not later
         return response
+
+
+class IndicatorRows(serializers.Serializer):
+    program = serializers.CharField(help_text="The program's code.")
+    as_of = serializers.DateField(required=False, help_text="YYYY-MM-DD; today if left out.")
+
+
+@extend_schema(
+    parameters=[IndicatorRows],
+    responses={200: OpenApiTypes.OBJECT},
+    description="Every indicator of a program as of a date, one row each (long format): "
+    "code, goal, as_of, value, target, target_fiscal_year, attainment_pct. "
+    "`?format=csv|xlsx|jsonl` gives the same rows as a table.",
+)
+class IndicatorTableView(APIView):
+    """The indicators as a long table, what an analyst's data frame wants."""
+
+    def get(self, request) -> Response:
+        if not reads_figures(request.user):
+            raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
+        filters.refuse_unknown(request.query_params, {"program", "as_of", "format"})
+        params = IndicatorRows(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        programs = within_scope(request.user, Program.objects.all())
+        program = programs.filter(code=params.validated_data["program"]).first()
+        if program is None:
+            raise serializers.ValidationError({"program": [_("Unknown program.")]})
+        as_of = params.validated_data.get("as_of") or timezone.localdate()
+        document = compute(program, as_of)
+        rows = []
+        for code, figure in document["indicators"].items():
+            target = figure["target"] or {}
+            rows.append(
+                {
+                    "program": program.code,
+                    "code": code,
+                    "goal": figure["goal"],
+                    "as_of": document["as_of"],
+                    "value": figure["value"],
+                    "target": target.get("value"),
+                    "target_fiscal_year": target.get("fiscal_year"),
+                    "attainment_pct": figure["attainment_pct"],
+                }
+            )
+        return Response(rows)
+
+
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
+class IndicatorDefinitionsView(APIView):
+    """Each indicator's code, goal, labels in English and Japanese, and its definition."""
+
+    def get(self, request) -> Response:
+        from evaluations.catalogue import DEFINITIONS, INDICATORS
+
+        filters.refuse_unknown(request.query_params, {"format"})
+        rows = []
+        for code, (goal, label) in INDICATORS.items():
+            labels = {}
+            for language in ("en", "ja"):
+                with translation.override(language):
+                    labels[language] = str(label)
+            rows.append(
+                {
+                    "code": code,
+                    "goal": goal,
+                    "label_en": labels["en"],
+                    "label_ja": labels["ja"],
+                    "definition": DEFINITIONS[code],
+                }
+            )
+        return Response(rows)

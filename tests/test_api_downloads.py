@@ -303,3 +303,25 @@ def test_it_serves_the_schema_in_english_whatever_the_language(client, settings)
         names += list(component.get("properties", {}))
     assert all(name.isascii() for name in names)
     assert "of annual reports" in ja.decode() and "shared/design" not in ja.decode()
+
+
+# --- Indicators as a table and their definitions -----------------------------------------------
+
+
+def test_it_gives_the_indicators_in_long_format_as_the_document(keyed, demo):
+    document = keyed.get("/api/v1/programs/ASPIRE/indicators/?as_of=2025-03-31").json()
+    rows = keyed.get("/api/v1/indicators/?program=ASPIRE&as_of=2025-03-31").json()
+    assert [row["code"] for row in rows] == list(document["indicators"])
+    papers = next(row for row in rows if row["code"] == "g2.intl_coauthored_papers")
+    assert papers["value"] == 18 and papers["as_of"] == "2025-03-31"
+    csv_lines = keyed.get("/api/v1/indicators/?program=ASPIRE&format=csv").content.decode()
+    assert csv_lines.splitlines()[0].split(",")[:4] == ["program", "code", "goal", "as_of"]
+    assert len(csv_lines.splitlines()) == len(rows) + 1
+    assert keyed.get("/api/v1/indicators/?program=aspire").status_code == 400
+
+
+def test_it_defines_every_indicator_in_both_languages(keyed):
+    rows = keyed.get("/api/v1/indicators/definitions/").json()
+    proposals = next(row for row in rows if row["code"] == "g1.proposals")
+    assert proposals["label_en"] == "Proposals"
+    assert proposals["label_ja"] != "Proposals" and proposals["definition"]
