@@ -1,5 +1,6 @@
 """What the API shows of each record: never reviews, reviewers or contact data."""
 
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
@@ -20,13 +21,43 @@ from projects.models import (
     SurveyAnswer,
 )
 
+# A code names a record in URLs and files for good: letters, digits, `.`, `_` and `-`,
+# starting with a letter or digit (no space, no slash: `A B/C` could never be addressed).
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+CODE_HELP = (
+    "Letters A-Z/a-z, digits, '.', '_' and '-', starting with a letter or digit, at most 40; "
+    "unique ignoring case; it never changes through the API."
+)
+
+
+class StableCode(serializers.RegexField):
+    """A record's code: validated on creation, refused when a write would change it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(CODE_PATTERN, max_length=40, help_text=CODE_HELP, **kwargs)
+
 
 class AgencySerializer(serializers.ModelSerializer):
     country = CountryField()
+    code = StableCode()
 
     class Meta:
         model = FundingAgency
         fields = ["code", "name", "name_ja", "country", "updated_at"]
+
+    def validate_code(self, code: str) -> str:
+        if self.instance is not None:
+            if code != self.instance.code:
+                raise serializers.ValidationError(
+                    _("A code never changes through the API; staff rename it in the admin.")
+                )
+            return code
+        clash = FundingAgency.objects.filter(code__iexact=code).first()
+        if clash is not None:
+            raise serializers.ValidationError(
+                _("The code %(code)s exists already.") % {"code": clash.code}
+            )
+        return code
 
 
 class SupportTypeSerializer(serializers.ModelSerializer):

@@ -162,6 +162,22 @@ class Researcher(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.institution})" if self.institution else self.name
 
+    def clean(self) -> None:
+        if self.orcid and not orcid_checksum_ok(self.orcid):
+            raise ValidationError({"orcid": _("This ORCID's check digit is wrong.")})
+
+
+def orcid_checksum_ok(orcid: str) -> bool:
+    """ORCID's last character is an ISO 7064 MOD 11-2 check over its fifteen digits."""
+    digits = orcid.replace("-", "")
+    if len(digits) != 16 or not digits[:15].isdigit():
+        return False
+    total = 0
+    for digit in digits[:15]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return digits[15].upper() == ("X" if check == 10 else str(check))
+
 
 class ProposalStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")

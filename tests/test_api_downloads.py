@@ -325,3 +325,56 @@ def test_it_defines_every_indicator_in_both_languages(keyed):
     proposals = next(row for row in rows if row["code"] == "g1.proposals")
     assert proposals["label_en"] == "Proposals"
     assert proposals["label_ja"] != "Proposals" and proposals["definition"]
+
+
+# --- Codes ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def writer():
+    _client, key = create_client("loader", can_write=True)
+    api = Client()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api
+
+
+@pytest.mark.parametrize("code", ["A B/C", "-X", "amed", "x" * 41])
+def test_it_refuses_codes_outside_the_documented_set_or_clashing_in_case(writer, code):
+    AgencyFactory(code="AMED")
+    data = {"code": code, "name": "Agency", "country": "JP"}
+    response = writer.post("/api/v1/agencies/", data, format="json")
+    assert response.status_code == 400
+    assert "code" in response.json()
+
+
+def test_it_never_renames_a_code_through_the_api(writer):
+    AgencyFactory(code="NWO", country="NL")
+    response = writer.patch("/api/v1/agencies/NWO/", {"code": "NWO2"}, format="json")
+    assert response.status_code == 400 and "code" in response.json()
+    assert writer.get("/api/v1/agencies/NWO/").status_code == 200
+    renamed = writer.patch("/api/v1/agencies/NWO/", {"name": "Dutch Research Council"})
+    assert renamed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("orcid", "valid"),
+    [("0000-0002-1825-0097", True), ("0000-0001-5109-3700", True), ("0000-0002-1694-233X", True)]
+    + [("0000-0002-1825-0098", False)],
+)
+def test_it_checks_the_orcid_check_digit(orcid, valid):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import ResearcherFactory
+
+    researcher = ResearcherFactory.build(orcid=orcid)
+    if valid:
+        researcher.full_clean()
+    else:
+        with pytest.raises(ValidationError, match="check digit"):
+            researcher.full_clean()
+
+
+def test_it_shows_the_pis_identifiers(keyed):
+    ProposalFactory(jp_pi__orcid="0000-0002-1825-0097", jp_pi__erad_number="12345678")
+    pi = keyed.get("/api/v1/proposals/").json()["results"][0]["jp_pi"]
+    assert (pi["orcid"], pi["erad_number"]) == ("0000-0002-1825-0097", "12345678")
