@@ -45,10 +45,12 @@ def download(kind: str, queryset, fmt: str, drop: tuple[str, ...] = ()):
     if fmt == "xlsx":
         response = FileResponse(_xlsx(kind, header, records), as_attachment=True, filename=name)
         response["Content-Type"] = FORMATS["xlsx"]
+        response.export_format = fmt  # for the audit log (api/middleware.py)
         return response
     lines = _csv(header, records) if fmt == "csv" else _jsonl(header, records)
     response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.export_format = fmt
     return response
 
 

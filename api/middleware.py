@@ -45,12 +45,17 @@ class AuditLog:
 
 
 def _is_csv_export(request: HttpRequest, response: HttpResponse) -> bool:
-    renderer = getattr(response, "accepted_renderer", None)
     return (
         response.status_code == 200
-        and getattr(renderer, "format", None) == "csv"
+        and _export_format(response) in ("csv", "xlsx", "jsonl")
         and request.user.is_authenticated
     )
+
+
+def _export_format(response: HttpResponse) -> str | None:
+    """The format of a download (api/downloads.py) or of a rendered page."""
+    streamed = getattr(response, "export_format", None)
+    return streamed or getattr(getattr(response, "accepted_renderer", None), "format", None)
 
 
 def _record(request: HttpRequest, response: HttpResponse, action: str) -> None:
@@ -58,7 +63,9 @@ def _record(request: HttpRequest, response: HttpResponse, action: str) -> None:
     data = getattr(response, "data", None)
     fields = {"target": target or _created(request, data), "status": response.status_code}
     if action == Action.EXPORT:
-        fields |= {"format": "csv", "rows": _rows(data), "filters": _filters(request)}
+        # A streamed download is logged before it is read: its rows are not counted.
+        rows = None if getattr(response, "export_format", None) else _rows(data)
+        fields |= {"format": _export_format(response), "rows": rows, "filters": _filters(request)}
     else:
         fields["method"] = request.method
     record_request(request, action, Channel.API, kind, **fields)

@@ -61,6 +61,8 @@ class XLSXRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         lines = _table(data)
+        if not lines[0]:  # nothing to show (an empty list): an empty sheet
+            return write_xlsx([])
         return write_xlsx([lines[0], *[[str(cell) for cell in line] for line in lines[1:]]])
 
 

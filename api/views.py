@@ -452,9 +452,28 @@ class IndicatorRows(serializers.Serializer):
     as_of = serializers.DateField(required=False, help_text="YYYY-MM-DD; today if left out.")
 
 
+class IndicatorRow(serializers.Serializer):
+    program = serializers.CharField()
+    code = serializers.CharField()
+    goal = serializers.IntegerField()
+    as_of = serializers.DateField()
+    value = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField(allow_null=True)
+    target_fiscal_year = serializers.IntegerField(allow_null=True)
+    attainment_pct = serializers.FloatField(allow_null=True)
+
+
+class IndicatorDefinition(serializers.Serializer):
+    code = serializers.CharField()
+    goal = serializers.IntegerField()
+    label_en = serializers.CharField()
+    label_ja = serializers.CharField()
+    definition = serializers.CharField()
+
+
 @extend_schema(
     parameters=[IndicatorRows],
-    responses={200: OpenApiTypes.OBJECT},
+    responses={200: IndicatorRow(many=True)},
     description="Every indicator of a program as of a date, one row each (long format): "
     "code, goal, as_of, value, target, target_fiscal_year, attainment_pct. "
     "`?format=csv|xlsx|jsonl` gives the same rows as a table.",
@@ -492,7 +511,7 @@ class IndicatorTableView(APIView):
         return Response(rows)
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT})
+@extend_schema(responses={200: IndicatorDefinition(many=True)})
 class IndicatorDefinitionsView(APIView):
     """Each indicator's code, goal, labels in English and Japanese, and its definition."""
 
