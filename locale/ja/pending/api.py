@@ -1,3 +1,5 @@
+# ruff: noqa
+# Japanese for the msgids of issue 17's API (fill_po.py reads T).
 T["Enter true, false, 1 or 0."] = "true、false、1、0 のいずれかを入力してください。"
 T["Unknown code %(value)s."] = "コード %(value)s は存在しません。"
 T["Unknown parameter. Known here: %(known)s."] = (
