@@ -50,7 +50,6 @@ test: lint system
 # Issue 6: every scenario against its ceiling; the first run at a scale generates its database.
 SCALE ?= M
 bench: install system
-	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 messages: install

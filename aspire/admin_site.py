@@ -8,6 +8,7 @@ only superusers see. Each group is an "app" of the admin's own index template.
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # (title, models by "app_label.ModelName"), in the order of the work.
@@ -41,6 +42,10 @@ MACHINERY = _("Administration")  # everything else: superusers only
 
 
 class AspireAdminSite(admin.AdminSite):
+    def index(self, request, extra_context=None):
+        """The home of officers: the day's work (projects/home.py) above the records."""
+        return super().index(request, (extra_context or {}) | _home(request))
+
     def get_app_list(self, request, app_label=None):
         if app_label is not None:  # an app's own page lists that app as Django does
             return super().get_app_list(request, app_label)
@@ -56,6 +61,20 @@ class AspireAdminSite(admin.AdminSite):
         if request.user.is_superuser:
             groups.append(_group(MACHINERY, list(models.values())))
         return [group for group in groups if group["models"]]
+
+
+def _home(request) -> dict:
+    from projects import home  # the admin site is wired before the apps are loaded
+
+    today = timezone.localdate()
+    context = {"today": today}
+    if request.user.has_perm("calls.view_proposal"):
+        context["calls_by_stage"] = home.calls_by_stage(today)
+        context["missing_reviews"] = home.proposals_missing_reviews()
+        context["workload"] = home.reviewer_workload()
+    if request.user.has_perm("projects.review_annualreport"):
+        context["late"] = list(home.late_reports(today))  # one query: rows and count
+    return context
 
 
 def _group(title, entries: list[tuple[dict, dict]]) -> dict:

@@ -10,8 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+# BENCH_RESULTS: where a run writes its tables (the suite's run of S must not touch ours).
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or ROOT / "benchmarks" / "results")
 SERVER = "postgres://postgres@127.0.0.1:5432"
+# BENCH_SMOKE: each scenario once and briefly (tests/test_bench.py): the same code paths in
+# a minute or two, to show the harness runs; its figures are no measurement.
+SMOKE = os.environ.get("BENCH_SMOKE") == "true"
 
 
 @dataclasses.dataclass
@@ -52,6 +56,8 @@ def manage(*args: str, env: dict | None = None, **options) -> subprocess.Complet
 
 def median_time(function: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float:
     """The median wall-clock seconds of `repeat` calls, after `warmup` untimed ones."""
+    if SMOKE:
+        repeat, warmup = 1, 0
     for _ in range(warmup):
         function()
     times = []

@@ -155,6 +155,7 @@ class ProposalBatches:
         if is_new:
             self.claimed[ref] = number
             self.created.append(obj)
+            self.ctx.added.append((number, str(obj)))
             return CREATED
         if changes:
             fields = field_changes(obj, before)

@@ -48,10 +48,12 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from aspire import normalise
@@ -141,6 +143,7 @@ class ImportContext:
         # A PI's upload fills one report: what it records (survey answers) is recorded there.
         self.target_report = target_report
         self.changes: list[Change] = []  # every update, for the preview and the stale check
+        self.added: list[tuple[int, str]] = []  # (row, record) of each record made, for the preview
         self.wrote_elsewhere = False  # the current row changed records beside its own
         self._found: dict[tuple, Any] = {}
         self._made: list[tuple] = []  # what the current row made (and remembered)
@@ -264,6 +267,39 @@ def field_changes(obj: models.Model, before: dict) -> list[tuple[str, str, str]]
     return changes
 
 
+# The headers of the computed columns in a labelled export (Kind.label).
+COMPUTED_LABELS = {
+    "final_score": gettext_lazy("final score"),
+    "review_mean": gettext_lazy("mean score"),
+    "review_count": gettext_lazy("reviews"),
+    "review_spread": gettext_lazy("spread of scores"),
+    "adoptable": gettext_lazy("adoptable"),
+    "conflicts": gettext_lazy("conflicts of interest"),
+    "report_status": gettext_lazy("report status"),
+}
+
+
+def header_key(header: str) -> str:
+    """A header as compared: full-width letters, case and surrounding spaces aside."""
+    return normalise.name(header).casefold()
+
+
+def _field(model: type[models.Model], name: str) -> models.Field | None:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _key_labels(model: type[models.Model]) -> Iterator[str]:
+    """The label of the code or reference a row names a record of `model` by."""
+    for name in ("ref", "code"):
+        try:
+            yield str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+
+
 def _shown(value) -> str:
     if value in (None, ""):
         return "—"
@@ -287,6 +323,11 @@ class Kind:
     # What staff look at beside the contract's columns (scores, status…), exported after
     # them and read by no import: a file of ours imports back with them (issue 13).
     computed: dict[str, Callable[[models.Model], Any]] = {}
+    # Headers people write for a column beside its name and the labels the pages show
+    # (論文名 for a paper's title, which the pages call タイトル).
+    synonyms: dict[str, tuple[str, ...]] = {}
+    # The choices of computed columns that hold a code, shown by label in a labelled export.
+    computed_choices: dict[str, type[models.TextChoices]] = {}
 
     # --- Export --------------------------------------------------------------------
 
@@ -359,6 +400,7 @@ class Kind:
             self.after_change(obj, before, ctx)
         if is_new:
             ctx.claim(obj, self.key_column(values))
+            ctx.added.append((ctx.row, str(obj)))
         related = self.save_related(obj, values, ctx)
         if is_new:
             return CREATED
@@ -392,6 +434,69 @@ class Kind:
     def key_column(self, values: dict) -> str:
         """The column a clash of natural keys is reported in."""
         return self.natural_key[-1]
+
+    def header_names(self) -> dict[str, str]:
+        """Every header that names a column, as `header_key` spells it, to the column's
+        name: the contract's name, the labels the pages show in Japanese and in English,
+        the label of what a reference names (受付番号 for a proposal), and the synonyms.
+        A label two columns share names neither: the file must use the column's name."""
+        names: dict[str, set[str]] = {}
+        for column in self.columns:
+            for label in self._labels(column):
+                names.setdefault(header_key(label), set()).add(column.name)
+        for name in self.computed:
+            for language in ("ja", "en"):
+                with translation.override(language):
+                    names.setdefault(header_key(str(COMPUTED_LABELS[name])), set()).add(name)
+        for column in self.columns:  # a column's own name always names it
+            names[header_key(column.name)] = {column.name}
+        return {label: found.pop() for label, found in names.items() if len(found) == 1}
+
+    def label(self, name: str) -> str:
+        """A column's header in the active language, as the pages label it, for exports
+        people read; the column's name where no label names it alone (header_names)."""
+        if name in self.computed:
+            return str(COMPUTED_LABELS[name])
+        names = self.header_names()
+        column = next(column for column in self.columns if column.name == name)
+        for label in self._own_labels(column):
+            if names.get(header_key(label)) == name:
+                return label
+        return name
+
+    def _own_labels(self, column: Column) -> Iterator[str]:
+        """The labels of a column in the active language, the pages' first."""
+        field = _field(self.model, column.field or column.name)
+        if field is not None:
+            yield str(field.verbose_name)
+        yield from self.synonyms.get(column.name, ())
+
+    def shown(self, name: str, value: Any) -> Any:
+        """A cell's value as the pages show it: a choice by its label in the active
+        language (which imports read back, cells.choice_of), anything else as it is."""
+        labels = self._choice_labels(name)
+        if not labels or not isinstance(value, str):
+            return value
+        return str(labels.get(value, value))
+
+    def _choice_labels(self, name: str) -> dict:
+        if name in self.computed_choices:
+            return dict(self.computed_choices[name].choices)
+        column = next((column for column in self.columns if column.name == name), None)
+        if column is None or column.field is None:
+            return {}
+        return dict(self.model._meta.get_field(column.field).flatchoices)
+
+    def _labels(self, column: Column) -> Iterator[str]:
+        yield from self.synonyms.get(column.name, ())
+        field = _field(self.model, column.field or column.name)
+        if field is None:
+            return
+        for language in ("ja", "en"):
+            with translation.override(language):
+                yield str(field.verbose_name)
+                if field.is_relation and field.many_to_one:
+                    yield from _key_labels(field.related_model)
 
     def column_of(self, field: str, values: dict) -> str:
         for column in self.columns:
@@ -447,7 +552,7 @@ class Calls(Kind):
     columns = [
         reference("program"),
         required("code", cells.code),
-        required("kind", cells.choice(*CallKind.values)),
+        required("kind", cells.choice_of(CallKind)),
         required("title"),
         optional("open_date", cells.date),
         optional("close_date", cells.date),
@@ -519,7 +624,7 @@ class Proposals(Kind):
         reference("call"),
         required("ref", cells.code),
         required("title"),
-        required("status", cells.choice(*ProposalStatus.values)),
+        required("status", cells.choice_of(ProposalStatus)),
         reference("jp_pi_name", cells.code),
         reference("jp_pi_institution", cells.code, needed=False),
         reference("jp_pi_hindex", cells.integer, needed=False),
@@ -762,6 +867,7 @@ class ProjectRecords(Kind):
     """Rows that belong to a project, named by its code."""
 
     order: tuple[str, ...]
+    synonyms = {"project": ("課題番号", "課題コード"), "fiscal_year": ("年度", "fiscal year")}
 
     def queryset(self, program):
         records = self.model.objects.select_related(*self.related()).order_by(*self.order)
@@ -800,6 +906,7 @@ class Outputs(ProjectRecords):
 
     field_columns = {"report": "fiscal_year"}
     computed = {"report_status": lambda output: output.report.status}
+    computed_choices = {"report_status": ReportStatus}
 
     def related(self):
         return ["project", "report"]
@@ -827,6 +934,12 @@ class Publications(Outputs):
     )
     natural_key = ("project", "doi", "title")
     order = ("project__code", "report__fiscal_year", "published_on", "dedupe_key")
+    synonyms = ProjectRecords.synonyms | {
+        "title": ("論文名", "論文タイトル", "題目", "表題"),
+        "journal": ("雑誌名", "掲載誌名", "誌名", "ジャーナル"),
+        "published_on": ("発行日", "出版日", "掲載日", "発表日"),
+        "international_coauthored": ("国際共著", "国際共著論文"),
+    }
     field_columns = Outputs.field_columns | {"dedupe_key": "title"}
 
     def key_lookup(self, values, ctx):
@@ -850,12 +963,18 @@ class Presentations(Outputs):
     )
     natural_key = ("project", "title", "presented_on")
     order = ("project__code", "report__fiscal_year", "presented_on", "title")
+    synonyms = ProjectRecords.synonyms | {
+        "title": ("演題", "発表題目", "発表タイトル", "題目"),
+        "conference": ("学会名", "会議名", "学会"),
+        "presented_on": ("発表日", "発表年月日"),
+        "international": ("国際学会", "国際会議", "国際"),
+    }
 
 
 class Events(Outputs):
     name, model = "events", Event
     columns = _output_columns(
-        required("kind", cells.choice(*EventKind.values)),
+        required("kind", cells.choice_of(EventKind)),
         required("title"),
         required("held_on", cells.date),
         optional("country", cells.country),
@@ -869,8 +988,8 @@ class Exchanges(Outputs):
     name, model = "exchanges", Exchange
     columns = _output_columns(
         required("person"),
-        required("career_stage", cells.choice(*CareerStage.values)),
-        required("direction", cells.choice(*Direction.values)),
+        required("career_stage", cells.choice_of(CareerStage)),
+        required("direction", cells.choice_of(Direction)),
         required("country", cells.country),
         optional("institution"),
         required("start_date", cells.date),
@@ -915,7 +1034,7 @@ class Surveys(ProjectRecords):
     columns = [
         reference("project"),
         reference("person", cells.code),
-        required("timing", cells.choice(*SurveyTiming.values)),
+        required("timing", cells.choice_of(SurveyTiming)),
         *[required(item, cells.integer) for item in SURVEY_ITEMS],
     ]
     natural_key = ("project", "person", "timing")

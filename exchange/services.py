@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO
 
+import charset_normalizer
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,9 +35,10 @@ from openpyxl.utils import get_column_letter
 
 from accounts.rules import visible_reports
 from aspire.spreadsheets import csv_row, unguard, xlsx_row, xlsx_text
+from exchange import cells
 from exchange.batches import BATCHED
 from exchange.cells import formatted
-from exchange.kinds import KINDS, Change, ImportContext, Kind, RowError
+from exchange.kinds import KINDS, Change, ImportContext, Kind, RowError, header_key
 from programs.models import Program
 from projects import reporting
 
@@ -53,6 +55,7 @@ class ImportResult:
     # Every update, field by field (the preview lists them), and those of records someone
     # changed after the file was exported: written only when the importer says so.
     changes: list[Change] = dataclasses.field(default_factory=list)
+    added: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (row, record)
     stale: list[Change] = dataclasses.field(default_factory=list)
 
     @property
@@ -131,11 +134,14 @@ def read_table(file: IO[bytes] | bytes, filename: str) -> Table:
     return Table(header, rows, exported_at)
 
 
+# What a CSV that is not UTF-8 may be: Japanese Excel saves "CSV" as cp932 (Shift_JIS
+# with Microsoft's additions: ①, ㈱, 髙); older systems write EUC-JP. Left free to guess,
+# charset-normalizer takes a short Japanese file for Chinese or Cyrillic.
+LEGACY_ENCODINGS = ["cp932", "euc_jp"]
+
+
 def _read_csv(content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
-    except UnicodeDecodeError:
-        raise _unreadable(1, "-", _("the file is not UTF-8 text, nor an .xlsx file.")) from None
+    text = _decoded(content)
     try:
         # The guard write_csv puts before formula-like text comes off: a round trip.
         return [
@@ -143,6 +149,18 @@ def _read_csv(content: bytes) -> list[list[str]]:
         ]
     except csv.Error as error:
         raise _unreadable(1, "-", str(error)) from None
+
+
+def _decoded(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(content, cp_isolation=LEGACY_ENCODINGS).best()
+    if best is None:
+        message = _("the file is neither UTF-8 nor Shift_JIS text, nor an .xlsx file.")
+        raise _unreadable(1, "-", message)
+    return str(best)
 
 
 def _read_xlsx(content: bytes) -> tuple[list[list[str]], datetime.datetime | None]:
@@ -227,6 +245,7 @@ def import_table(
     """
     spec = KINDS[kind]
     result = ImportResult(dry_run=dry_run)
+    rows = named_columns(spec, rows, result)
     _check_columns(spec, rows, result)
     if not result.ok:
         return result
@@ -236,7 +255,7 @@ def import_table(
             ctx = _import_batched(spec, rows, result)
         else:
             ctx = _import_rows(spec, rows, result, ImportContext(report))
-        result.changes = ctx.changes
+        result.changes, result.added = ctx.changes, ctx.added
         if since is not None and result.ok:
             _check_stale(result, since, started, refuse=not (overwrite or dry_run))
         if dry_run or not result.ok:
@@ -247,7 +266,7 @@ def import_table(
 def _filled(rows: Iterable[Row]) -> Iterator[tuple[int, Row]]:
     """The rows that are not blank, with their numbers in the file (the header is row 1)."""
     for number, row in enumerate(rows, start=2):
-        if any(cell.strip() for cell in row.values()):
+        if _is_filled(row):
             yield number, row
 
 
@@ -325,12 +344,34 @@ def import_file(
     return import_table(kind, rows, dry_run=dry_run, since=since, overwrite=overwrite)
 
 
+def named_columns(kind: Kind, rows: list[Row], result: ImportResult) -> list[Row]:
+    """The rows with each header replaced by the name of the column it names, so that a
+    sheet headed 論文名, 雑誌名 (or the labels the pages show) imports like one headed
+    title, journal. Two headers naming one column are refused; a header naming none is
+    kept, for _check_columns to refuse by name."""
+    names = kind.header_names()
+    header = _header(rows)
+    renamed = {name: names.get(header_key(name), name) for name in header}
+    if all(name == column for name, column in renamed.items()):
+        return rows
+    first: dict[str, str] = {}
+    for name, column in renamed.items():
+        if first.setdefault(column, name) != name:
+            message = _("this column and %(other)s both name %(column)s.")
+            result.add_error(1, name, message % {"other": first[column], "column": column})
+    rows_named = ({renamed[name]: cell for name, cell in row.items()} for row in rows)
+    return Table([renamed[name] for name in header], rows_named, getattr(rows, "exported_at", None))
+
+
+def _header(rows: list[Row]) -> list[str]:
+    if isinstance(rows, Table):  # its header, even when no row follows it
+        return rows.header
+    return list(dict.fromkeys(name for row in rows for name in row))
+
+
 def _check_columns(kind: Kind, rows: list[Row], result: ImportResult) -> None:
     """Unknown columns are refused (a typo must not drop data); required ones must be there."""
-    if isinstance(rows, Table):  # its header, even when no row follows it
-        present = rows.header
-    else:
-        present = list(dict.fromkeys(name for row in rows for name in row))
+    present = _header(rows)
     known = [column.name for column in kind.columns]
     for name in present:
         if name in kind.computed:  # exported for people to read; never imported
@@ -387,6 +428,7 @@ def export_table(
     only=None,
     computed: bool = False,
     typed: bool = False,
+    labelled: bool = False,
 ) -> tuple[list, list]:
     """The header and rows of one kind, in the order and format an import reads back;
     for a `user`, only what they may see (the committee: handed-in reports' rows).
@@ -394,9 +436,19 @@ def export_table(
     `only`: a queryset of the kind's model that narrows the rows (an admin list as it is
     filtered). `computed`: the columns staff read beside the contract's (scores, status),
     which imports skip. `typed`: numbers, dates and booleans as themselves (for XLSX),
-    else the canonical text of the contract (for CSV)."""
+    else the canonical text of the contract (for CSV). `labelled`: headers and choices
+    as the pages show them in the active language (受付番号, 採択), which imports read
+    back as well as the contract's names and codes."""
     header, records = export_records(kind, program, user, only, computed)
-    return header, [[_cell(values[name], typed) for name in header] for values in records]
+    if labelled:
+        spec = KINDS[kind]
+        records = (
+            {name: spec.shown(name, value) for name, value in values.items()} for values in records
+        )
+    rows = [[_cell(values[name], typed) for name in header] for values in records]
+    if labelled:
+        return [KINDS[kind].label(name) for name in header], rows
+    return header, rows
 
 
 def export_records(
@@ -480,16 +532,17 @@ def _layout(sheet, lines: list) -> None:
 
 
 def import_for_report(report, kind: str, rows: list[Row]) -> ImportResult:
-    """Fill a section of one annual report from a file: every row must be of that report."""
+    """Fill a section of one annual report from a file: every row must be of that report.
+    A file may leave out the project and fiscal year columns: its rows are the report's."""
     result = ImportResult()
+    rows = _of_report(report, named_columns(KINDS[kind], rows, result))
     for number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row.values()):
+        if not _is_filled(row):
             continue
-        if row.get("project", "").strip() != report.project.code:
+        if cells.code(row.get("project", "")) != report.project.code:
             message = _("this file may only hold rows of project %(code)s.")
             result.add_error(number, "project", message % {"code": report.project.code})
-        year = row.get("fiscal_year", str(report.fiscal_year)).strip()
-        if year != str(report.fiscal_year):
+        if _year_of(row) != report.fiscal_year:
             message = _("this report is of fiscal year %(year)s.")
             result.add_error(number, "fiscal_year", message % {"year": report.fiscal_year})
     if not result.ok:
@@ -497,3 +550,26 @@ def import_for_report(report, kind: str, rows: list[Row]) -> ImportResult:
     with transaction.atomic():
         reporting.lock(report)  # one upload at a time, and none while it is handed in
         return import_table(kind, rows, report=report)
+
+
+def _is_filled(row: Row) -> bool:
+    return any(cell.strip() for cell in row.values())
+
+
+def _year_of(row: Row) -> int | None:
+    try:
+        return cells.year(row.get("fiscal_year", ""))
+    except cells.CellError:
+        return None
+
+
+def _of_report(report, rows: list[Row]) -> list[Row]:
+    """The rows with the report's project and fiscal year where the file has no such column."""
+    header = _header(rows)
+    missing = {"project": report.project.code, "fiscal_year": str(report.fiscal_year)}
+    missing = {name: value for name, value in missing.items() if name not in header}
+    if not missing:
+        return rows
+    blank = dict.fromkeys(missing, "")  # a blank line stays blank, and is skipped
+    filled = ((missing if _is_filled(row) else blank) | row for row in rows)
+    return Table([*missing, *header], filled, getattr(rows, "exported_at", None))

@@ -76,6 +76,17 @@ class ExportForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("All programs"),
     )
+    headers = forms.ChoiceField(
+        label=gettext_lazy("Headers and choices"),
+        choices=[
+            ("contract", gettext_lazy("Column names and codes of the data-exchange contract")),
+            ("labels", gettext_lazy("As the pages show them, in this page's language")),
+        ],
+        initial="contract",
+        required=False,  # a link without it exports by the contract, as before
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Either kind of file imports back unchanged."),
+    )
     # The admin list's filters and search (its query string), when the export comes from it.
     filters = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
@@ -239,8 +250,15 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
         context = _context(request, spec, form=form, title=_("Export %(name)s") % _names(spec))
         return render(request, "exchange/export.html", context, status=400)
     xlsx = form.cleaned_data["format"] == "xlsx"
+    labelled = form.cleaned_data["headers"] == "labels"
     header, rows = export_table(
-        spec.name, program, user=request.user, only=listed, computed=True, typed=xlsx
+        spec.name,
+        program,
+        user=request.user,
+        only=listed,
+        computed=True,
+        typed=xlsx,
+        labelled=labelled,
     )
     if xlsx:
         title = str(spec.model._meta.verbose_name_plural)

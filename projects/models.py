@@ -620,6 +620,7 @@ class ReportingPeriod(models.Model):
 class ReminderKind(models.TextChoices):
     BEFORE_DUE = "before_due", _("Before the due date")
     OVERDUE = "overdue", _("Overdue")
+    BY_STAFF = "by_staff", _("Sent by staff")
 
 
 class Reminder(models.Model):
@@ -635,6 +636,15 @@ class Reminder(models.Model):
     recipients = models.TextField(_("recipients"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Who sent a reminder by hand ("remind now"); the daily job's have none.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
 
     class Meta:
         verbose_name = _("reminder")

@@ -38,6 +38,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from projects.models import AnnualReport, Reminder, ReminderKind, ReportingPeriod
 from projects.reporting import EDITABLE
@@ -100,27 +101,65 @@ def send_reminders(today: datetime.date) -> int:
     """
     sent = not_sent = 0
     for report, kind, days in due_reminders(today):
-        recipients = list(report.project.members.filter(is_active=True).order_by("email"))
-        if not recipients:
-            logger.warning("No one to remind about %s: the project has no active members", report)
-            continue
-        reminder, _created = Reminder.objects.get_or_create(
-            report=report,
-            kind=kind,
-            sent_on=today,
-            defaults={"days_to_due": days, "recipients": ", ".join(u.email for u in recipients)},
-        )
-        messages = [_message(reminder, user) for user in recipients]  # before the claim
-        claimed_at = _claim(reminder)
-        if claimed_at is None:
-            continue  # mailed, or being mailed, by another run
-        if _mail(reminder, messages, claimed_at):
-            sent += 1
-        else:
-            not_sent += 1
+        outcome = _send(report, kind, days, today)
+        sent += outcome is True
+        not_sent += outcome is False
     if not_sent:
         raise ReminderNotSent(f"{not_sent} reminders of {today} not sent: no mail server")
     return sent
+
+
+def _send(report: AnnualReport, kind: str, days: int, today: datetime.date, by=None):
+    """Record, claim and mail one reminder: True when this call mailed it, False when the
+    mail server could not be reached (the claim is given back), None when there was no
+    one to mail or another run has it."""
+    recipients = list(report.project.members.filter(is_active=True).order_by("email"))
+    if not recipients:
+        logger.warning("No one to remind about %s: the project has no active members", report)
+        return None
+    reminder, _created = Reminder.objects.get_or_create(
+        report=report,
+        kind=kind,
+        sent_on=today,
+        defaults={
+            "days_to_due": days,
+            "recipients": ", ".join(u.email for u in recipients),
+            "sent_by": by,
+        },
+    )
+    messages = [_message(reminder, user) for user in recipients]  # before the claim
+    claimed_at = _claim(reminder)
+    if claimed_at is None:
+        return None  # mailed, or being mailed, by another run
+    return _mail(reminder, messages, claimed_at)
+
+
+class CannotRemind(ValueError):
+    """Why staff cannot remind now; the message is for them."""
+
+
+def remind_now(report: AnnualReport, by, today: datetime.date | None = None) -> Reminder:
+    """Mail the project's members about their report at once ("remind now" of the staff
+    home) and record it beside the daily job's reminders. At most once per report and
+    day, like those: a second click the same day sends nothing more."""
+    today = today or timezone.localdate()
+    if report.status not in EDITABLE:
+        raise CannotRemind(_("This report has been handed in: there is nothing to remind of."))
+    due_on = due_date(report)
+    if due_on is None:
+        raise CannotRemind(_("This report's fiscal year has no reporting period yet."))
+    if not report.project.members.filter(is_active=True).exists():
+        raise CannotRemind(_("The project has no active member to remind."))
+    if _send(report, ReminderKind.BY_STAFF, (due_on - today).days, today, by=by) is False:
+        raise CannotRemind(_("The mail server could not be reached: nothing was sent."))
+    return Reminder.objects.get(report=report, kind=ReminderKind.BY_STAFF, sent_on=today)
+
+
+def due_date(report: AnnualReport) -> datetime.date | None:
+    """When the report is due: its program's reporting period of that fiscal year."""
+    program = report.project.proposal.call.program_id
+    period = ReportingPeriod.objects.filter(program=program, fiscal_year=report.fiscal_year)
+    return period.values_list("due_on", flat=True).first()
 
 
 def _claim(reminder: Reminder) -> datetime.datetime | None:
@@ -169,7 +208,7 @@ def _context(reminder: Reminder, user) -> dict:
         "user": user,
         "report": report,
         "project": report.project,
-        "overdue": reminder.kind == ReminderKind.OVERDUE,
+        "overdue": reminder.days_to_due < 0,
         "days": abs(reminder.days_to_due),
         "due_on": reminder.sent_on + datetime.timedelta(days=reminder.days_to_due),
         "url": settings.SITE_URL.rstrip("/") + path,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_page, name="report"),
     path("reports/<int:pk>/details/", views.save_details, name="details"),
     path("reports/<int:pk>/submit/", views.submit, name="submit"),
+    path("reports/<int:pk>/remind/", views.remind, name="remind"),
     path("reports/<int:pk>/dois/", views.look_up_dois, name="dois"),
     path("reports/<int:pk>/dois/retry/", views.retry_lookups, name="retry_dois"),
     path("reports/<int:pk>/copy/", views.copy_standing_items, name="copy"),

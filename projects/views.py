@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from accounts.rules import visible_projects, visible_reports
 from aspire import jobs, versions
 from aspire.jobs import JobStatus
 from programs.fiscal import fiscal_year_end, fiscal_year_start
-from projects import crossref, forms, reporting
+from projects import crossref, forms, home, reminders, reporting
 from projects.models import (
     AnnualReport,
     DoiBatch,
@@ -485,11 +486,41 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("projects.review_annualreport"):
         raise PermissionDenied
     submitted = AnnualReport.objects.filter(status=ReportStatus.SUBMITTED)
+    today = timezone.localdate()
     context = {
         "reports": submitted.select_related("project").order_by("submitted_at"),
-        "progress": reporting.progress(timezone.localdate()),
+        "progress": reporting.progress(today),
+        "late": list(home.late_reports(today)),  # one query for the rows and their count
+        "today": today,
     }
     return render(request, "projects/queue.html", context)
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff's "remind now": the project's members are mailed at once, and it is recorded."""
+    if not request.user.has_perm("projects.review_annualreport"):
+        raise PermissionDenied
+    report = get_object_or_404(AnnualReport.objects.select_related("project"), pk=pk)
+    try:
+        reminder = reminders.remind_now(report, by=request.user)
+    except reminders.CannotRemind as refusal:
+        messages.error(request, str(refusal))
+    else:
+        message = _("%(project)s reminded: mailed to %(recipients)s.")
+        messages.success(
+            request, message % {"project": report.project.code, "recipients": reminder.recipients}
+        )
+    return redirect(_back(request))
+
+
+def _back(request: HttpRequest) -> str:
+    """Where the button was: the admin's home or the queue, never another site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("projects:queue")
 
 
 def report_url(report: AnnualReport) -> str:

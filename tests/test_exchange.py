@@ -145,6 +145,22 @@ def test_it_imports_its_own_export_unchanged(world, kind):
     assert counts() == before  # not a row, not a history entry
 
 
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_imports_its_labelled_export_unchanged(world, kind, language):
+    """Headers and choices as the pages show them (受付番号, 不採択) read back as the
+    contract's names and codes do, in whichever language the importer uses."""
+    from django.utils import translation
+
+    with translation.override(language):
+        header, rows = export_table(kind, computed=True, labelled=True)
+    before = counts()
+    result = import_table(kind, read_table(write_csv([header, *rows]), "labelled.csv"))
+    assert (result.created, result.updated, result.errors) == (0, 0, [])
+    assert result.unchanged == len(rows) > 0
+    assert counts() == before
+
+
 def reopen_all() -> None:
     """Every report back to draft, behind the ORM's back: what the tests of a cleared
     database need, and what no door of Aspire can do (handed-in reports are frozen)."""
@@ -234,7 +250,7 @@ def test_it_writes_nothing_when_one_row_is_bad(world):
     text = AGENCIES + "MRC,Medical Research Council,,UK\nDFG,German Research Foundation,,DE\n"
     result = import_table("agencies", rows_of(text))
     assert result.errors == [
-        "row 3, column country: 'UK' is not an ISO 3166-1 alpha-2 country code."
+        "row 3, column country: 'UK' is not a country: an ISO code such as DE, or its name."
     ]
     assert not result.written
     assert counts() == before
@@ -273,7 +289,7 @@ def test_it_reports_every_problem_of_the_file(world):
     assert result.errors == [
         "row 2, column code: a value is required.",
         "row 3, column name: a value is required.",
-        "row 3, column country: 'ZZ' is not an ISO 3166-1 alpha-2 country code.",
+        "row 3, column country: 'ZZ' is not a country: an ISO code such as DE, or its name.",
     ]
 
 
@@ -281,7 +297,7 @@ def test_it_counts_blank_lines_in_the_row_numbers(world):
     text = "code,name,name_ja,country\n\nNIH,NIH,,US\n,,,\nMRC,MRC,,UK\n"
     result = import_table("agencies", rows_of(text))
     assert result.errors == [
-        "row 5, column country: 'UK' is not an ISO 3166-1 alpha-2 country code."
+        "row 5, column country: 'UK' is not a country: an ISO code such as DE, or its name."
     ]
 
 
@@ -303,7 +319,7 @@ def test_it_refuses_a_cell_under_no_column(world):
     ("content", "name", "error"),
     [
         (b"", "empty.csv", "row 1, column -: the file has no header row."),
-        ("code,name\n佐藤,x\n".encode("shift_jis"), "sjis.csv", "the file is not UTF-8 text"),
+        ("code,name\nCafé,Zürich\n".encode("latin-1"), "l1.csv", "neither UTF-8 nor Shift_JIS"),
         (b"not a workbook", "data.xlsx", "the file is not a readable .xlsx workbook."),
         (b"code,name,code\n", "twice.csv", "row 1, column code: this column is named twice."),
     ],
@@ -733,15 +749,15 @@ def test_it_imports_and_exports_through_the_commands(world, tmp_path: Path):
 
 def test_it_exits_non_zero_naming_row_and_column(world, tmp_path: Path):
     path = tmp_path / "agencies.csv"
-    path.write_text(AGENCIES + "MRC,Medical Research Council,,UK\nDFG,DFG,,Germany\n")
+    path.write_text(AGENCIES + "MRC,Medical Research Council,,UK\nDFG,DFG,,Germania\n")
     before = counts()
     err = io.StringIO()
     with pytest.raises(CommandError) as failure:
         call_command("import_data", "agencies", str(path), stderr=err)
     assert failure.value.returncode == 1
     assert err.getvalue().splitlines() == [
-        "row 3, column country: 'UK' is not an ISO 3166-1 alpha-2 country code.",
-        "row 4, column country: 'Germany' is not an ISO 3166-1 alpha-2 country code.",
+        "row 3, column country: 'UK' is not a country: an ISO code such as DE, or its name.",
+        "row 4, column country: 'Germania' is not a country: an ISO code such as DE, or its name.",
     ]
     assert str(failure.value) == "Nothing was imported: 2 problems."
     assert counts() == before
@@ -797,12 +813,23 @@ def test_it_previews_an_xlsx_upload(admin_client):
     assert "1 to create" in preview.text
 
 
+def test_it_lists_row_by_row_what_the_preview_would_add(admin_client):
+    text = AGENCIES + "DFG,Deutsche Forschungsgemeinschaft,,DE\n"
+    url = reverse("exchange:import", args=["agencies"])
+    preview = admin_client.post(url, {"file": upload(text.encode(), "agencies.csv")})
+    added = preview.context["result"].added
+    assert [row for row, _ in added] == [2, 3]
+    assert "What the file adds" in preview.text
+    assert "<td>3</td><td>DFG" in preview.text
+    assert not FundingAgency.objects.filter(code="DFG").exists()
+
+
 def test_it_shows_row_errors_in_the_admin_and_offers_no_confirm(admin_client):
     url = reverse("exchange:import", args=["agencies"])
     content = (AGENCIES + "MRC,Medical Research Council,,UK\n").encode()
     response = admin_client.post(url, {"file": upload(content, "agencies.csv")})
     assert response.status_code == 400
-    assert "row 3, column country: &#x27;UK&#x27; is not an ISO 3166-1" in response.text
+    assert "row 3, column country: &#x27;UK&#x27; is not a country" in response.text
     assert 'name="token"' not in response.text
     assert not FundingAgency.objects.filter(code="NIH").exists()
 

@@ -435,9 +435,10 @@ def test_it_queues_submitted_reports_for_staff(client, django_assert_num_queries
     ReportFactory.create_batch(reports, status=ReportStatus.SUBMITTED)
     ReportFactory(status=ReportStatus.DRAFT)
     sign_in(client, UserFactory(roles=["staff"]))
-    # session, user, staff check (groups), submitted reports with projects, progress
-    # and the device that verified the session's second factor (django-otp)
-    with django_assert_num_queries(6):
+    # session, user, staff check (groups), submitted reports with projects, progress,
+    # reports due and overdue with their PIs, and the device that verified the session's
+    # second factor (django-otp)
+    with django_assert_num_queries(7):
         response = client.get(reverse("projects:queue"))
     assert response.status_code == 200
 

@@ -73,6 +73,32 @@ def test_it_exports_the_list_as_filtered_with_what_it_computes(admin_client):
     assert Proposal.objects.count() == 2
 
 
+def test_it_exports_with_the_pages_japanese_labels_and_imports_that_back(admin_client):
+    import io
+    from decimal import Decimal
+
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    from exchange.services import import_file
+    from tests.factories import ProposalFactory, ReviewFactory
+
+    ReviewFactory(proposal=ProposalFactory(ref="P-1", status="rejected"), score=Decimal(4))
+    export = reverse("exchange:export", args=["proposals"])
+    query = {"format": "xlsx", "headers": "labels"}
+    response = admin_client.get(export, query, HTTP_ACCEPT_LANGUAGE="ja")
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["受付番号"], row["状態"]) == ("P-1", "不採択")  # labels, not ref and rejected
+    assert "ref" not in rows[0] and "status" not in rows[0]
+    with translation.override("en"):  # read back whatever the importer's language
+        result = import_file("proposals", response.content, "提案.xlsx")
+    assert (result.errors, result.unchanged) == ([], 1)
+    query["format"] = "csv"
+    csv = admin_client.get(export, query, HTTP_ACCEPT_LANGUAGE="ja").content
+    assert import_file("proposals", csv, "提案.csv").unchanged == 1
+
+
 # --- Overrides and budget changes carry a reason -----------------------------------------
 
 

@@ -20,13 +20,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from benchmarks.harness import Result
+from benchmarks.harness import SMOKE, Result
 from benchmarks.server import gunicorn
 
 CONNECTIONS = 10
-SECONDS = 8
-WARMUP_S = 3
-ROUNDS = 2
+SECONDS = 1 if SMOKE else 8
+WARMUP_S = 1 if SMOKE else 3
+ROUNDS = 1 if SMOKE else 2
 TARGET_SHARE = 0.6  # of the bare view's req/s
 TARGET_P95_MS = 50.0
 CLIENT = "benchmark"

@@ -25,8 +25,10 @@ def committee_client() -> Client:
     user = User.objects.filter(email=EMAIL).first()
     user = user or User.objects.create_user(EMAIL, is_staff=True)
     user.groups.add(Group.objects.get_or_create(name=Role.COMMITTEE)[0])
+    from tests.conftest import sign_in  # signed in as the tests are, second factor included
+
     client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

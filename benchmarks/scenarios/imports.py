@@ -17,8 +17,8 @@ every row is unchanged (the idempotent re-import).
   columns: the ceiling of getting these rows into PostgreSQL at all.
 - django-import-export: a plain ModelResource for Proposal as a Django team would write it
   (foreign keys by natural key with ForeignKeyWidget) and its default import path,
-  `resource.import_data(dataset, dry_run=False)`, timed on the first IE_ROWS rows of the
-  same file and extrapolated linearly to 100k, because the full file would take many
+  `resource.import_data(dataset, dry_run=False)`, timed on the first tenth of the
+  rows of the same file and extrapolated linearly, because the full file would take many
   minutes.
 
 The times are those of the import itself inside the child (reading the file included,
@@ -37,13 +37,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import ROOT, SERVER, Result, manage, postgres
+from benchmarks.harness import ROOT, SERVER, SMOKE, Result, manage, postgres
 
-ROWS = 100_000
-IE_ROWS = 10_000  # django-import-export is timed on this many rows, then extrapolated
-REPEAT = 3
+# Rows imported at each scale. The targets are of 100k rows (M and L); S only proves that
+# the scenario runs (the suite runs `make bench SCALE=S`, tests/test_bench.py), in seconds.
+ROWS_AT = {"S": 2_000, "M": 100_000, "L": 100_000}
+IE_SHARE = 10  # django-import-export is timed on a tenth of the rows, then extrapolated
+REPEAT = 1 if SMOKE else 3
 CALLS = 100
-JP_PIS, PARTNER_PIS = 25_000, 20_000  # each PI has a few proposals, as in a real pool
+JP_PIS, PARTNER_PIS = (500, 400) if SMOKE else (25_000, 20_000)  # a few proposals each
 SEED = 6
 TEMPLATE, SCRATCH = "aspire_bench_import_tpl", "aspire_bench_import"
 HEADER = [
@@ -265,7 +267,7 @@ def child_main(args: list[str]) -> None:
 def run(scale: str) -> list[Result]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "proposals.csv"
-        write_file(path, ROWS)
+        write_file(path, ROWS_AT[scale])
         make_template()
         try:
             return _measure(scale, str(path))
@@ -279,35 +281,38 @@ def _fresh(*args: str) -> dict:
 
 
 def _measure(scale: str, path: str) -> list[Result]:
+    rows = ROWS_AT[scale]
+    ie_rows = rows // IE_SHARE
+    name = f"{rows // 1000}k proposals"
     created, unchanged, copied = [], [], []
     for _ in range(REPEAT):  # alternately, so that both see the same machine
         created.append(_fresh("ours", path))
         unchanged.append(_child(SCRATCH, "ours", path))  # the same file again, on the same copy
         copied.append(_fresh("copy", path))
-    theirs = _fresh("import_export", path, str(IE_ROWS))
-    theirs_s = theirs["seconds"] * ROWS / IE_ROWS  # extrapolated linearly
+    theirs = _fresh("import_export", path, str(ie_rows))
+    theirs_s = theirs["seconds"] * rows / ie_rows  # extrapolated linearly
     ours_s, copy_s = _median(created), _median(copied)
     again_s = _median(unchanged)
     ours_mb = max(run["peak_mb"] for run in created)
     memory = {
-        "rows": ROWS,
-        "ours_rows_per_s": round(ROWS / ours_s),
+        "rows": rows,
+        "ours_rows_per_s": round(rows / ours_s),
         "ours_peak_mb": ours_mb,
-        "copy_rows_per_s": round(ROWS / copy_s),
+        "copy_rows_per_s": round(rows / copy_s),
         "copy_peak_mb": max(run["peak_mb"] for run in copied),
     }
     ie = {
-        "import_export_rows_timed": IE_ROWS,
+        "import_export_rows_timed": ie_rows,
         "import_export_s_timed": round(theirs["seconds"], 2),
         "import_export_s": round(theirs_s, 1),
-        "import_export_rows_per_s": round(ROWS / theirs_s),
+        "import_export_rows_per_s": round(rows / theirs_s),
         "import_export_peak_mb_timed": theirs["peak_mb"],
-        "extrapolated": f"timed on {IE_ROWS} rows, scaled linearly to {ROWS}",
+        "extrapolated": f"timed on {ie_rows} rows, scaled linearly to {rows}",
     }
     fast_enough = ours_s * 1 <= copy_s * 3 and ours_s < 10 and ours_mb < 500
     return [
         Result(
-            "import 100k proposals (CSV)",
+            f"import {name} (CSV)",
             scale,
             ours_s,
             "COPY into scratch table",
@@ -320,7 +325,7 @@ def _measure(scale: str, path: str) -> list[Result]:
             },
         ),
         Result(
-            "import 100k proposals (CSV)",
+            f"import {name} (CSV)",
             scale,
             ours_s,
             "django-import-export (default)",
@@ -334,13 +339,13 @@ def _measure(scale: str, path: str) -> list[Result]:
             },
         ),
         Result(
-            "re-import 100k unchanged (CSV)",
+            f"re-import {name} unchanged (CSV)",
             scale,
             again_s,
             "COPY into scratch table",
             copy_s,
             {
-                "rows_per_s": round(ROWS / again_s),
+                "rows_per_s": round(rows / again_s),
                 "peak_mb": max(run["peak_mb"] for run in unchanged),
                 "output": unchanged[0]["output"],
             },

@@ -82,7 +82,7 @@ survey AS (
            a.leadership - b.leadership AS leadership
     FROM projects_surveyanswer a JOIN projects pr ON pr.id = a.project_id
     JOIN projects_surveyanswer b
-      ON b.project_id = a.project_id AND b.person = a.person AND b.timing = 'before'
+      ON b.project_id = a.project_id AND b.participant_id = a.participant_id AND b.timing = 'before'
     WHERE a.timing = 'after'),
 partners AS (
     SELECT DISTINCT a.id, a.country FROM opened o

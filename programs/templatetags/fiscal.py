@@ -17,3 +17,18 @@ def fiscal_year(year):
     except (TypeError, ValueError):
         return year
     return format_fiscal_year(number)
+
+
+@register.filter
+def days_until(day, today):
+    """`{{ due_on|days_until:today }}`: days from today to `day`, negative once it has passed."""
+    if day is None or today is None:
+        return None
+    return (day - today).days
+
+
+@register.filter
+def days_late(day, today):
+    """`{{ due_on|days_late:today }}`: how many days `day` has passed (the opposite)."""
+    days = days_until(day, today)
+    return None if days is None else -days
