@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0011_budget_versions'),
+        ('projects', '0012_reminders_by_staff'),
     ]
 
     operations = [
