@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
@@ -96,10 +97,25 @@ def _project(path: str = "project") -> filters.ModelChoiceFilter:
     return _code(path, Project, "project code")
 
 
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 moment whose offset a clock can have (PostgreSQL refuses beyond ±15:59)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        offset = moment.utcoffset() if moment is not None else None
+        if offset is not None and abs(offset.total_seconds()) > 14 * 3600:
+            raise DjangoValidationError(_("Enter a valid date/time."), code="invalid")
+        return moment
+
+
+class MomentFilter(filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class UpdatedSince(filters.FilterSet):
     """`updated_since`: the rows changed at or after a moment (ISO 8601, with its offset)."""
 
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         field_name="updated_at", lookup_expr="gte", label="changed at or after (ISO 8601)"
     )
 

@@ -65,6 +65,7 @@ def body(response) -> str:
         ("papers/?international_coauthored=maybe", "international_coauthored"),
         ("proposals/?program=aspire", "program"),  # a code that names nothing
         ("projects/?updated_since=yesterday", "updated_since"),
+        ("projects/?updated_since=2025-03-08T20:01:27%2B18:28", "updated_since"),  # no clock
         ("agencies/NOPE/?country=US", "country"),  # a detail takes no filter
     ],
 )
