@@ -174,6 +174,10 @@ PROGRAM_OF = {
     "projects.event": _OUTPUT,
     "projects.exchange": _OUTPUT,
     "projects.hub": _OUTPUT,
+    "projects.labstatistic": _OUTPUT,
+    "projects.projectbudget": _OUTPUT,
+    "projects.surveyanswer": _OUTPUT,
+    "calls.review": "proposal__call__program",
     "evaluations.target": "program",
     "evaluations.evaluation": "program",
 }

@@ -69,3 +69,17 @@ class APIKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Token <key>`, a key from `manage.py create_api_client`.",
         }
+
+
+class BearerAuthentication(APIKeyAuthentication):
+    """The same key as `Authorization: Bearer <key>`, the scheme most HTTP clients send."""
+
+    keyword = "Bearer"
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    target_class = BearerAuthentication
+    name = "bearer"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return {"type": "http", "scheme": "bearer", "description": "The key as a bearer token."}

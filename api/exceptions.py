@@ -6,12 +6,20 @@ body or filter) keep DRF's shape, `{"field": ["message"]}`: their names are the 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
 def handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Http404):
+        # Django's message names the model ("No FundingAgency matches…"): not the caller's.
+        exc = exceptions.NotFound()
     response = exception_handler(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # Errors are JSON whatever format was asked (a CSV of an error helps nobody).
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if response is None or not isinstance(response.data, dict) or set(response.data) != {"detail"}:
         return response
     response.data["code"] = _code(exc)

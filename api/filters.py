@@ -1,133 +1,309 @@
-"""The filters of every list; an invalid value answers 400 with the field named."""
+"""The filters of every list, strict: a parameter the list does not know, an ordering it does
+not offer, a code that names nothing or a value of the wrong type answers 400 naming the
+parameter, never a silently unfiltered list.
+
+- Booleans read `true`/`false`/`1`/`0` in any case (as data-exchange.md's cells); anything
+  else is refused.
+- A code (`program`, `call`, `project`, `managing_agency`) must name a record the caller may
+  read: `?program=aspire` beside `ASPIRE` is a 400 "unknown", not an empty 200.
+- `ordering` takes one of the values the schema lists (a field, `-` first for descending);
+  the primary key breaks ties, so the order is total (api/pagination.py).
+- `updated_since` (every list): rows changed at or after the moment given.
+"""
 
 import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.filters import BaseFilterBackend
+from rest_framework import exceptions
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
-from accounts.rules import within_scope
+from accounts.rules import visible_projects, within_scope
 from calls.models import Call, Proposal
 from evaluations.models import Evaluation, Target
+from programs.fiscal import FIRST_YEAR, LAST_YEAR
 from programs.models import FundingAgency, Program
-from projects.models import AnnualReport, Event, Exchange, Hub, Paper, Presentation, Project
+from projects.models import (
+    AnnualReport,
+    Event,
+    Exchange,
+    Hub,
+    LabStatistic,
+    Paper,
+    Presentation,
+    Project,
+    ProjectBudget,
+)
+
+TRUE, FALSE = {"true", "1"}, {"false", "0"}
 
 
-def _program(path: str) -> filters.CharFilter:
-    return filters.CharFilter(field_name=path, label="program code")
+class StrictBooleanField(forms.Field):
+    """true/false/1/0 in any case; anything else is an error (never "no filter")."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in TRUE:
+            return True
+        if text in FALSE:
+            return False
+        raise DjangoValidationError(_("Enter true, false, 1 or 0."), code="invalid")
 
 
-class AgencyFilter(filters.FilterSet):
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class YearFilter(filters.NumberFilter):
+    """A fiscal year: a whole number within the years the data may hold."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+def _code(path: str, model, label: str, scoped: bool = True) -> filters.ModelChoiceFilter:
+    """A record named by its code among those the caller may read; an unknown code is 400."""
+
+    def readable(request) -> QuerySet:
+        records = model.objects.all()
+        if model is Project:
+            records = visible_projects(request.user, records)
+        return within_scope(request.user, records) if scoped else records
+
+    return filters.ModelChoiceFilter(
+        field_name=path,
+        queryset=readable,
+        to_field_name="code",
+        label=label,
+        error_messages={"invalid_choice": _("Unknown code %(value)s.")},
+    )
+
+
+def _program(path: str) -> filters.ModelChoiceFilter:
+    return _code(path, Program, "program code")
+
+
+def _project(path: str = "project") -> filters.ModelChoiceFilter:
+    return _code(path, Project, "project code")
+
+
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 moment whose offset a clock can have (PostgreSQL refuses beyond ±15:59)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        offset = moment.utcoffset() if moment is not None else None
+        if offset is not None and abs(offset.total_seconds()) > 14 * 3600:
+            raise DjangoValidationError(_("Enter a valid date/time."), code="invalid")
+        return moment
+
+
+class MomentFilter(filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
+class UpdatedSince(filters.FilterSet):
+    """`updated_since`: the rows changed at or after a moment (ISO 8601, with its offset)."""
+
+    updated_since = MomentFilter(
+        field_name="updated_at", lookup_expr="gte", label="changed at or after (ISO 8601)"
+    )
+
+
+class AgencyFilter(UpdatedSince):
+    country = filters.ChoiceFilter(choices=countries)
+
     class Meta:
         model = FundingAgency
-        fields = ["country"]
+        fields = ["country", "updated_since"]
 
 
-class ProgramFilter(filters.FilterSet):
-    managing_agency = filters.CharFilter(field_name="managing_agency__code")
+class ProgramFilter(UpdatedSince):
+    managing_agency = _code("managing_agency", FundingAgency, "agency code", scoped=False)
 
     class Meta:
         model = Program
-        fields = ["managing_agency"]
+        fields = ["managing_agency", "updated_since"]
 
 
-class CallFilter(filters.FilterSet):
-    program = _program("program__code")
+class CallFilter(UpdatedSince):
+    program = _program("program")
     open_date = filters.DateFromToRangeFilter()
 
     class Meta:
         model = Call
-        fields = ["program", "kind", "open_date"]
+        fields = ["program", "kind", "open_date", "updated_since"]
 
 
-class ProposalFilter(filters.FilterSet):
-    program = _program("call__program__code")
-    call = filters.CharFilter(field_name="call__code")
-    partner_country = filters.CharFilter(field_name="partner_pi__country")
+class ProposalFilter(UpdatedSince):
+    program = _program("call__program")
+    call = _code("call", Call, "call code")
+    partner_country = filters.ChoiceFilter(field_name="partner_pi__country", choices=countries)
 
     class Meta:
         model = Proposal
-        fields = ["program", "call", "status", "partner_country"]
+        fields = ["program", "call", "status", "partner_country", "updated_since"]
 
 
-class ProjectFilter(filters.FilterSet):
-    program = _program("proposal__call__program__code")
+class ProjectFilter(UpdatedSince):
+    program = _program("proposal__call__program")
     start_date = filters.DateFromToRangeFilter()
 
     class Meta:
         model = Project
-        fields = ["program", "start_date"]
+        fields = ["program", "start_date", "updated_since"]
 
 
-class ReportFilter(filters.FilterSet):
-    program = _program("project__proposal__call__program__code")
-    project = filters.CharFilter(field_name="project__code")
+class ReportFilter(UpdatedSince):
+    program = _program("project__proposal__call__program")
+    project = _project()
+    fiscal_year = YearFilter()
 
     class Meta:
         model = AnnualReport
-        fields = ["program", "project", "fiscal_year", "status"]
+        fields = ["program", "project", "fiscal_year", "status", "updated_since"]
 
 
-class _OutputFilter(filters.FilterSet):
-    program = _program("project__proposal__call__program__code")
-    project = filters.CharFilter(field_name="project__code")
-    fiscal_year = filters.NumberFilter(field_name="report__fiscal_year")
+class _OutputFilter(UpdatedSince):
+    program = _program("project__proposal__call__program")
+    project = _project()
+    fiscal_year = YearFilter(field_name="report__fiscal_year")
 
 
 class PaperFilter(_OutputFilter):
     published_on = filters.DateFromToRangeFilter()
+    international_coauthored = BooleanFilter()
 
     class Meta:
         model = Paper
         fields = ["program", "project", "fiscal_year", "international_coauthored", "published_on"]
+        fields += ["updated_since"]
 
 
 class PresentationFilter(_OutputFilter):
     presented_on = filters.DateFromToRangeFilter()
+    international = BooleanFilter()
+    country = filters.ChoiceFilter(choices=countries)
 
     class Meta:
         model = Presentation
         fields = ["program", "project", "fiscal_year", "international", "country", "presented_on"]
+        fields += ["updated_since"]
 
 
 class EventFilter(_OutputFilter):
     held_on = filters.DateFromToRangeFilter()
+    country = filters.ChoiceFilter(choices=countries)
 
     class Meta:
         model = Event
         fields = ["program", "project", "fiscal_year", "kind", "country", "held_on"]
+        fields += ["updated_since"]
 
 
 class ExchangeFilter(_OutputFilter):
     start_date = filters.DateFromToRangeFilter()
+    funded_by_program = BooleanFilter()
+    country = filters.ChoiceFilter(choices=countries)
 
     class Meta:
         model = Exchange
         fields = ["program", "project", "fiscal_year", "direction", "career_stage", "country"]
-        fields += ["funded_by_program", "start_date"]
+        fields += ["funded_by_program", "start_date", "updated_since"]
 
 
-class HubFilter(filters.FilterSet):
-    program = _program("project__proposal__call__program__code")
-    project = filters.CharFilter(field_name="project__code")
+class LabStatisticFilter(_OutputFilter):
+    class Meta:
+        model = LabStatistic
+        fields = ["program", "project", "fiscal_year", "updated_since"]
+
+
+class HubFilter(UpdatedSince):
+    program = _program("project__proposal__call__program")
+    project = _project()
+    country = filters.ChoiceFilter(choices=countries)
 
     class Meta:
         model = Hub
-        fields = ["program", "project", "country"]
+        fields = ["program", "project", "country", "updated_since"]
 
 
-class TargetFilter(filters.FilterSet):
-    program = _program("program__code")
+class BudgetFilter(UpdatedSince):
+    program = _program("project__proposal__call__program")
+    project = _project()
+    fiscal_year = YearFilter()
+
+    class Meta:
+        model = ProjectBudget
+        fields = ["program", "project", "fiscal_year", "updated_since"]
+
+
+class TargetFilter(UpdatedSince):
+    program = _program("program")
+    fiscal_year = YearFilter()
 
     class Meta:
         model = Target
-        fields = ["program", "indicator", "fiscal_year"]
+        fields = ["program", "indicator", "fiscal_year", "updated_since"]
 
 
-class EvaluationFilter(filters.FilterSet):
-    program = _program("program__code")
+class EvaluationFilter(UpdatedSince):
+    program = _program("program")
 
     class Meta:
         model = Evaluation
-        fields = ["program", "kind"]
+        fields = ["program", "kind", "updated_since"]
+
+
+# --- Backends -------------------------------------------------------------------------------
+
+PAGING = frozenset({"cursor", "page_size", "ordering"})
+FORMAT = "format"
+
+
+def filter_names(view) -> set[str]:
+    """The query parameters of the view's filter set, as a request spells them (a range
+    filter `published_on` is `published_on_after` and `published_on_before`)."""
+    filterset = getattr(view, "filterset_class", None)
+    names: set[str] = set()
+    for name, declared in (filterset.base_filters if filterset else {}).items():
+        suffixes = getattr(declared.field_class.widget, "suffixes", None)
+        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    return names
+
+
+def known_parameters(view) -> set[str]:
+    if getattr(view, "action", "list") != "list":
+        return {FORMAT}
+    return {FORMAT, *PAGING, *filter_names(view)}
+
+
+def refuse_unknown(query_params, known: set[str]) -> None:
+    unknown = sorted(set(query_params) - known)
+    if unknown:
+        message = _("Unknown parameter. Known here: %(known)s.") % {
+            "known": ", ".join(sorted(known))
+        }
+        raise exceptions.ValidationError({name: [message] for name in unknown})
+
+
+class KnownParameters(BaseFilterBackend):
+    """First of the backends: a parameter the endpoint does not know is a 400 naming it (a
+    typo must not silently return the whole list)."""
+
+    def filter_queryset(self, request, queryset, view):
+        refuse_unknown(request.query_params, known_parameters(view))
+        return queryset
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -137,12 +313,44 @@ class FilterBackend(DjangoFilterBackend):
     with only paging, ordering or format asked, there is nothing for it to do.
     """
 
-    NOT_FILTERS = frozenset({"cursor", "page_size", "ordering", "format"})
+    NOT_FILTERS = PAGING | {FORMAT}
 
     def filter_queryset(self, request, queryset, view):
         if self.NOT_FILTERS.issuperset(request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class Ordering(OrderingFilter):
+    """One of the view's `ordering_fields`, `-` first for descending; anything else is 400."""
+
+    def choices(self, view) -> list[str]:
+        return [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+
+    def get_ordering(self, request, queryset, view):
+        asked = request.query_params.get(self.ordering_param)
+        if asked is None:
+            return self.get_default_ordering(view)
+        if asked not in self.choices(view):
+            message = _("Unknown ordering. Choose one of: %(choices)s.") % {
+                "choices": ", ".join(self.choices(view))
+            }
+            raise exceptions.ValidationError({self.ordering_param: [message]})
+        return [asked]
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        if not getattr(view, "ordering_fields", None):
+            return []
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "The order of the rows: a field, `-` first for descending; "
+                "ties are broken by the record's key.",
+                "schema": {"type": "string", "enum": self.choices(view)},
+            }
+        ]
 
 
 class ProgramScope(BaseFilterBackend):
@@ -151,3 +359,6 @@ class ProgramScope(BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         return within_scope(request.user, queryset)
+
+
+BACKENDS = [KnownParameters, ProgramScope, FilterBackend, Ordering]

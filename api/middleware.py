@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 
 from audit.models import Action, Channel
 from audit.services import record_request
@@ -44,12 +45,17 @@ class AuditLog:
 
 
 def _is_csv_export(request: HttpRequest, response: HttpResponse) -> bool:
-    renderer = getattr(response, "accepted_renderer", None)
     return (
         response.status_code == 200
-        and getattr(renderer, "format", None) == "csv"
+        and _export_format(response) in ("csv", "xlsx", "jsonl")
         and request.user.is_authenticated
     )
+
+
+def _export_format(response: HttpResponse) -> str | None:
+    """The format of a download (api/downloads.py) or of a rendered page."""
+    streamed = getattr(response, "export_format", None)
+    return streamed or getattr(getattr(response, "accepted_renderer", None), "format", None)
 
 
 def _record(request: HttpRequest, response: HttpResponse, action: str) -> None:
@@ -57,7 +63,9 @@ def _record(request: HttpRequest, response: HttpResponse, action: str) -> None:
     data = getattr(response, "data", None)
     fields = {"target": target or _created(request, data), "status": response.status_code}
     if action == Action.EXPORT:
-        fields |= {"format": "csv", "rows": _rows(data), "filters": _filters(request)}
+        # A streamed download is logged before it is read: its rows are not counted.
+        rows = None if getattr(response, "export_format", None) else _rows(data)
+        fields |= {"format": _export_format(response), "rows": rows, "filters": _filters(request)}
     else:
         fields["method"] = request.method
     record_request(request, action, Channel.API, kind, **fields)
@@ -85,3 +93,28 @@ def _filters(request: HttpRequest) -> dict:
         for key, values in request.GET.lists()
         if key != "format"
     }
+
+
+class RateLimitHeaders:
+    """The caller's budget on every API answer (api.throttling.rate_limit_headers)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        from api.throttling import rate_limit_headers
+
+        rate_limit_headers(request, response)
+        return response
+
+
+class CompressAPI(GZipMiddleware):
+    """gzip for the API's answers only. Pages stay uncompressed: they carry CSRF tokens,
+    and compressing a secret beside text an attacker can reflect is BREACH. API answers
+    carry no CSRF token (keys are sent as headers), so the lists and downloads shrink."""
+
+    def process_response(self, request, response):
+        if not request.path_info.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

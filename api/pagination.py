@@ -114,11 +114,15 @@ class Pages(BasePagination):
         ]
 
     def _page_size(self, request) -> int:
-        try:
-            asked = int(request.query_params[self.page_size_query_param])
-        except (KeyError, ValueError):
+        """The size asked, from 1 to max_page_size; anything else is a 400 (a silent 50
+        would hide the client's mistake)."""
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is None:
             return self.page_size
-        return min(asked, self.max_page_size) if asked > 0 else self.page_size
+        if not asked.isdigit() or not 1 <= int(asked) <= self.max_page_size:
+            message = _("Enter a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return int(asked)
 
     def _link(self, values: list | None, backwards: bool) -> str | None:
         if values is None:

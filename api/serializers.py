@@ -1,21 +1,63 @@
 """What the API shows of each record: never reviews, reviewers or contact data."""
 
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from accounts.rules import within_scope
-from calls.models import Call, Proposal
+from calls.models import Call, Proposal, Review
 from evaluations.models import CommitteeMember, Evaluation, Target
 from programs.models import FundingAgency, Program, SupportType
-from projects.models import AnnualReport, Event, Exchange, Hub, Paper, Presentation, Project
+from projects.models import (
+    AnnualReport,
+    Event,
+    Exchange,
+    Hub,
+    LabStatistic,
+    Paper,
+    Presentation,
+    Project,
+    ProjectBudget,
+    SurveyAnswer,
+)
+
+# A code names a record in URLs and files for good: letters, digits, `.`, `_` and `-`,
+# starting with a letter or digit (no space, no slash: `A B/C` could never be addressed).
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+CODE_HELP = (
+    "Letters A-Z/a-z, digits, '.', '_' and '-', starting with a letter or digit, at most 40; "
+    "unique ignoring case; it never changes through the API."
+)
+
+
+class StableCode(serializers.RegexField):
+    """A record's code: validated on creation, refused when a write would change it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(CODE_PATTERN, max_length=40, help_text=CODE_HELP, **kwargs)
 
 
 class AgencySerializer(serializers.ModelSerializer):
     country = CountryField()
+    code = StableCode()
 
     class Meta:
         model = FundingAgency
-        fields = ["code", "name", "name_ja", "country"]
+        fields = ["code", "name", "name_ja", "country", "updated_at"]
+
+    def validate_code(self, code: str) -> str:
+        if self.instance is not None:
+            if code != self.instance.code:
+                raise serializers.ValidationError(
+                    _("A code never changes through the API; staff rename it in the admin.")
+                )
+            return code
+        clash = FundingAgency.objects.filter(code__iexact=code).first()
+        if clash is not None:
+            raise serializers.ValidationError(
+                _("The code %(code)s exists already.") % {"code": clash.code}
+            )
+        return code
 
 
 class SupportTypeSerializer(serializers.ModelSerializer):
@@ -40,7 +82,7 @@ class ProgramSerializer(serializers.ModelSerializer):
     class Meta:
         model = Program
         fields = ["code", "name", "name_ja", "managing_agency", "budget_yen", "description"]
-        fields += ["support_types"]
+        fields += ["support_types", "updated_at"]
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -52,15 +94,19 @@ class CallSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = ["code", "program", "support_type", "kind", "title", "open_date", "close_date"]
-        fields += ["adoptable_score", "partner_agencies", "status"]
+        fields += ["adoptable_score", "partner_agencies", "status", "updated_at"]
 
 
 class ResearcherField(serializers.Serializer):
-    """A PI as the public knows them: name, institution, country — no identifiers, no contact."""
+    """A PI as research knows them: name, institution, country, ORCID, e-Rad number; no contact."""
 
     name = serializers.CharField()
     institution = serializers.CharField()
     country = CountryField()
+    orcid = serializers.CharField(help_text="ORCID iD, e.g. 0000-0002-1825-0097; empty if unknown.")
+    erad_number = serializers.CharField(
+        help_text="e-Rad researcher number (8 digits); empty if unknown."
+    )
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -74,6 +120,7 @@ class ProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["ref", "call", "title", "status", "jp_pi", "partner_pi", "final_score"]
+        fields += ["requested_annual_budget_yen", "requested_years", "updated_at"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -82,7 +129,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["code", "title", "proposal", "program", "start_date", "end_date"]
+        fields = ["code", "title", "proposal", "program", "start_date", "end_date", "updated_at"]
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -91,7 +138,7 @@ class ReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = AnnualReport
         fields = ["id", "project", "fiscal_year", "status", "nothing_to_report", "buyout_used"]
-        fields += ["travel_trips", "travel_cost_yen", "submitted_at"]
+        fields += ["travel_trips", "travel_cost_yen", "submitted_at", "updated_at"]
 
 
 class _OutputSerializer(serializers.ModelSerializer):
@@ -103,7 +150,7 @@ class PaperSerializer(_OutputSerializer):
     class Meta:
         model = Paper
         fields = ["id", "project", "fiscal_year", "doi", "title", "journal", "published_on"]
-        fields += ["international_coauthored", "authors"]
+        fields += ["international_coauthored", "authors", "updated_at"]
 
 
 class PresentationSerializer(_OutputSerializer):
@@ -112,7 +159,7 @@ class PresentationSerializer(_OutputSerializer):
     class Meta:
         model = Presentation
         fields = ["id", "project", "fiscal_year", "title", "conference", "country"]
-        fields += ["presented_on", "international"]
+        fields += ["presented_on", "international", "updated_at"]
 
 
 class EventSerializer(_OutputSerializer):
@@ -121,7 +168,7 @@ class EventSerializer(_OutputSerializer):
     class Meta:
         model = Event
         fields = ["id", "project", "fiscal_year", "kind", "title", "held_on", "country"]
-        fields += ["participants"]
+        fields += ["participants", "updated_at"]
 
 
 class ExchangeSerializer(_OutputSerializer):
@@ -133,6 +180,7 @@ class ExchangeSerializer(_OutputSerializer):
         model = Exchange
         fields = ["id", "project", "fiscal_year", "direction", "career_stage", "country"]
         fields += ["institution", "start_date", "end_date", "funded_by_program", "purpose"]
+        fields += ["updated_at"]
 
 
 class HubSerializer(serializers.ModelSerializer):
@@ -141,7 +189,7 @@ class HubSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Hub
-        fields = ["id", "project", "name", "country", "established_on", "closed_on"]
+        fields = ["id", "project", "name", "country", "established_on", "closed_on", "updated_at"]
 
 
 class CodeField(serializers.SlugRelatedField):
@@ -165,7 +213,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "program", "indicator", "fiscal_year", "value"]
+        fields = ["id", "program", "indicator", "fiscal_year", "value", "updated_at"]
 
 
 class CommitteeMemberSerializer(serializers.ModelSerializer):
@@ -181,4 +229,42 @@ class EvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evaluation
         fields = ["id", "program", "kind", "as_of", "held_on", "overall_grade"]
-        fields += ["overall_comment", "finalised_at", "members", "snapshot"]
+        fields += ["overall_comment", "finalised_at", "members", "snapshot", "updated_at"]
+
+
+class LabStatisticSerializer(_OutputSerializer):
+    class Meta:
+        model = LabStatistic
+        fields = ["id", "project", "fiscal_year", "events_held", "researchers_invited"]
+        fields += ["researchers_dispatched", "updated_at"]
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ProjectBudget
+        fields = ["id", "project", "fiscal_year", "amount_yen", "updated_at"]
+
+
+class SurveyAnswerSerializer(serializers.ModelSerializer):
+    """One person's answers: personal, so for staff only (api.views.StaffOnly)."""
+
+    project = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    person = serializers.CharField(source="participant.name", read_only=True)
+
+    class Meta:
+        model = SurveyAnswer
+        fields = ["id", "project", "person", "timing", "networking", "communication"]
+        fields += ["expertise", "language", "leadership", "updated_at"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    """A review with its reviewer: confidential, so for staff only (api.views.StaffOnly)."""
+
+    proposal = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.email", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "proposal", "reviewer", "score", "comment", "updated_at"]

@@ -39,8 +39,12 @@ class PerCallerThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request, view) -> bool:
+        # On Django's request, where api.middleware.RateLimitHeaders reads it back.
+        getattr(request, "_request", request).caller_throttle = self
         if self.rate is None or not isinstance(caches["default"], RedisCache):
-            return super().allow_request(request, view)
+            allowed = super().allow_request(request, view)
+            self.used = len(getattr(self, "history", [])) if self.rate is not None else None
+            return allowed
         key = f"aspire:{self.get_cache_key(request, view)}:{self.rate}"
         pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
         pipeline.set(key, 0, ex=self.duration, nx=True)
@@ -51,6 +55,7 @@ class PerCallerThrottle(SimpleRateThrottle):
         except redis.RedisError as error:
             warn_unreachable("API requests are not throttled", error)
             return True
+        self.used = count
         return count <= self.num_requests
 
     def wait(self) -> float | None:
@@ -64,3 +69,19 @@ def _redis(url: str) -> redis.Redis:
     up as the cache when Redis does not answer."""
     timeouts = settings.REDIS_CACHE["OPTIONS"]
     return redis.Redis.from_url(url, **timeouts)
+
+
+def rate_limit_headers(request, response) -> None:
+    """`X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds) on every
+    throttled answer, so that a client paces itself before it meets a 429."""
+    throttle = getattr(request, "caller_throttle", None)
+    if throttle is None or throttle.rate is None:
+        return
+    used = getattr(throttle, "used", None)
+    if used is None:  # DRF's own throttle (no Redis): the history it keeps
+        used = len(getattr(throttle, "history", []))
+    response["X-RateLimit-Limit"] = str(throttle.num_requests)
+    response["X-RateLimit-Remaining"] = str(max(throttle.num_requests - used, 0))
+    wait = getattr(throttle, "remaining_s", None)
+    if wait is not None:
+        response["X-RateLimit-Reset"] = str(max(int(wait), 0))

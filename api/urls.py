@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api import views
@@ -16,12 +16,22 @@ router.register("presentations", views.PresentationViewSet, basename="presentati
 router.register("events", views.EventViewSet, basename="event")
 router.register("exchanges", views.ExchangeViewSet, basename="exchange")
 router.register("hubs", views.HubViewSet, basename="hub")
+router.register("lab-statistics", views.LabStatisticViewSet, basename="lab-statistic")
+router.register("budgets", views.BudgetViewSet, basename="budget")
+router.register("surveys", views.SurveyViewSet, basename="survey")
+router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
     path("v1/programs/<str:code>/indicators/", views.IndicatorsView.as_view(), name="indicators"),
+    path("v1/indicators/", views.IndicatorTableView.as_view(), name="indicator-table"),
+    path(
+        "v1/indicators/definitions/",
+        views.IndicatorDefinitionsView.as_view(),
+        name="indicator-definitions",
+    ),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.EnglishSchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
 ]

@@ -6,18 +6,20 @@ from urllib.parse import quote
 
 from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.rules import (
+    is_staff_member,
     reads_figures,
     visible_projects,
     visible_proposals,
@@ -26,13 +28,50 @@ from accounts.rules import (
 )
 from api import filters
 from api import serializers as s
+from api.downloads import FORMATS, download
 from api.pagination import ordering_keys
 from aspire import versions
-from calls.models import Call, Proposal
+from calls.models import Call, Proposal, Review
 from evaluations.indicators import compute
 from evaluations.models import Evaluation, Target
 from programs.models import FundingAgency, Program
-from projects.models import AnnualReport, Event, Exchange, Hub, Paper, Presentation, Project
+from projects.models import (
+    AnnualReport,
+    Event,
+    Exchange,
+    Hub,
+    LabStatistic,
+    Paper,
+    Presentation,
+    Project,
+    ProjectBudget,
+    SurveyAnswer,
+)
+
+
+class Downloads:
+    """`?format=csv|xlsx|jsonl` on a list of a data-exchange kind: every row the filters
+    select, streamed (api/downloads.py); `personal` columns only for staff."""
+
+    kind: str | None = None
+    personal: tuple[str, ...] = ()
+
+    def list(self, request, *args, **kwargs):
+        fmt = request.query_params.get("format")
+        if self.kind and fmt in FORMATS:
+            queryset = self.filter_queryset(self.get_queryset())
+            drop = () if is_staff_member(request.user) else self.personal
+            return download(self.kind, queryset, fmt, drop)
+        return super().list(request, *args, **kwargs)
+
+
+class StaffOnly(BasePermission):
+    """Confidential or personal rows (reviews, survey answers): staff signed in, no key."""
+
+    message = _("Only staff may read these.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS and bool(is_staff_member(request.user))
 
 
 class PlainList:
@@ -44,7 +83,7 @@ class PlainList:
     """
 
     columns: dict[str, str]
-    filter_backends = [filters.ProgramScope, filters.FilterBackend, OrderingFilter]
+    filter_backends = filters.BACKENDS
 
     def list(self, request, *args, **kwargs) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -54,7 +93,10 @@ class PlainList:
         return self.get_paginated_response([self.plain(row) for row in page])
 
     def plain(self, row: dict) -> dict:
-        return {name: row[path] for name, path in self.columns.items()}
+        data = {name: row[path] for name, path in self.columns.items()}
+        if data.get("updated_at") is not None:  # in the active time zone, as serializers do
+            data["updated_at"] = _UPDATED.to_representation(data["updated_at"])
+        return data
 
 
 def etag(record) -> str:
@@ -108,7 +150,8 @@ def _precondition_failed(record) -> Response:
     return Response(body, status=412, headers={"ETag": etag(record)})
 
 
-class AgencyViewSet(SafeWrites, viewsets.ModelViewSet):
+class AgencyViewSet(Downloads, SafeWrites, viewsets.ModelViewSet):
+    kind = "agencies"
     """Funding agencies; `country` JP marks a domestic one. Write keys may add and edit."""
 
     queryset = FundingAgency.objects.order_by("code")
@@ -119,7 +162,8 @@ class AgencyViewSet(SafeWrites, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+    kind = "programs"
     queryset = (
         Program.objects.select_related("managing_agency")
         .prefetch_related("support_types")
@@ -131,7 +175,8 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-class CallViewSet(viewsets.ReadOnlyModelViewSet):
+class CallViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+    kind = "calls"
     queryset = (
         Call.objects.select_related("program", "support_type")
         .prefetch_related(Prefetch("partner_agencies", FundingAgency.objects.order_by("code")))
@@ -146,11 +191,13 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 # Resolving with_scores' subqueries costs more than the page they annotate: done once here,
 # cloned per request (a queryset is never evaluated in place, so this one stays empty).
 _PROPOSALS = Proposal.objects.with_scores().select_related("call", "jp_pi", "partner_pi")
-_PI = {"name": "name", "institution": "institution", "country": "country"}
+_PI = {name: name for name in ["name", "institution", "country", "orcid", "erad_number"]}
 _FINAL_SCORE = s.ProposalSerializer().fields["final_score"]
+_UPDATED = s.ProposalSerializer().fields["updated_at"]
 
 
-class ProposalViewSet(PlainList, viewsets.ReadOnlyModelViewSet):
+class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
+    kind = "proposals"
     """Proposals with status and final score; reviews and reviewers are never shown."""
 
     serializer_class = s.ProposalSerializer
@@ -166,6 +213,9 @@ class ProposalViewSet(PlainList, viewsets.ReadOnlyModelViewSet):
         **{f"jp_pi__{name}": f"jp_pi__{path}" for name, path in _PI.items()},
         "partner_pi": "partner_pi",
         **{f"partner_pi__{name}": f"partner_pi__{path}" for name, path in _PI.items()},
+        "requested_annual_budget_yen": "requested_annual_budget_yen",
+        "requested_years": "requested_years",
+        "updated_at": "updated_at",
     }
 
     def get_queryset(self) -> QuerySet:
@@ -183,10 +233,14 @@ class ProposalViewSet(PlainList, viewsets.ReadOnlyModelViewSet):
             if row["partner_pi"] is not None
             else None,
             "final_score": None if score is None else _FINAL_SCORE.to_representation(score),
+            "requested_annual_budget_yen": row["requested_annual_budget_yen"],
+            "requested_years": row["requested_years"],
+            "updated_at": _UPDATED.to_representation(row["updated_at"]),
         }
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+    kind = "projects"
     serializer_class = s.ProjectSerializer
     filterset_class = filters.ProjectFilter
     ordering_fields = ["code", "start_date", "end_date"]
@@ -209,11 +263,11 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         return visible_reports(self.request.user, reports).order_by("project__code", "fiscal_year")
 
 
-def output_viewset(model, serializer, filterset, ordering: list[str]) -> type:
+def output_viewset(model, serializer, filterset, ordering: list[str], kind: str, doc: str) -> type:
     """A read-only endpoint for one kind of output, seen as its reports are."""
     renamed = {"project": "project__code", "fiscal_year": "report__fiscal_year"}
 
-    class OutputViewSet(PlainList, viewsets.ReadOnlyModelViewSet):
+    class OutputViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
         serializer_class = serializer
         filterset_class = filterset
         ordering_fields = ordering
@@ -224,21 +278,95 @@ def output_viewset(model, serializer, filterset, ordering: list[str]) -> type:
             return visible_reports(self.request.user, outputs).order_by("pk")
 
     OutputViewSet.__name__ = f"{model.__name__}ViewSet"
-    OutputViewSet.__doc__ = f"{model._meta.verbose_name_plural.capitalize()} of annual reports."
+    # In English, written here: the schema's words never depend on the active language.
+    OutputViewSet.__doc__ = doc
+    OutputViewSet.kind = kind
     return OutputViewSet
 
 
-PaperViewSet = output_viewset(Paper, s.PaperSerializer, filters.PaperFilter, ["published_on"])
+PaperViewSet = output_viewset(
+    Paper,
+    s.PaperSerializer,
+    filters.PaperFilter,
+    ["published_on"],
+    "publications",
+    "Papers of annual reports (the `publications` kind of the data-exchange contract).",
+)
 PresentationViewSet = output_viewset(
-    Presentation, s.PresentationSerializer, filters.PresentationFilter, ["presented_on"]
+    Presentation,
+    s.PresentationSerializer,
+    filters.PresentationFilter,
+    ["presented_on"],
+    "presentations",
+    "Conference presentations of annual reports.",
 )
-EventViewSet = output_viewset(Event, s.EventSerializer, filters.EventFilter, ["held_on"])
+EventViewSet = output_viewset(
+    Event,
+    s.EventSerializer,
+    filters.EventFilter,
+    ["held_on"],
+    "events",
+    "Events (workshops, symposia, seminars, lecture tours) of annual reports.",
+)
 ExchangeViewSet = output_viewset(
-    Exchange, s.ExchangeSerializer, filters.ExchangeFilter, ["start_date"]
+    Exchange,
+    s.ExchangeSerializer,
+    filters.ExchangeFilter,
+    ["start_date"],
+    "exchanges",
+    "Stays abroad of annual reports; the traveller is named to staff only (downloads).",
+)
+ExchangeViewSet.personal = ("person",)
+LabStatisticViewSet = output_viewset(
+    LabStatistic,
+    s.LabStatisticSerializer,
+    filters.LabStatisticFilter,
+    ["updated_at"],
+    "lab_statistics",
+    "Lab-wide statistics of annual reports (one per report).",
 )
 
 
-class HubViewSet(viewsets.ReadOnlyModelViewSet):
+class BudgetViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+    """Each project's budget per fiscal year (yen)."""
+
+    kind = "budgets"
+    serializer_class = s.BudgetSerializer
+    filterset_class = filters.BudgetFilter
+    ordering_fields = ["fiscal_year", "amount_yen"]
+
+    def get_queryset(self) -> QuerySet:
+        projects = visible_projects(self.request.user, Project.objects.all())
+        budgets = ProjectBudget.objects.filter(project__in=projects).select_related("project")
+        return budgets.order_by("pk")
+
+
+class SurveyViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+    """Young researchers' survey answers, one person each: for staff signed in only."""
+
+    kind = "surveys"
+    serializer_class = s.SurveyAnswerSerializer
+    permission_classes = [StaffOnly]
+    ordering_fields = ["timing"]
+    queryset = SurveyAnswer.objects.select_related("project", "participant").order_by("pk")
+
+
+class ReviewViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+    """Reviews with their scores and reviewers (the pending left out): for staff only."""
+
+    kind = "reviews"
+    serializer_class = s.ReviewSerializer
+    permission_classes = [StaffOnly]
+    ordering_fields = ["score"]
+    queryset = (
+        Review.objects.filter(score__isnull=False)
+        .select_related("proposal", "reviewer")
+        .order_by("pk")
+    )
+
+
+class HubViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+    kind = "hubs"
     serializer_class = s.HubSerializer
     filterset_class = filters.HubFilter
     ordering_fields = ["name", "established_on"]
@@ -248,7 +376,8 @@ class HubViewSet(viewsets.ReadOnlyModelViewSet):
         return Hub.objects.filter(project__in=projects).select_related("project").order_by("pk")
 
 
-class TargetViewSet(SafeWrites, viewsets.ModelViewSet):
+class TargetViewSet(Downloads, SafeWrites, viewsets.ModelViewSet):
+    kind = "targets"
     """Targets per indicator and fiscal year. Write keys may add and edit."""
 
     queryset = Target.objects.select_related("program").order_by("program__code", "indicator")
@@ -277,7 +406,7 @@ class AsOf(serializers.Serializer):
 
 
 class IndicatorsView(APIView):
-    """The indicators of shared/design/indicators.md, as the `indicators` command prints them."""
+    """A program's evaluation indicators as of a date, as the `indicators` command prints them."""
 
     @extend_schema(
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT
@@ -303,3 +432,100 @@ def _last_modified(program: Program) -> dict:
         latest=Max("updated_at")
     )["latest"]
     return {"Last-Modified": http_date(latest.timestamp())} if latest else {}
+
+
+class EnglishSchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the request's language or LANGUAGE_CODE: a
+    client generated from it gets the same ASCII names everywhere. Messages of answers
+    follow `Accept-Language` (Japanese by default); labels in both languages are data."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # lazy texts become English here, not later
+        return response
+
+
+class IndicatorRows(serializers.Serializer):
+    program = serializers.CharField(help_text="The program's code.")
+    as_of = serializers.DateField(required=False, help_text="YYYY-MM-DD; today if left out.")
+
+
+class IndicatorRow(serializers.Serializer):
+    program = serializers.CharField()
+    code = serializers.CharField()
+    goal = serializers.IntegerField()
+    as_of = serializers.DateField()
+    value = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField(allow_null=True)
+    target_fiscal_year = serializers.IntegerField(allow_null=True)
+    attainment_pct = serializers.FloatField(allow_null=True)
+
+
+class IndicatorDefinition(serializers.Serializer):
+    code = serializers.CharField()
+    goal = serializers.IntegerField()
+    label_en = serializers.CharField()
+    label_ja = serializers.CharField()
+    definition_en = serializers.CharField()
+    definition_ja = serializers.CharField()
+
+
+@extend_schema(
+    parameters=[IndicatorRows],
+    responses={200: IndicatorRow(many=True)},
+    description="Every indicator of a program as of a date, one row each (long format): "
+    "code, goal, as_of, value, target, target_fiscal_year, attainment_pct. "
+    "`?format=csv|xlsx|jsonl` gives the same rows as a table.",
+)
+class IndicatorTableView(APIView):
+    """The indicators as a long table, what an analyst's data frame wants."""
+
+    def get(self, request) -> Response:
+        if not reads_figures(request.user):
+            raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
+        filters.refuse_unknown(request.query_params, {"program", "as_of", "format"})
+        params = IndicatorRows(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        programs = within_scope(request.user, Program.objects.all())
+        program = programs.filter(code=params.validated_data["program"]).first()
+        if program is None:
+            raise serializers.ValidationError({"program": [_("Unknown program.")]})
+        as_of = params.validated_data.get("as_of") or timezone.localdate()
+        document = compute(program, as_of)
+        rows = []
+        for code, figure in document["indicators"].items():
+            target = figure["target"] or {}
+            rows.append(
+                {
+                    "program": program.code,
+                    "code": code,
+                    "goal": figure["goal"],
+                    "as_of": document["as_of"],
+                    "value": figure["value"],
+                    "target": target.get("value"),
+                    "target_fiscal_year": target.get("fiscal_year"),
+                    "attainment_pct": figure["attainment_pct"],
+                }
+            )
+        return Response(rows)
+
+
+@extend_schema(responses={200: IndicatorDefinition(many=True)})
+class IndicatorDefinitionsView(APIView):
+    """Each indicator's code, goal, labels in English and Japanese, and its definition."""
+
+    def get(self, request) -> Response:
+        from evaluations.catalogue import INDICATORS, definition
+
+        filters.refuse_unknown(request.query_params, {"format"})
+        rows = []
+        for code, (goal, label) in INDICATORS.items():
+            row = {"code": code, "goal": goal}
+            for language in ("en", "ja"):  # the committee's definitions, in both languages
+                with translation.override(language):
+                    row[f"label_{language}"] = str(label)
+                    row[f"definition_{language}"] = definition(code)
+            rows.append(row)
+        return Response(rows)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from aspire import normalise
@@ -58,3 +59,11 @@ class DOIField(NormalisedCharField):
 
     normaliser = staticmethod(normalise.doi)
     default_validators = [validate_doi]
+
+
+def updated_at_field() -> models.DateTimeField:
+    """When a row last changed, for `?updated_since=` (the API) and for readers who sync.
+
+    Set by every save (auto_now) and by the database where no save runs (db_default: the
+    rows that were there before the column, and those written by COPY, aspire/db.py)."""
+    return models.DateTimeField(_("updated at"), auto_now=True, db_default=Now(), db_index=True)

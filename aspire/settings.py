@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_countries",
+    "corsheaders",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers: a preflight from an allowed origin gets its headers.
+    "corsheaders.middleware.CorsMiddleware",
+    "api.middleware.CompressAPI",  # gzip for /api/ only (pages carry CSRF tokens: BREACH)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,6 +94,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # After authentication: logs the API's writes and CSV exports with who made them.
     "api.middleware.AuditLog",
+    "api.middleware.RateLimitHeaders",
     # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -387,25 +392,38 @@ LOGGING = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.APIKeyAuthentication",
+        "api.authentication.BearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOnlyUnlessAllowed"],
     "DEFAULT_FILTER_BACKENDS": [
-        "api.filters.ProgramScope",  # first: a key scoped to programs reads only theirs
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.KnownParameters",  # an unknown parameter is a 400 naming it
+        "api.filters.ProgramScope",  # a key scoped to programs reads only theirs
+        "api.filters.FilterBackend",
+        "api.filters.Ordering",  # one of the listed orderings, else 400
     ],
+    # Scores, targets and budgets are JSON numbers, not strings.
+    "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         "api.renderers.CSVRenderer",
+        "api.renderers.XLSXRenderer",
+        "api.renderers.JSONLinesRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerCallerThrottle"],
     "DEFAULT_THROTTLE_RATES": {"caller": env("API_RATE", default="1000/hour")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.handler",
 }
+# Browser origins that may call the API (django-cors-headers), e.g.
+# CORS_ALLOWED_ORIGINS=https://ris.example.ac.jp; none by default. Keys are headers, never
+# cookies, so no credentials are allowed across origins.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "X-RateLimit-Limit", "X-RateLimit-Remaining"]
 # Days a new API key is valid unless its maker chooses another expiry.
 API_KEY_DAYS = env.int("API_KEY_DAYS", default=365)
 SPECTACULAR_SETTINGS = {

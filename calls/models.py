@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from aspire.fields import LineField, NameField
+from aspire.fields import LineField, NameField, updated_at_field
 from aspire.versions import Versioned
 from programs.models import FundingAgency, Program, SupportType
 
@@ -65,6 +65,7 @@ class Call(models.Model):
     )
     open_date = models.DateField(_("open date"), null=True, blank=True)
     close_date = models.DateField(_("close date"), null=True, blank=True)
+    updated_at = updated_at_field()
     adoptable_score = models.DecimalField(
         _("adoptable score"),
         max_digits=4,
@@ -190,6 +191,22 @@ class Researcher(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.institution})" if self.institution else self.name
 
+    def clean(self) -> None:
+        if self.orcid and not orcid_checksum_ok(self.orcid):
+            raise ValidationError({"orcid": _("This ORCID's check digit is wrong.")})
+
+
+def orcid_checksum_ok(orcid: str) -> bool:
+    """ORCID's last character is an ISO 7064 MOD 11-2 check over its fifteen digits."""
+    digits = orcid.replace("-", "")
+    if len(digits) != 16 or not digits[:15].isdigit():
+        return False
+    total = 0
+    for digit in digits[:15]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return digits[15].upper() == ("X" if check == 10 else str(check))
+
 
 class ProposalStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -265,6 +282,7 @@ class Proposal(Versioned):
         validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
         help_text=_("Where set, it replaces the mean of the reviewers' scores."),
     )
+    updated_at = updated_at_field()
     history = HistoricalRecords()
 
     objects = ProposalQuerySet.as_manager()
@@ -362,6 +380,7 @@ class Review(Versioned):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    updated_at = updated_at_field()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,5 +1,7 @@
 """The indicator codes of shared/design/indicators.md, their goals and labels."""
 
+# ruff: noqa: E501 - the definitions are one line each, as the contract writes them
+
 from django.utils.translation import gettext_lazy as _
 
 INDICATORS: dict[str, tuple[int, str]] = {

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aspire.fields import NameField
+from aspire.fields import NameField, updated_at_field
 from aspire.jobs import Leased
 from aspire.versions import Versioned
 from evaluations.catalogue import INDICATOR_CHOICES
@@ -39,6 +39,7 @@ class Target(Versioned):
     baseline_year = models.PositiveSmallIntegerField(
         _("baseline fiscal year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("target")
@@ -108,6 +109,7 @@ class Evaluation(Versioned):
     # Finalising freezes the indicator values: later data never moves a published report.
     snapshot = models.JSONField(_("indicator snapshot"), null=True, blank=True, editable=False)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True, editable=False)
+    updated_at = updated_at_field()
     history = HistoricalRecords()
 
     class Meta:

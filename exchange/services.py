@@ -476,6 +476,24 @@ def export_table(
     else the canonical text of the contract (for CSV). `labelled`: headers and choices
     as the pages show them in the active language (受付番号, 採択), which imports read
     back as well as the contract's names and codes."""
+    header, records = export_records(kind, program, user, only, computed)
+    if labelled:
+        spec = KINDS[kind]
+        records = (
+            {name: spec.shown(name, value) for name, value in values.items()} for values in records
+        )
+    rows = [[_cell(values[name], typed) for name in header] for values in records]
+    if labelled:
+        return [KINDS[kind].label(name) for name in header], rows
+    return header, rows
+
+
+def export_records(
+    kind: str, program: Program | None = None, user=None, only=None, computed: bool = False
+) -> tuple[list[str], Iterator[dict]]:
+    """The header of one kind and its rows as {column: value}, read in chunks as they are
+    consumed: export_table's rows, and the API's downloads, which stream them (one
+    implementation of the contract's columns)."""
     spec = KINDS[kind]
     header = [column.name for column in spec.columns]
     extra = list(spec.computed) if computed else []
@@ -484,15 +502,12 @@ def export_table(
         records = visible_reports(user, records)
     if only is not None:
         records = records.filter(pk__in=only.values("pk"))
-    rows = []
-    for obj in records:
-        values = spec.to_row(obj) | {name: spec.computed[name](obj) for name in extra}
-        if labelled:
-            values = {name: spec.shown(name, value) for name, value in values.items()}
-        rows.append([_cell(values[name], typed) for name in header + extra])
-    if labelled:
-        return [spec.label(name) for name in header + extra], rows
-    return header + extra, rows
+
+    def rows() -> Iterator[dict]:
+        for obj in records.iterator(chunk_size=2000):
+            yield spec.to_row(obj) | {name: spec.computed[name](obj) for name in extra}
+
+    return header + extra, rows()
 
 
 def _cell(value, typed: bool):

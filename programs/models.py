@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from aspire.fields import NameField
+from aspire.fields import NameField, updated_at_field
 from aspire.versions import Versioned
 
 DOMESTIC_COUNTRY = "JP"
@@ -17,6 +17,7 @@ class FundingAgency(Versioned):
     name = NameField(_("name (English)"), max_length=200)
     name_ja = NameField(_("name (Japanese)"), max_length=200, blank=True)
     country = CountryField(_("country"))
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("funding agency")
@@ -69,6 +70,7 @@ class Program(models.Model):
         choices=[("counts", _("Counts only")), ("titles", _("Titles, without names"))],
         default="counts",
     )
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("program")

@@ -28,6 +28,7 @@ from projects.models import (
     AnnualReport,
     DoiBatch,
     DoiLookup,
+    DraftOutput,
     Event,
     Exchange,
     Hub,
@@ -534,6 +535,18 @@ class NoticeAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["recipient", "report__project", "proposal", "sent_by"]
     search_fields = ["recipient__email", "report__project__code", "proposal__ref", "comment"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(DraftOutput)
+class DraftOutputAdmin(ReadOnlyAdmin):
+    """Outputs a PI brought in (researchmap, ORCID, BibTeX, RIS, DOIs) and has not yet
+    confirmed into the report (projects/sources.py): staff read them to help a PI."""
+
+    list_display = ["created_at", "report", "kind", "source", "title", "date", "duplicate"]
+    list_filter = ["kind", "source", "duplicate"]
+    list_select_related = ["report__project"]
+    search_fields = ["report__project__code", "title", "doi"]
     date_hierarchy = "created_at"
 
 

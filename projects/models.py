@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from aspire import normalise
-from aspire.fields import DOIField, LineField, NameField
+from aspire.fields import DOIField, LineField, NameField, updated_at_field
 from aspire.jobs import JobStatus, Leased
 from aspire.versions import Versioned
 from calls.models import CareerStage, Proposal
@@ -44,6 +44,7 @@ class Project(models.Model):
         related_name="projects",
         verbose_name=_("members"),
     )
+    updated_at = updated_at_field()
     history = HistoricalRecords(m2m_fields=[])
 
     class Meta:
@@ -69,6 +70,7 @@ class ProjectBudget(Versioned):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     amount_yen = models.BigIntegerField(_("amount (yen)"), validators=[MinValueValidator(0)])
+    updated_at = updated_at_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -184,6 +186,8 @@ class ReportOutput(Versioned):
     The project is stored beside the report so that the natural keys of
     shared/design/data-exchange.md, which are per project, can be unique constraints.
     """
+
+    updated_at = updated_at_field()
 
     class Meta:
         abstract = True
@@ -416,6 +420,7 @@ class Hub(Versioned):
     country = CountryField(_("country"))
     established_on = models.DateField(_("established on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    updated_at = updated_at_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -548,6 +553,7 @@ class SurveyAnswer(Versioned):
     expertise = _survey_score(_("expertise"))
     language = _survey_score(_("language"))
     leadership = _survey_score(_("leadership"))
+    updated_at = updated_at_field()
     history = HistoricalRecords()
 
     class Meta:

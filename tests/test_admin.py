@@ -39,6 +39,8 @@ from projects.models import (
     AnnualReport,
     DoiBatch,
     DoiLookup,
+    DraftOutput,
+    Notice,
     Paper,
     Project,
     ProjectBudget,
@@ -217,6 +219,12 @@ def make_one_of_everything() -> None:
     ProjectBudgetFactory()
     ReportingPeriodFactory()
     ReminderFactory()
+    member = MemberFactory()
+    report = ReportFactory(project=member.project)
+    Notice.objects.create(
+        kind="accepted", recipient=member.user, report=report, subject="受理", body="受理しました"
+    )
+    DraftOutput.objects.create(report=report, kind="paper", source="bibtex", title="下書き")
     DoiLookupFactory()
     review = ReviewFactory()
     ConflictFactory()
@@ -242,6 +250,8 @@ def make_one_of_everything() -> None:
 # add page.
 WRITTEN_BY_JOBS = {
     Reminder,
+    Notice,  # written by projects/notices.py as a step is taken
+    DraftOutput,  # made by a PI's "bring in" (projects/sources.py)
     ReviewReminder,
     DoiBatch,
     DoiLookup,

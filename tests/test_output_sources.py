@@ -374,7 +374,9 @@ def test_it_brings_in_presentations_pasted_from_excel(client, report, pi):
     assert report.presentations.count() == 2
 
 
-def test_it_gives_a_section_template_that_uploads_back_as_it_is(client, report, pi, settings):
+def test_it_gives_a_section_template_that_uploads_back_as_it_is(
+    client, report, pi, settings, jobs_in_process
+):
     import openpyxl
 
     settings.LANGUAGE_CODE = "ja"
