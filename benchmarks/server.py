@@ -28,9 +28,10 @@ def environment(scale: str) -> dict[str, str]:
 
 
 def collect_static(scale: str) -> None:
-    """Production pages name hashed static files: the manifest must exist (done once)."""
-    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-        manage("collectstatic", "--noinput", "-v0", env=environment(scale))
+    """Production pages name hashed static files: the manifest must list every one of them.
+    Collected on every run (only new or changed files are copied): a manifest left by an
+    earlier checkout lacks the files added since, and its pages answer 500."""
+    manage("collectstatic", "--noinput", "-v0", env=environment(scale))
 
 
 @contextlib.contextmanager
