@@ -13,6 +13,7 @@ the same name the code carries the agency ("ASPIRE-JST", "SICORP-AMED", ...).
 
 from django.db import transaction
 
+from aspire.fields import NormalisedCharField
 from programs.models import FundingAgency, Program, SupportType
 
 MILLION = 1_000_000
@@ -386,12 +387,19 @@ PROGRAMS = [
 def _upsert(model, defaults: dict, **lookup):
     """Create or update a row, saving only a real change (a save makes a new version)."""
     obj = model.objects.filter(**lookup).first() or model(**lookup)
+    # As stored: a name field keeps the NFKC form (（NTDs） becomes (NTDs)).
+    defaults = {k: _stored(model, k, v) for k, v in defaults.items()}
     changed = obj.pk is None or any(getattr(obj, k) != v for k, v in defaults.items())
     for name, value in defaults.items():
         setattr(obj, name, value)
     if changed:
         obj.save()
     return obj
+
+
+def _stored(model, name: str, value):
+    field = model._meta.get_field(name)
+    return field.to_python(value) if isinstance(field, NormalisedCharField) else value
 
 
 @transaction.atomic

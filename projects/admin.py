@@ -43,6 +43,7 @@ from projects.models import (
     Reminder,
     ReportingPeriod,
     ReportStatus,
+    ResearcherIds,
     SurveyAnswer,
 )
 from projects.services import Plan, adopt, adoption_refusal, default_plan, mark_adopted
@@ -536,6 +537,15 @@ class NoticeAdmin(ReadOnlyAdmin):
     list_select_related = ["recipient", "report__project", "proposal", "sent_by"]
     search_fields = ["recipient__email", "report__project__code", "proposal__ref", "comment"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ResearcherIds)
+class ResearcherIdsAdmin(ReadOnlyAdmin):
+    """Where each researcher's outputs are (researchmap, ORCID), as they linked them."""
+
+    list_display = ["user", "researchmap_id", "orcid"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "researchmap_id", "orcid"]
 
 
 @admin.register(DraftOutput)

@@ -6,16 +6,16 @@ recorded items, so that a test sees which window was asked for. `requests` lists
 paths asked, for tests to look at.
 """
 
-import http.server
 import json
-import threading
 import urllib.parse
 from pathlib import Path
+
+from tests import replay
 
 DATA = Path(__file__).parent / "data"
 
 
-class Replay(http.server.BaseHTTPRequestHandler):
+class Replay(replay.RecordedAnswers):
     requests: list[str] = []
 
     def do_GET(self) -> None:
@@ -32,17 +32,7 @@ class Replay(http.server.BaseHTTPRequestHandler):
             )
         else:
             body = None
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
+        self.answer(body)
 
 
 def _window(recorded: Path, query: dict) -> bytes:
@@ -56,7 +46,5 @@ def _window(recorded: Path, query: dict) -> bytes:
     return json.dumps({**payload, "items": items, "total_items": len(items)}).encode()
 
 
-def serve() -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Replay)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+def serve():
+    return replay.serve(Replay)

@@ -46,6 +46,7 @@ from projects.models import (
     ProjectBudget,
     Reminder,
     ReportingPeriod,
+    ResearcherIds,
 )
 from tests.conftest import sign_in
 from tests.factories import (
@@ -225,6 +226,7 @@ def make_one_of_everything() -> None:
         kind="accepted", recipient=member.user, report=report, subject="受理", body="受理しました"
     )
     DraftOutput.objects.create(report=report, kind="paper", source="bibtex", title="下書き")
+    ResearcherIds.objects.create(user=member.user, researchmap_id="r-demo")
     DoiLookupFactory()
     review = ReviewFactory()
     ConflictFactory()
@@ -251,6 +253,7 @@ def make_one_of_everything() -> None:
 WRITTEN_BY_JOBS = {
     Reminder,
     Notice,  # written by projects/notices.py as a step is taken
+    ResearcherIds,  # linked by the PI on their report page
     DraftOutput,  # made by a PI's "bring in" (projects/sources.py)
     ReviewReminder,
     DoiBatch,

@@ -108,7 +108,7 @@ def test_it_answers_an_unknown_api_address_with_json_404():
 def test_it_names_the_code_of_each_api_error():
     api = keyed()
     assert api.get("/api/v1/agencies/NOPE/").json() == {
-        "detail": "No FundingAgency matches the given query.",
+        "detail": "Not found.",  # naming no model (issue 17)
         "code": "not_found",
     }
     refused = api.post("/api/v1/agencies/", {"code": "X"}, format="json")

@@ -117,7 +117,7 @@ def test_it_writes_agency_names_inert_in_the_api_csv():
     _client, key = create_client("analytics")
     api = Client()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    content = api.get("/api/v1/agencies/?format=csv").content
+    content = b"".join(api.get("/api/v1/agencies/?format=csv").streaming_content)
     assert csv_cells(content) == ["code", "name", "name_ja", "country"] + [
         "EVIL",
         "'" + HOSTILE[0],
