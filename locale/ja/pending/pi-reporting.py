@@ -2,8 +2,8 @@
 # fmt: off
 # Japanese for the msgids of issue 15 (PI reporting): imports, summary, notices, reminders.
 T["researcher IDs"] = "研究者ID"
-T["researchmap ID"] = "researchmap ID"
-T["ORCID iD"] = "ORCID iD"
+T["researchmap ID"] = "パーマリンク（researchmap）"
+T["ORCID iD"] = "ORCID 識別子"
 T["DOI list"] = "DOI一覧"
 T["Paper"] = "論文"
 T["Presentation"] = "学会発表"
