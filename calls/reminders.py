@@ -17,13 +17,13 @@ from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
+from aspire import reminders as schedule
 from calls.models import Review, ReviewPhase, ReviewReminder, ReviewReminderKind
 
 logger = logging.getLogger(__name__)
 
-OVERDUE_EVERY_DAYS = 7
 OVERDUE_FOR_DAYS = 120
 
 
@@ -32,12 +32,8 @@ class ReviewRemindersNotSent(Exception):
 
 
 def reminder_kind(due_on: datetime.date, today: datetime.date) -> str | None:
-    days = (due_on - today).days
-    if days in tuple(getattr(settings, "REVIEW_REMINDER_DAYS_BEFORE", (7, 1))):
-        return ReviewReminderKind.BEFORE_DUE
-    if -OVERDUE_FOR_DAYS <= days < 0 and -days % OVERDUE_EVERY_DAYS == 1:
-        return ReviewReminderKind.OVERDUE
-    return None
+    days_before = tuple(getattr(settings, "REVIEW_REMINDER_DAYS_BEFORE", (7, 1)))
+    return schedule.step((due_on - today).days, days_before, OVERDUE_FOR_DAYS)
 
 
 def due_reminders(today: datetime.date) -> list[tuple[Review, str, int]]:
@@ -66,9 +62,8 @@ def send_review_reminders(today: datetime.date) -> int:
             review=review, kind=kind, sent_on=today, defaults={"days_to_due": days}
         )
         message = _message(reminder)
-        now = timezone.now()
-        unclaimed = ReviewReminder.objects.filter(pk=reminder.pk, delivered_at__isnull=True)
-        if unclaimed.update(delivered_at=now) != 1:
+        now = schedule.claim(ReviewReminder.objects.filter(pk=reminder.pk))
+        if now is None:
             continue  # mailed, or being mailed, by another run
         try:
             message.send()

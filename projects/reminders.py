@@ -40,13 +40,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aspire import reminders as schedule
 from projects.models import AnnualReport, Reminder, ReminderKind, ReportingPeriod
 from projects.reporting import EDITABLE
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DAYS_BEFORE = (30, 7, 1)
-OVERDUE_EVERY_DAYS = 7  # the first notice the day after the due date, then weekly
 OVERDUE_FOR_DAYS = 400  # no more notices a good year after the due date
 
 
@@ -60,12 +60,7 @@ def days_before() -> tuple[int, ...]:
 
 def reminder_kind(due_on: datetime.date, today: datetime.date) -> str | None:
     """Which reminder, if any, a report due on `due_on` gets today."""
-    days = (due_on - today).days
-    if days in days_before():
-        return ReminderKind.BEFORE_DUE
-    if -OVERDUE_FOR_DAYS <= days < 0 and -days % OVERDUE_EVERY_DAYS == 1:
-        return ReminderKind.OVERDUE
-    return None
+    return schedule.step((due_on - today).days, days_before(), OVERDUE_FOR_DAYS)
 
 
 def due_reminders(today: datetime.date) -> list[tuple[AnnualReport, str, int]]:
@@ -164,9 +159,7 @@ def due_date(report: AnnualReport) -> datetime.date | None:
 
 def _claim(reminder: Reminder) -> datetime.datetime | None:
     """When this run took the reminder on for delivery; None if another run has it."""
-    now = timezone.now()
-    unclaimed = Reminder.objects.filter(pk=reminder.pk, delivered_at__isnull=True)
-    return now if unclaimed.update(delivered_at=now) == 1 else None
+    return schedule.claim(Reminder.objects.filter(pk=reminder.pk))
 
 
 def _mail(reminder: Reminder, messages: list, claimed_at: datetime.datetime) -> bool:
