@@ -1,7 +1,9 @@
 """The API's errors carry a machine-readable code beside their message:
 `{"detail": "Not found.", "code": "not_found"}`, as aspire/errors.py answers what no view
 did (an unknown address, a body too large, a server error). Field errors (400 of a bad
-body or filter) keep DRF's shape, `{"field": ["message"]}`: their names are the codes."""
+body or filter) keep DRF's shape, `{"field": ["message"]}`: their names are the codes.
+A write refused only because its key is taken is a 409 of the same shape, one that names a
+record not there a 404."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,6 +17,12 @@ def handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Http404):
         # Django's message names the model ("No FundingAgency matches…"): not the caller's.
         exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.ValidationError) and _only(exc.get_codes(), "unique"):
+        exc = Duplicate(exc.detail)
+    elif isinstance(exc, exceptions.ValidationError) and _only(exc.get_codes(), "does_not_exist"):
+        # A body naming a record that is not there (or not the caller's), as JSON:API
+        # answers it: 404, naming the field; the same as a filter's unknown code.
+        exc = exceptions.NotFound(exc.detail)
     response = exception_handler(exc, context)
     request = context.get("request")
     if response is not None and request is not None:
@@ -24,6 +32,22 @@ def handler(exc: Exception, context: dict) -> Response | None:
         return response
     response.data["code"] = _code(exc)
     return response
+
+
+class Duplicate(exceptions.APIException):
+    """409: the record's key (a code, a unique set of fields) is taken; the body names it."""
+
+    status_code = 409
+    default_code = "duplicate"
+
+
+def _only(codes, code: str) -> bool:
+    """Whether every refusal of a 400 has this code (a duplicate, a missing record)."""
+    if isinstance(codes, dict):
+        return bool(codes) and all(_only(value, code) for value in codes.values())
+    if isinstance(codes, list):
+        return bool(codes) and all(_only(value, code) for value in codes)
+    return codes == code
 
 
 def _code(exc: Exception) -> str:

@@ -5,11 +5,17 @@ parameter, never a silently unfiltered list.
 - Booleans read `true`/`false`/`1`/`0` in any case (as data-exchange.md's cells); anything
   else is refused.
 - A code (`program`, `call`, `project`, `managing_agency`) must name a record the caller may
-  read: `?program=aspire` beside `ASPIRE` is a 400 "unknown", not an empty 200.
+  read: `?program=aspire` beside `ASPIRE` is a 404 naming the parameter, not an empty 200.
+  404, not 400: the request is well formed and names a record that is not there (or not the
+  caller's), as `/programs/aspire/` would be; a value that is no code at all is a 400.
+- An empty value is no value (a form sends every field): `?fiscal_year=` does not filter.
 - `ordering` takes one of the values the schema lists (a field, `-` first for descending);
   the primary key breaks ties, so the order is total (api/pagination.py).
 - `updated_since` (every list): rows changed at or after the moment given.
 """
+
+import datetime
+import re
 
 import django_filters as filters
 from django import forms
@@ -19,10 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 from accounts.rules import visible_projects, within_scope
+from api.serializers import CODE_PATTERN
 from calls.models import Call, Proposal
 from evaluations.models import Evaluation, Target
 from programs.fiscal import FIRST_YEAR, LAST_YEAR
@@ -60,6 +68,7 @@ class BooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
 class YearFilter(filters.NumberFilter):
     """A fiscal year: a whole number within the years the data may hold."""
 
@@ -71,8 +80,21 @@ class YearFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "enum": [code for code, _name in countries]})
+class CountryFilter(filters.ChoiceFilter):
+    """An ISO 3166 code, as the data-exchange files write countries."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=countries, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": CODE_PATTERN})
+class CodeFilter(filters.ModelChoiceFilter):
+    """A record named by its code, in the documented character set (api/serializers.py)."""
+
+
 def _code(path: str, model, label: str, scoped: bool = True) -> filters.ModelChoiceFilter:
-    """A record named by its code among those the caller may read; an unknown code is 400."""
+    """A record named by its code among those the caller may read; an unknown one is 404."""
 
     def readable(request) -> QuerySet:
         records = model.objects.all()
@@ -80,7 +102,7 @@ def _code(path: str, model, label: str, scoped: bool = True) -> filters.ModelCho
             records = visible_projects(request.user, records)
         return within_scope(request.user, records) if scoped else records
 
-    return filters.ModelChoiceFilter(
+    return CodeFilter(
         field_name=path,
         queryset=readable,
         to_field_name="code",
@@ -98,14 +120,17 @@ def _project(path: str = "project") -> filters.ModelChoiceFilter:
 
 
 class MomentField(IsoDateTimeField):
-    """An ISO 8601 moment whose offset a clock can have (PostgreSQL refuses beyond ±15:59)."""
+    """An ISO 8601 moment with any offset RFC 3339 allows (up to ±23:59), compared in UTC:
+    PostgreSQL refuses offsets beyond ±15:59, so the database never sees the one sent."""
 
     def to_python(self, value):
         moment = super().to_python(value)
-        offset = moment.utcoffset() if moment is not None else None
-        if offset is not None and abs(offset.total_seconds()) > 14 * 3600:
-            raise DjangoValidationError(_("Enter a valid date/time."), code="invalid")
-        return moment
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:  # before year 1 in UTC: earlier than every row
+            return datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 class MomentFilter(filters.IsoDateTimeFilter):
@@ -121,7 +146,7 @@ class UpdatedSince(filters.FilterSet):
 
 
 class AgencyFilter(UpdatedSince):
-    country = filters.ChoiceFilter(choices=countries)
+    country = CountryFilter()
 
     class Meta:
         model = FundingAgency
@@ -148,7 +173,7 @@ class CallFilter(UpdatedSince):
 class ProposalFilter(UpdatedSince):
     program = _program("call__program")
     call = _code("call", Call, "call code")
-    partner_country = filters.ChoiceFilter(field_name="partner_pi__country", choices=countries)
+    partner_country = CountryFilter(field_name="partner_pi__country")
 
     class Meta:
         model = Proposal
@@ -193,7 +218,7 @@ class PaperFilter(_OutputFilter):
 class PresentationFilter(_OutputFilter):
     presented_on = filters.DateFromToRangeFilter()
     international = BooleanFilter()
-    country = filters.ChoiceFilter(choices=countries)
+    country = CountryFilter()
 
     class Meta:
         model = Presentation
@@ -203,7 +228,7 @@ class PresentationFilter(_OutputFilter):
 
 class EventFilter(_OutputFilter):
     held_on = filters.DateFromToRangeFilter()
-    country = filters.ChoiceFilter(choices=countries)
+    country = CountryFilter()
 
     class Meta:
         model = Event
@@ -214,7 +239,7 @@ class EventFilter(_OutputFilter):
 class ExchangeFilter(_OutputFilter):
     start_date = filters.DateFromToRangeFilter()
     funded_by_program = BooleanFilter()
-    country = filters.ChoiceFilter(choices=countries)
+    country = CountryFilter()
 
     class Meta:
         model = Exchange
@@ -231,7 +256,7 @@ class LabStatisticFilter(_OutputFilter):
 class HubFilter(UpdatedSince):
     program = _program("project__proposal__call__program")
     project = _project()
-    country = filters.ChoiceFilter(choices=countries)
+    country = CountryFilter()
 
     class Meta:
         model = Hub
@@ -288,6 +313,11 @@ def known_parameters(view) -> set[str]:
     return {FORMAT, *PAGING, *filter_names(view)}
 
 
+def given(query_params) -> dict[str, str]:
+    """The parameters that carry a value: an empty one is no value, as in every list."""
+    return {name: value for name, value in query_params.items() if value}
+
+
 def refuse_unknown(query_params, known: set[str]) -> None:
     unknown = sorted(set(query_params) - known)
     if unknown:
@@ -318,7 +348,25 @@ class FilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if self.NOT_FILTERS.issuperset(request.query_params):
             return queryset
-        return super().filter_queryset(request, queryset, view)
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise _refusal(filterset.form)
+        return filterset.qs
+
+
+def _refusal(form: forms.Form) -> exceptions.APIException:
+    """404 when every refused parameter is a well-formed code naming nothing readable, else
+    400; either names each parameter."""
+    errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    unknown_codes = all(
+        isinstance(form.fields.get(name), forms.ModelChoiceField)
+        and re.fullmatch(CODE_PATTERN, form.data.get(name, "")) is not None
+        and all(error.code == "invalid_choice" for error in form.errors.as_data()[name])
+        for name in errors
+    )
+    return exceptions.NotFound(errors) if unknown_codes else exceptions.ValidationError(errors)
 
 
 class Ordering(OrderingFilter):
@@ -329,7 +377,7 @@ class Ordering(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         asked = request.query_params.get(self.ordering_param)
-        if asked is None:
+        if not asked:  # an empty value is no value, as a form sends an untouched field
             return self.get_default_ordering(view)
         if asked not in self.choices(view):
             message = _("Unknown ordering. Choose one of: %(choices)s.") % {

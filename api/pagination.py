@@ -52,7 +52,7 @@ class Pages(BasePagination):
                 queryset = queryset.filter(_rows_after(queryset.model, keys, values, backwards))
             except (ValueError, TypeError, ValidationError):
                 raise _bad_cursor() from None  # a value of the wrong type: 400, not 500
-        size = self._page_size(request)
+        size = self.page_size_of(request)
         order = [f"{'-' if desc != backwards else ''}{name}" for name, desc in keys]
         rows = list(queryset.order_by(*order)[: size + 1])
         more, rows = len(rows) > size, rows[:size]
@@ -113,11 +113,11 @@ class Pages(BasePagination):
             },
         ]
 
-    def _page_size(self, request) -> int:
+    def page_size_of(self, request) -> int:
         """The size asked, from 1 to max_page_size; anything else is a 400 (a silent 50
         would hide the client's mistake)."""
         asked = request.query_params.get(self.page_size_query_param)
-        if asked is None:
+        if not asked:  # an empty value is no value, as a form sends an untouched field
             return self.page_size
         if not asked.isdigit() or not 1 <= int(asked) <= self.max_page_size:
             message = _("Enter a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
@@ -145,8 +145,10 @@ class Pages(BasePagination):
         return values, backwards
 
 
-def _bad_cursor() -> exceptions.ValidationError:
-    return exceptions.ValidationError({"cursor": _("This cursor is invalid: follow a link.")})
+def _bad_cursor() -> exceptions.NotFound:
+    """404, as DRF's own cursor pagination answers: a cursor addresses a page, and a cursor
+    that no link gave addresses none (a well-formed request for a page that is not there)."""
+    return exceptions.NotFound({"cursor": [_("This cursor is invalid: follow a link.")]})
 
 
 def ordering_keys(queryset: QuerySet) -> list[Key]:

@@ -75,4 +75,12 @@ class JSONLinesRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         lines = (json.dumps(row, ensure_ascii=False, default=str) for row in _rows(data))
-        return "".join(f"{line}\n" for line in lines).encode()
+        return NoLines("".join(f"{line}\n" for line in lines).encode())
+
+
+class NoLines(bytes):
+    """A body that stays a body when empty: DRF drops the Content-Type of a falsy render
+    (meant for 204), and a client reading a list of no rows still needs to know its type."""
+
+    def __bool__(self) -> bool:
+        return True

@@ -1,7 +1,9 @@
 """What the API shows of each record: never reviews, reviewers or contact data."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.rules import within_scope
@@ -30,6 +32,35 @@ CODE_HELP = (
 )
 
 
+class Text(serializers.CharField):
+    """Text as JSON sends it: a number or a boolean is refused, not turned into "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class Writable(serializers.ModelSerializer):
+    """A serializer that writes: the model's text fields take only text."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: Text,
+        models.TextField: Text,
+    }
+
+
+class Country(CountryField):
+    """An ISO 3166 code (or a country's name); anything but text is refused: django-countries
+    reads `{}` as no country at all, and an agency would be saved without one."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class StableCode(serializers.RegexField):
     """A record's code: validated on creation, refused when a write would change it."""
 
@@ -37,8 +68,10 @@ class StableCode(serializers.RegexField):
         super().__init__(CODE_PATTERN, max_length=40, help_text=CODE_HELP, **kwargs)
 
 
-class AgencySerializer(serializers.ModelSerializer):
-    country = CountryField()
+class AgencySerializer(Writable):
+    """A funding agency: its code, names in English and Japanese, and country."""
+
+    country = Country()
     code = StableCode()
 
     class Meta:
@@ -46,18 +79,27 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_ja", "country", "updated_at"]
 
     def validate_code(self, code: str) -> str:
-        if self.instance is not None:
-            if code != self.instance.code:
-                raise serializers.ValidationError(
-                    _("A code never changes through the API; staff rename it in the admin.")
-                )
-            return code
         clash = FundingAgency.objects.filter(code__iexact=code).first()
         if clash is not None:
             raise serializers.ValidationError(
-                _("The code %(code)s exists already.") % {"code": clash.code}
+                _("The code %(code)s exists already.") % {"code": clash.code}, code="unique"
             )
         return code
+
+
+class AgencyUpdateSerializer(AgencySerializer):
+    """An agency as PUT and PATCH write it: every field but the code, which the address
+    names. A body may repeat the code (a record read and sent back); another is refused."""
+
+    code = serializers.CharField(read_only=True)
+
+    def validate(self, attrs: dict) -> dict:
+        sent = self.initial_data.get("code", self.instance.code)
+        if sent != self.instance.code:
+            raise serializers.ValidationError(
+                {"code": [_("A code never changes through the API; staff rename it in the admin.")]}
+            )
+        return attrs
 
 
 class SupportTypeSerializer(serializers.ModelSerializer):
@@ -102,7 +144,7 @@ class ResearcherField(serializers.Serializer):
 
     name = serializers.CharField()
     institution = serializers.CharField()
-    country = CountryField()
+    country = Country()
     orcid = serializers.CharField(help_text="ORCID iD, e.g. 0000-0002-1825-0097; empty if unknown.")
     erad_number = serializers.CharField(
         help_text="e-Rad researcher number (8 digits); empty if unknown."
@@ -154,7 +196,7 @@ class PaperSerializer(_OutputSerializer):
 
 
 class PresentationSerializer(_OutputSerializer):
-    country = CountryField()
+    country = Country()
 
     class Meta:
         model = Presentation
@@ -163,7 +205,7 @@ class PresentationSerializer(_OutputSerializer):
 
 
 class EventSerializer(_OutputSerializer):
-    country = CountryField()
+    country = Country()
 
     class Meta:
         model = Event
@@ -174,7 +216,7 @@ class EventSerializer(_OutputSerializer):
 class ExchangeSerializer(_OutputSerializer):
     """A stay abroad; the traveller is not named (a person is personal data)."""
 
-    country = CountryField()
+    country = Country()
 
     class Meta:
         model = Exchange
@@ -185,13 +227,14 @@ class ExchangeSerializer(_OutputSerializer):
 
 class HubSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    country = CountryField()
+    country = Country()
 
     class Meta:
         model = Hub
         fields = ["id", "project", "name", "country", "established_on", "closed_on", "updated_at"]
 
 
+@extend_schema_field({"type": "string", "pattern": CODE_PATTERN})
 class CodeField(serializers.SlugRelatedField):
     """A record named by its code, among those the caller may read: a key scoped to
     programs cannot name another program's. A NUL character is an invalid code, not a
@@ -208,8 +251,27 @@ class CodeField(serializers.SlugRelatedField):
         return within_scope(request.user, queryset) if request else queryset
 
 
-class TargetSerializer(serializers.ModelSerializer):
+@extend_schema_field(
+    {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 10**10,
+        "exclusiveMaximum": True,
+        "multipleOf": 0.01,
+    }
+)
+class Amount(serializers.DecimalField):
+    """A number of at most two decimals (what a target stores), documented as such."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=12, decimal_places=2, min_value=0, **kwargs)
+
+
+class TargetSerializer(Writable):
+    """A program's target for an indicator in a fiscal year."""
+
     program = CodeField(slug_field="code", queryset=Program.objects.all())
+    value = Amount()
 
     class Meta:
         model = Target

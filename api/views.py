@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,8 +50,8 @@ from projects.models import (
 
 
 class Downloads:
-    """`?format=csv|xlsx|jsonl` on a list of a data-exchange kind: every row the filters
-    select, streamed (api/downloads.py); `personal` columns only for staff."""
+    """`?format=csv|xlsx|jsonl` downloads every row the filters select, whole (not a page),
+    in the columns of the data-exchange contract; personal columns are for staff only."""
 
     kind: str | None = None
     personal: tuple[str, ...] = ()
@@ -59,6 +59,7 @@ class Downloads:
     def list(self, request, *args, **kwargs):
         fmt = request.query_params.get("format")
         if self.kind and fmt in FORMATS:
+            self.paginator.page_size_of(request)  # a download is whole, but a bad size is 400
             queryset = self.filter_queryset(self.get_queryset())
             drop = () if is_staff_member(request.user) else self.personal
             return download(self.kind, queryset, fmt, drop)
@@ -151,15 +152,21 @@ def _precondition_failed(record) -> Response:
 
 
 class AgencyViewSet(Downloads, SafeWrites, viewsets.ModelViewSet):
-    kind = "agencies"
-    """Funding agencies; `country` JP marks a domestic one. Write keys may add and edit."""
+    """Funding agencies; `country` JP marks a domestic one. Write keys may add and edit;
+    an agency's code never changes through the API."""
 
+    kind = "agencies"
     queryset = FundingAgency.objects.order_by("code")
     serializer_class = s.AgencySerializer
     filterset_class = filters.AgencyFilter
     ordering_fields = ["code", "name", "country"]
     lookup_field = "code"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return s.AgencyUpdateSerializer
+        return s.AgencySerializer
 
 
 class ProgramViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
@@ -197,9 +204,9 @@ _UPDATED = s.ProposalSerializer().fields["updated_at"]
 
 
 class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
-    kind = "proposals"
     """Proposals with status and final score; reviews and reviewers are never shown."""
 
+    kind = "proposals"
     serializer_class = s.ProposalSerializer
     filterset_class = filters.ProposalFilter
     ordering_fields = ["ref", "final_score", "status"]
@@ -377,9 +384,9 @@ class HubViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
 
 
 class TargetViewSet(Downloads, SafeWrites, viewsets.ModelViewSet):
-    kind = "targets"
     """Targets per indicator and fiscal year. Write keys may add and edit."""
 
+    kind = "targets"
     queryset = Target.objects.select_related("program").order_by("program__code", "indicator")
     serializer_class = s.TargetSerializer
     filterset_class = filters.TargetFilter
@@ -415,7 +422,7 @@ class IndicatorsView(APIView):
         if not reads_figures(request.user):  # as the dashboard: not PIs, not reviewers
             raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
         program = get_object_or_404(within_scope(request.user, Program.objects.all()), code=code)
-        params = AsOf(data=request.query_params)
+        params = AsOf(data=filters.given(request.query_params))
         params.is_valid(raise_exception=True)
         as_of = params.validated_data.get("as_of") or timezone.localdate()
         document = compute(program, as_of)
@@ -486,12 +493,12 @@ class IndicatorTableView(APIView):
         if not reads_figures(request.user):
             raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
         filters.refuse_unknown(request.query_params, {"program", "as_of", "format"})
-        params = IndicatorRows(data=request.query_params)
+        params = IndicatorRows(data=filters.given(request.query_params))
         params.is_valid(raise_exception=True)
         programs = within_scope(request.user, Program.objects.all())
         program = programs.filter(code=params.validated_data["program"]).first()
-        if program is None:
-            raise serializers.ValidationError({"program": [_("Unknown program.")]})
+        if program is None:  # as an unknown code in any filter (api/filters.py)
+            raise NotFound({"program": [_("Unknown program.")]})
         as_of = params.validated_data.get("as_of") or timezone.localdate()
         document = compute(program, as_of)
         rows = []

@@ -404,6 +404,9 @@ REST_FRAMEWORK = {
     ],
     # Scores, targets and budgets are JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,
+    # Machines send JSON: one body format to document and to validate.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -439,6 +442,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A body's schema apart from the answer's: read-only fields are not asked, required
+    # text is at least one character.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Every error status, downloads as files, parameters as the server reads them.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document",
+    ],
 }
 
 # Reviewers (issue 14): conflicts of interest and proposal documents (calls/conflicts.py).

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient as Client
 
 from api.services import create_client
 from exchange.kinds import KINDS
+from programs.models import FundingAgency
 from tests.conftest import sign_in
 from tests.factories import (
     AgencyFactory,
@@ -63,9 +64,8 @@ def body(response) -> str:
         ("proposals/?page_size=abc", "page_size"),
         ("proposals/?page_size=501", "page_size"),
         ("papers/?international_coauthored=maybe", "international_coauthored"),
-        ("proposals/?program=aspire", "program"),  # a code that names nothing
+        ("proposals/?program=A%20B", "program"),  # no code at all
         ("projects/?updated_since=yesterday", "updated_since"),
-        ("projects/?updated_since=2025-03-08T20:01:27%2B18:28", "updated_since"),  # no clock
         ("agencies/NOPE/?country=US", "country"),  # a detail takes no filter
     ],
 )
@@ -319,7 +319,9 @@ def test_it_gives_the_indicators_in_long_format_as_the_document(keyed, demo):
     csv_lines = keyed.get("/api/v1/indicators/?program=ASPIRE&format=csv").content.decode()
     assert csv_lines.splitlines()[0].split(",")[:4] == ["program", "code", "goal", "as_of"]
     assert len(csv_lines.splitlines()) == len(rows) + 1
-    assert keyed.get("/api/v1/indicators/?program=aspire").status_code == 400
+    # a well-formed code naming no program: 404 naming it, as in every filter
+    unknown = keyed.get("/api/v1/indicators/?program=aspire")
+    assert unknown.status_code == 404 and set(unknown.json()) == {"program"}
 
 
 def test_it_defines_every_indicator_in_both_languages(keyed):
@@ -341,7 +343,7 @@ def writer():
     return api
 
 
-@pytest.mark.parametrize("code", ["A B/C", "-X", "amed", "x" * 41])
+@pytest.mark.parametrize("code", ["A B/C", "-X", "x" * 41])
 def test_it_refuses_codes_outside_the_documented_set_or_clashing_in_case(writer, code):
     AgencyFactory(code="AMED")
     data = {"code": code, "name": "Agency", "country": "JP"}
@@ -381,3 +383,37 @@ def test_it_shows_the_pis_identifiers(keyed):
     ProposalFactory(jp_pi__orcid="0000-0002-1825-0097", jp_pi__erad_number="12345678")
     pi = keyed.get("/api/v1/proposals/").json()["results"][0]["jp_pi"]
     assert (pi["orcid"], pi["erad_number"]) == ("0000-0002-1825-0097", "12345678")
+
+
+def test_it_answers_a_code_taken_in_another_case_with_409(writer):
+    AgencyFactory(code="AMED")
+    data = {"code": "amed", "name": "Agency", "country": "JP"}
+    response = writer.post("/api/v1/agencies/", data, format="json")
+    assert response.status_code == 409 and set(response.json()) == {"code"}
+    assert FundingAgency.objects.count() == 1
+
+
+@pytest.mark.parametrize("body", [{"country": {}}, {"name_ja": 0}, {"name": True}])
+def test_it_refuses_what_is_not_text_where_text_belongs(writer, body):
+    # django-countries read `{}` as no country and DRF `0` as "0": an agency lost its country.
+    AgencyFactory(code="NWO", country="NL", name_ja="オランダ研究会議")
+    response = writer.patch("/api/v1/agencies/NWO/", body, format="json")
+    assert response.status_code == 400 and set(response.json()) == set(body)
+    agency = FundingAgency.objects.get(code="NWO")
+    assert (agency.country.code, agency.name_ja) == ("NL", "オランダ研究会議")
+
+
+def test_it_takes_a_put_that_repeats_the_code_and_refuses_another(writer):
+    AgencyFactory(code="NWO", country="NL")
+    record = {"code": "NWO", "name": "Dutch Research Council", "name_ja": "", "country": "NL"}
+    assert writer.put("/api/v1/agencies/NWO/", record).status_code == 200
+    renamed = writer.put("/api/v1/agencies/NWO/", {**record, "code": "NWO2"})
+    assert renamed.status_code == 400 and set(renamed.json()) == {"code"}
+
+
+def test_it_reads_updated_since_with_any_offset_rfc_3339_allows(keyed):
+    AgencyFactory(code="NWO")
+    later = keyed.get("/api/v1/agencies/?updated_since=2999-01-01T00:00:00%2B18:28")
+    earlier = keyed.get("/api/v1/agencies/?updated_since=0001-01-01T00:00:00%2B23:59")
+    assert later.status_code == earlier.status_code == 200
+    assert (len(later.json()["results"]), len(earlier.json()["results"])) == (0, 1)

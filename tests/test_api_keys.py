@@ -275,8 +275,8 @@ def test_it_shows_a_scoped_key_only_its_programs_data(two_programs, endpoint):
     of_b = rows(everything, f"/api/v1/{endpoint}/?program=B")
     assert of_a and of_b
     assert rows(scoped, f"/api/v1/{endpoint}/") == of_a
-    # another program's code names nothing this key may read: unknown, as any typo (400)
-    assert scoped.get(f"/api/v1/{endpoint}/?program=B").status_code == 400
+    # another program's code names nothing this key may read: unknown, as any typo (404)
+    assert scoped.get(f"/api/v1/{endpoint}/?program=B").status_code == 404
     lookup = LOOKUP.get(endpoint, "id")
     assert scoped.get(f"/api/v1/{endpoint}/{of_a[0][lookup]}/").status_code == 200
     assert scoped.get(f"/api/v1/{endpoint}/{of_b[0][lookup]}/").status_code == 404
@@ -308,11 +308,11 @@ def test_it_lets_a_scoped_write_key_write_only_its_programs_data():
     target = {"indicator": "g1.proposals", "fiscal_year": 2026, "value": 3}
     assert writer.post("/api/v1/targets/", {**target, "program": "A"}).status_code == 201
     refused = writer.post("/api/v1/targets/", {**target, "program": "B"})
-    assert refused.status_code == 400 and set(refused.json()) == {"program"}
+    assert refused.status_code == 404 and set(refused.json()) == {"program"}
     assert writer.patch(f"/api/v1/targets/{theirs.pk}/", {"value": 99}).status_code == 404
     mine = Target.objects.get(program=a)
     moved = writer.patch(f"/api/v1/targets/{mine.pk}/", {"program": "B"})
-    assert moved.status_code == 400
+    assert moved.status_code == 404  # B names no program this key may read
     agency = {"code": "NIH", "name": "National Institutes of Health", "country": "US"}
     assert writer.post("/api/v1/agencies/", agency).status_code == 403  # shared by all
     assert Target.objects.filter(program=b).get() == theirs

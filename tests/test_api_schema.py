@@ -1,48 +1,32 @@
-"""schemathesis against the live schema: no server error, no response that breaks it."""
+"""schemathesis `--checks all` against the live schema: no server error, no undocumented
+status, no answer that breaks the schema, no bad input accepted, no good input refused."""
 
-import pytest
-import schemathesis
+import io
+import subprocess
+import sys
+
+from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-)
 
 from api.services import create_client
-from tests.factories import PaperFactory, ProposalFactory, TargetFactory
-
-# The schema the server serves at /api/schema/, generated the same way (a test below checks
-# that they are the same document), so that the operations are known when tests are collected.
-schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
-
-# The checks the issue asks for; a 400 for a generated bad body is a correct answer.
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
-@pytest.fixture
-def write_key(transactional_db) -> dict:
-    PaperFactory()  # a little of everything, so detail pages have something to find
-    ProposalFactory()
-    TargetFactory()
-    _client, key = create_client("schemathesis", can_write=True)
-    return {"Authorization": f"Token {key}"}
-
-
-def test_it_serves_the_schema_it_is_tested_against(client):
+def test_it_serves_the_schema_it_documents(client):
     served = client.get("/api/schema/?format=json").json()
-    assert served["paths"].keys() == schema.raw_schema["paths"].keys()
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    assert served["paths"].keys() == generated["paths"].keys()
+    statuses = set(served["paths"]["/api/v1/agencies/"]["post"]["responses"])
+    assert {"201", "400", "401", "403", "404", "409", "413", "415", "429"} <= statuses
 
 
-@schema.parametrize()
-@settings(
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-def test_it_keeps_to_its_schema(case, live_server, write_key):
-    # A download (CSV, XLSX, JSON Lines) is no JSON document to validate: it must not fail.
-    download = (case.query or {}).get("format") in ("csv", "xlsx", "jsonl")
-    checks = [not_a_server_error] if download else CHECKS
-    case.call_and_validate(base_url=live_server.url, headers=write_key, checks=checks)
+def test_it_passes_every_check_of_schemathesis(live_server, transactional_db, settings):
+    call_command("load_demo", stdout=io.StringIO())  # every kind of record to find
+    _client, key = create_client("schemathesis", can_write=True)
+    # thousands of requests from one key: the budget is not what is under test here
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "caller": "1000000/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    command = [sys.executable, "-m", "schemathesis.cli", "run", "--checks", "all"]
+    command += ["--max-examples", "3", "-H", f"Authorization: Token {key}"]
+    command += [f"{live_server.url}/api/schema/?format=json", "--url", live_server.url]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
