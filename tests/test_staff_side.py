@@ -21,6 +21,26 @@ def test_it_groups_the_admin_by_the_job_and_hides_the_machinery_from_officers(cl
     assert reverse("projects:queue") in page and reverse("evaluations:index") in page
 
 
+def test_it_links_every_record_outside_the_machinery_from_an_officers_home(client):
+    """A model left out of the jobs was listed under "Administration", for superusers only:
+    officers had no link to the notices the PIs were sent, among others."""
+    from django.contrib import admin
+
+    from aspire.admin_site import JOBS, MACHINERY_APPS
+
+    in_jobs = {name for _title, names in JOBS for name in names}
+    records = {
+        model._meta.label
+        for model in admin.site._registry
+        if model._meta.app_label not in MACHINERY_APPS
+    }
+    assert records - in_jobs == set()
+    sign_in(client, UserFactory(roles=["staff"], is_staff=True))
+    page = client.get(reverse("admin:index")).text
+    for name in ("projects_notice", "calls_reviewreminder", "calls_revieweraffiliation"):
+        assert reverse(f"admin:{name}_changelist") in page
+
+
 def test_it_shows_superusers_the_machinery_apart(admin_client):
     page = admin_client.get(reverse("admin:index")).text
     assert page.index("Administration") > page.index("Calls and reviewing")
