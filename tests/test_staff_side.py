@@ -93,6 +93,29 @@ def test_it_exports_the_list_as_filtered_with_what_it_computes(admin_client):
     assert Proposal.objects.count() == 2
 
 
+def test_it_exports_a_ranked_list_in_its_ranking(admin_client):
+    """The list sorted by final score, best first, exports so: not by reference."""
+    from decimal import Decimal
+
+    from exchange.services import read_table
+    from tests.factories import ProjectFactory, ProposalFactory, ReviewFactory
+
+    for ref, score in [("P-1", 5), ("P-2", 9), ("P-3", 7)]:
+        ReviewFactory(proposal=ProposalFactory(ref=ref), score=Decimal(score))
+    changelist = reverse("admin:calls_proposal_changelist")
+    ranked = admin_client.get(changelist, {"o": "-6"}).text  # final score, descending
+    assert ranked.index("P-2") < ranked.index("P-3") < ranked.index("P-1")
+    export = reverse("exchange:export", args=["proposals"])
+    response = admin_client.get(export, {"format": "csv", "filters": "o=-6"})
+    assert [row["ref"] for row in read_table(response.content, "p.csv")] == ["P-2", "P-3", "P-1"]
+    # A sort by what only the admin list computes (a project's total budget): the kind's order.
+    ProjectFactory(code="PJ-B")
+    ProjectFactory(code="PJ-A")
+    export = reverse("exchange:export", args=["projects"])
+    response = admin_client.get(export, {"format": "csv", "filters": "o=-6"})
+    assert [row["code"] for row in read_table(response.content, "p.csv")] == ["PJ-A", "PJ-B"]
+
+
 def test_it_exports_with_the_pages_japanese_labels_and_imports_that_back(admin_client):
     import io
     from decimal import Decimal
