@@ -25,8 +25,9 @@ from decimal import Decimal
 from typing import IO
 
 import charset_normalizer
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldError, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -466,6 +467,7 @@ def export_table(
     computed: bool = False,
     typed: bool = False,
     labelled: bool = False,
+    ordering: Sequence = (),
 ) -> tuple[list, list]:
     """The header and rows of one kind, in the order and format an import reads back;
     for a `user`, only what they may see (the committee: handed-in reports' rows).
@@ -475,8 +477,9 @@ def export_table(
     which imports skip. `typed`: numbers, dates and booleans as themselves (for XLSX),
     else the canonical text of the contract (for CSV). `labelled`: headers and choices
     as the pages show them in the active language (受付番号, 採択), which imports read
-    back as well as the contract's names and codes."""
-    header, records = export_records(kind, program, user, only, computed)
+    back as well as the contract's names and codes. `ordering`: the sort of the list
+    exported (its order_by terms), kept where the kind's rows know every term of it."""
+    header, records = export_records(kind, program, user, only, computed, ordering)
     if labelled:
         spec = KINDS[kind]
         records = (
@@ -489,7 +492,12 @@ def export_table(
 
 
 def export_records(
-    kind: str, program: Program | None = None, user=None, only=None, computed: bool = False
+    kind: str,
+    program: Program | None = None,
+    user=None,
+    only=None,
+    computed: bool = False,
+    ordering: Sequence = (),
 ) -> tuple[list[str], Iterator[dict]]:
     """The header of one kind and its rows as {column: value}, read in chunks as they are
     consumed: export_table's rows, and the API's downloads, which stream them (one
@@ -502,12 +510,25 @@ def export_records(
         records = visible_reports(user, records)
     if only is not None:
         records = records.filter(pk__in=only.values("pk"))
+    records = _sorted(records, ordering)
 
     def rows() -> Iterator[dict]:
         for obj in records.iterator(chunk_size=2000):
             yield spec.to_row(obj) | {name: spec.computed[name](obj) for name in extra}
 
     return header + extra, rows()
+
+
+def _sorted(records: QuerySet, ordering: Sequence) -> QuerySet:
+    """The rows in the order of the list they come from (a list ranked by final score
+    exports ranked), where the kind's rows know every term of its sort; else in the kind's
+    own order. Terms that are expressions are not compared: the kind's order then."""
+    if not ordering or not all(isinstance(term, str) for term in ordering):
+        return records
+    try:
+        return records.order_by(*ordering)
+    except FieldError:  # sorted by what only the admin list computes (a budget's total)
+        return records
 
 
 def _cell(value, typed: bool):

@@ -301,6 +301,7 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
         computed=True,
         typed=xlsx,
         labelled=labelled,
+        ordering=listed.query.order_by if listed is not None else (),
     )
     if xlsx:
         title = str(spec.model._meta.verbose_name_plural)

@@ -108,3 +108,10 @@ def proposal_decided(proposal: Proposal, kind: str, by: User | None = None) -> l
 def for_report(report: AnnualReport) -> list[Notice]:
     """What the report's people were told, newest first (the report page's list)."""
     return list(Notice.objects.filter(report=report).select_related("recipient", "sent_by"))
+
+
+def decisions_for(user: User, shown: int = 20) -> list[Notice]:
+    """What `user` was told of their proposals (adopted or not), newest first: "My
+    projects" shows them, so that the decision is on the site and not only in a mail."""
+    told = Notice.objects.filter(recipient=user, proposal__isnull=False).select_related("proposal")
+    return list(told.order_by("-created_at")[:shown])

@@ -176,7 +176,8 @@ def my_projects(request: HttpRequest) -> HttpResponse:
         program = project.proposal.call.program_id
         for report in project.reports.all():
             report.period = periods.get((program, report.fiscal_year))
-    return render(request, "projects/my_projects.html", {"projects": projects})
+    context = {"projects": projects, "decisions": notices.decisions_for(request.user)}
+    return render(request, "projects/my_projects.html", context)
 
 
 @login_required

@@ -125,3 +125,24 @@ def test_it_makes_one_project_when_two_clicks_race():
         thread.join()
     assert errors == []
     assert Project.objects.filter(proposal=proposal).count() == 1
+
+
+def test_it_shows_the_pi_the_decision_on_their_projects_page(client, proposal):
+    """The adopted PI reads the notice on "My projects", not only in the mail; nobody
+    else's decisions are listed."""
+    from django.urls import reverse
+
+    from projects.services import reject
+    from tests.conftest import sign_in
+
+    staff = UserFactory(roles=["staff"])
+    proposal.jp_pi.user.language = "en"  # the notice is written in the PI's language
+    proposal.jp_pi.user.save()
+    other = ProposalFactory(jp_pi=ResearcherFactory(user=UserFactory(roles=["pi"])))
+    reject(type(other).objects.filter(pk=other.pk), staff)
+    ReviewFactory(proposal=proposal)  # a score of 7: adoptable
+    adopt(proposal, plan(), by=staff)
+    sign_in(client, proposal.jp_pi.user)
+    page = client.get(reverse("projects:mine")).text
+    assert f"Your proposal {proposal.ref} is adopted" in page
+    assert other.ref not in page

@@ -437,8 +437,9 @@ def test_it_lists_my_projects_in_a_fixed_number_of_queries(
         ReportFactory(project=member.project, status=ReportStatus.DRAFT)
     sign_in(client, user)
     # session, user, projects with program, their reports (prefetch), reporting periods,
-    # and the groups: whether a second factor is needed (accounts/middleware.py)
-    with django_assert_num_queries(6):
+    # the decisions on their proposals (notices with their proposals), and the groups:
+    # whether a second factor is needed (accounts/middleware.py)
+    with django_assert_num_queries(7):
         response = client.get(reverse("projects:mine"))
     assert response.text.count("FY2024") == projects
 

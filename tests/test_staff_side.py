@@ -21,6 +21,26 @@ def test_it_groups_the_admin_by_the_job_and_hides_the_machinery_from_officers(cl
     assert reverse("projects:queue") in page and reverse("evaluations:index") in page
 
 
+def test_it_links_every_record_outside_the_machinery_from_an_officers_home(client):
+    """A model left out of the jobs was listed under "Administration", for superusers only:
+    officers had no link to the notices the PIs were sent, among others."""
+    from django.contrib import admin
+
+    from aspire.admin_site import JOBS, MACHINERY_APPS
+
+    in_jobs = {name for _title, names in JOBS for name in names}
+    records = {
+        model._meta.label
+        for model in admin.site._registry
+        if model._meta.app_label not in MACHINERY_APPS
+    }
+    assert records - in_jobs == set()
+    sign_in(client, UserFactory(roles=["staff"], is_staff=True))
+    page = client.get(reverse("admin:index")).text
+    for name in ("projects_notice", "calls_reviewreminder", "calls_revieweraffiliation"):
+        assert reverse(f"admin:{name}_changelist") in page
+
+
 def test_it_shows_superusers_the_machinery_apart(admin_client):
     page = admin_client.get(reverse("admin:index")).text
     assert page.index("Administration") > page.index("Calls and reviewing")
@@ -71,6 +91,29 @@ def test_it_exports_the_list_as_filtered_with_what_it_computes(admin_client):
     csv = admin_client.get(export, {"format": "csv", "filters": "adoptable=yes"}).content
     assert import_file("proposals", csv, "proposals.csv").unchanged == 1
     assert Proposal.objects.count() == 2
+
+
+def test_it_exports_a_ranked_list_in_its_ranking(admin_client):
+    """The list sorted by final score, best first, exports so: not by reference."""
+    from decimal import Decimal
+
+    from exchange.services import read_table
+    from tests.factories import ProjectFactory, ProposalFactory, ReviewFactory
+
+    for ref, score in [("P-1", 5), ("P-2", 9), ("P-3", 7)]:
+        ReviewFactory(proposal=ProposalFactory(ref=ref), score=Decimal(score))
+    changelist = reverse("admin:calls_proposal_changelist")
+    ranked = admin_client.get(changelist, {"o": "-6"}).text  # final score, descending
+    assert ranked.index("P-2") < ranked.index("P-3") < ranked.index("P-1")
+    export = reverse("exchange:export", args=["proposals"])
+    response = admin_client.get(export, {"format": "csv", "filters": "o=-6"})
+    assert [row["ref"] for row in read_table(response.content, "p.csv")] == ["P-2", "P-3", "P-1"]
+    # A sort by what only the admin list computes (a project's total budget): the kind's order.
+    ProjectFactory(code="PJ-B")
+    ProjectFactory(code="PJ-A")
+    export = reverse("exchange:export", args=["projects"])
+    response = admin_client.get(export, {"format": "csv", "filters": "o=-6"})
+    assert [row["code"] for row in read_table(response.content, "p.csv")] == ["PJ-A", "PJ-B"]
 
 
 def test_it_exports_with_the_pages_japanese_labels_and_imports_that_back(admin_client):
