@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from aspire import countries as _countries
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -169,6 +171,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "aspire" / "translations"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# Country names from CLDR in the page's language (current ones: ジョージア), aspire/countries.py.
+COUNTRIES_OVERRIDE = _countries.overrides()
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))

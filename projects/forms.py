@@ -4,9 +4,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import LazyTypedChoiceField
 
 from accounts.models import User
-from aspire import normalise
+from aspire import countries, normalise
 from projects.models import (
     SHORT_STAY_DAYS,
     AnnualReport,
@@ -43,6 +44,10 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, report: AnnualReport | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
+        for field in self.fields.values():
+            if isinstance(field, LazyTypedChoiceField):  # a country: the page's order
+                blank = [choice for choice in field.choices if choice[0] == ""][:1]
+                field.choices = blank + countries.choices()
 
     def row_values(self) -> dict:
         """The fields this form edits, for projects.reporting.edit_row (a three-way merge)."""
