@@ -23,7 +23,7 @@ from accounts.rules import visible_projects, visible_reports
 from aspire import jobs, versions
 from aspire.jobs import JobStatus
 from programs.fiscal import fiscal_year_end, fiscal_year_start
-from projects import crossref, forms, home, notices, reminders, reporting, sources
+from projects import crossref, forms, history, home, notices, reminders, reporting, sources
 from projects.models import (
     AnnualReport,
     DoiBatch,
@@ -210,7 +210,7 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
         "can_submit": user.has_perm("projects.submit_annualreport", report),
         "can_review": user.has_perm("projects.review_annualreport", report),
         "return_form": bound.get("return") or forms.ReturnForm(),
-        "transitions": _transitions(report),
+        "history": history.report_history(report),
         "summary": reporting.summary(report),
         "drafts": _drafts(report),
         "ids": ResearcherIds.objects.filter(user=user).first(),
@@ -247,18 +247,6 @@ def _drafts(report: AnnualReport) -> list[DraftOutput]:
     for draft in drafts:
         draft.problem_text = sources.draft_problem(draft, reports) if draft.problem else ""
     return drafts
-
-
-def _transitions(report: AnnualReport) -> list:
-    """The history as steps: an entry where the status changed (not every saved draft),
-    with the staff comment of a return, which stays after the report is resubmitted."""
-    steps, last = [], None
-    entries = report.history.select_related("history_user").order_by("history_date")
-    for entry in entries:
-        if entry.status != last:
-            steps.append(entry)
-        last = entry.status
-    return steps[::-1]
 
 
 def _lookups(report: AnnualReport) -> dict:
