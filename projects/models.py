@@ -764,13 +764,14 @@ class DraftSource(models.TextChoices):
 class DraftKind(models.TextChoices):
     PAPER = "paper", _("Paper")
     PRESENTATION = "presentation", _("Presentation")
+    EVENT = "event", _("Event")
 
 
 class DraftOutput(models.Model):
     """An output brought in from elsewhere, waiting for the PI to tick and confirm it.
 
-    It is no row of the report yet: confirming turns it into a paper or presentation
-    through projects.reporting.add_row, so every rule of a report applies to it then.
+    It is no row of the report yet: confirming turns it into a paper, presentation or
+    event through projects.reporting.add_row, so every rule of a report applies to it then.
     """
 
     report = models.ForeignKey(
@@ -787,6 +788,11 @@ class DraftOutput(models.Model):
     authors = models.TextField(
         _("authors"), blank=True, max_length=100_000, validators=[MaxLengthValidator(100_000)]
     )
+    # An event's own (pasted from a spreadsheet): its kind and how many took part.
+    event_kind = models.CharField(
+        _("kind of event"), max_length=16, choices=EventKind.choices, blank=True
+    )
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     # Why it should not, or cannot yet, be confirmed: reported in another year, missing
     # what a row needs (a service could not be reached), refused when confirmed.
     problem = models.CharField(_("problem"), max_length=16, blank=True)  # projects/sources.py
