@@ -24,7 +24,7 @@ JOBS = [
         + ["projects.Paper", "projects.Presentation", "projects.Event", "projects.Exchange"]
         + ["projects.LabStatistic", "projects.Hub", "projects.SurveyAnswer"]
         + ["projects.Participant", "projects.ProjectBudget", "projects.ProjectMember"]
-        + ["projects.Reminder", "projects.DoiBatch", "projects.DoiLookup"],
+        + ["projects.Reminder"],
     ),
     (
         _("Evaluation"),

@@ -1,7 +1,6 @@
 """The forms of the PI's annual report: one per section, each refusing what cannot be true."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
@@ -177,21 +176,6 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("What the PI should fix"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-
-
-class DoiForm(forms.Form):
-    # Room for far more text than DOI_PASTE_LIMIT DOIs take, so that a long paste is told
-    # how many DOIs it holds (crossref.request_lookups) rather than how many characters.
-    dois = forms.CharField(
-        label=_("DOIs"), widget=forms.Textarea(attrs={"rows": 3}), max_length=200_000
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        limit = {"limit": settings.DOI_PASTE_LIMIT}
-        self.fields["dois"].help_text = (
-            _("Paste one or more DOIs, one per line: at most %(limit)d at a time.") % limit
-        )
 
 
 class MemberForm(forms.Form):

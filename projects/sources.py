@@ -415,8 +415,12 @@ UNREACHABLE_IN_A_ROW = 3  # Crossref is down: the rest are made from the DOI alo
 def from_dois(text: str) -> tuple[list[Found], bool]:
     """A draft per DOI, filled from Crossref; with Crossref down, from the DOI alone.
     Returns the drafts and whether Crossref could not be reached."""
+    dois = crossref.parse_dois(text)
+    if len(dois) > (limit := settings.DOI_PASTE_LIMIT):
+        message = _("Paste at most %(limit)d DOIs at a time; this paste has %(count)d.")
+        raise SourceError(message % {"limit": limit, "count": len(dois)})
     found, failures, down = [], 0, False
-    for doi in crossref.parse_dois(text)[:MAX_DRAFTS]:
+    for doi in dois:
         if down:
             found.append(Found(DraftKind.PAPER, doi=doi, problem=UNREACHABLE, detail="Crossref"))
             continue
