@@ -26,7 +26,7 @@ JOBS = [
         + ["projects.LabStatistic", "projects.Hub", "projects.SurveyAnswer"]
         + ["projects.Participant", "projects.ProjectBudget", "projects.ProjectMember"]
         + ["projects.Notice", "projects.Reminder", "projects.DraftOutput"]
-        + ["projects.ResearcherIds", "projects.DoiBatch", "projects.DoiLookup"],
+        + ["projects.ResearcherIds"],
     ),
     (
         _("Evaluation"),

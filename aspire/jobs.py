@@ -1,6 +1,6 @@
 """Jobs that recover: a job's claim on its row is a lease, and queueing it fails softly.
 
-A job row (an evaluation's report file, a batch of DOI lookups) waits as PENDING until a
+A job row (an evaluation's report file, an import) waits as PENDING until a
 worker claims it. The claim is a lease: the row is RUNNING until `lease_expires_at`, and a
 heartbeat renews the lease while the worker works. A worker that dies (SIGKILL, the out of
 memory killer, a lost machine) stops renewing. Tasks acknowledge late, so Redis hands the

@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from aspire import countries as _countries
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -169,6 +171,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "aspire" / "translations"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# Country names from CLDR in the page's language (current ones: ジョージア), aspire/countries.py.
+COUNTRIES_OVERRIDE = _countries.overrides()
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
@@ -219,13 +223,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A queue per kind of work, so that a flood of one never holds up the others: reminders
-# and the opening of reports on `default`, PDF/XLSX files on `reports`, DOI lookups on
-# `lookups`, imports and uploads on `imports`. Workers name theirs: `celery worker -Q …`.
+# and the opening of reports on `default`, PDF/XLSX files on `reports`, imports and uploads
+# on `imports`. Workers name theirs: `celery worker -Q …`.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "evaluations.tasks.*": {"queue": "reports"},
-    "projects.tasks.look_up_dois": {"queue": "lookups"},
-    "projects.tasks.lookup_doi": {"queue": "lookups"},
     "exchange.tasks.*": {"queue": "imports"},
 }
 # Jobs that recover (aspire/jobs.py). A claim holds JOBS_LEASE_SECONDS unless renewed: a
@@ -269,9 +271,9 @@ ORCID_API_URL = env("ORCID_API_URL", default="https://pub.orcid.org/v3.0")
 OUTPUT_SOURCES_TIMEOUT = env.float("OUTPUT_SOURCES_TIMEOUT", default=5)
 # Named in reminders and notices as the one to ask about a report.
 REPORTS_CONTACT = env("REPORTS_CONTACT", default="aspire@localhost")
-# A paste holds at most DOI_PASTE_LIMIT DOIs; at most DOI_LOOKUPS_IN_FLIGHT wait per person.
+# A pasted list of DOIs holds at most DOI_PASTE_LIMIT (projects/sources.py, from_dois): each
+# is fetched from Crossref while the PI waits, and Crossref down ends the list at once.
 DOI_PASTE_LIMIT = env.int("DOI_PASTE_LIMIT", default=200)
-DOI_LOOKUPS_IN_FLIGHT = env.int("DOI_LOOKUPS_IN_FLIGHT", default=400)
 
 
 # Mail through Django 6.1's MAILERS (the EMAIL_* settings are deprecated), read from one URL:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from aspire import countries as aspire_countries
 from aspire import normalise
 from programs.fiscal import FIRST_YEAR, LAST_YEAR
 
@@ -166,7 +167,7 @@ def country(cell: str) -> str:
     """An ISO code, or a country's name in Japanese or English (ドイツ, Germany)."""
     value = _plain(cell).upper()
     if value and value not in countries:
-        value = countries.by_name(_plain(cell), language="ja") or countries.by_name(_plain(cell))
+        value = aspire_countries.code_for(_plain(cell))  # グルジア and ジョージア alike
     if cell.strip() and not value:
         message = _("%(value)r is not a country: an ISO code such as DE, or its name.")
         raise CellError(message % {"value": cell})

@@ -26,8 +26,6 @@ from programs.fiscal import format_fiscal_year
 from projects import reporting, services
 from projects.models import (
     AnnualReport,
-    DoiBatch,
-    DoiLookup,
     DraftOutput,
     Event,
     Exchange,
@@ -558,22 +556,3 @@ class DraftOutputAdmin(ReadOnlyAdmin):
     list_select_related = ["report__project"]
     search_fields = ["report__project__code", "title", "doi"]
     date_hierarchy = "created_at"
-
-
-@admin.register(DoiBatch)
-class DoiBatchAdmin(ReadOnlyAdmin):
-    """Pastes of DOIs, each looked up by one job: who asked, how far it got, what failed."""
-
-    list_display = ["report", "requested_by", "status", "total", "attempts", "message"]
-    list_display += ["created_at"]
-    list_filter = ["status"]
-    list_select_related = ["report__project", "requested_by"]
-    search_fields = ["report__project__code", "requested_by__email", "message"]
-
-
-@admin.register(DoiLookup)
-class DoiLookupAdmin(ReadOnlyAdmin):
-    list_display = ["doi", "report", "status", "message", "paper", "batch", "created_at"]
-    list_filter = ["status"]
-    list_select_related = ["report__project", "paper"]
-    search_fields = ["doi", "report__project__code"]

@@ -1,12 +1,12 @@
 """The forms of the PI's annual report: one per section, each refusing what cannot be true."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import LazyTypedChoiceField
 
 from accounts.models import User
-from aspire import normalise
+from aspire import countries, normalise
 from projects.models import (
     SHORT_STAY_DAYS,
     AnnualReport,
@@ -43,6 +43,10 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, report: AnnualReport | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.report = report
+        for field in self.fields.values():
+            if isinstance(field, LazyTypedChoiceField):  # a country: the page's order
+                blank = [choice for choice in field.choices if choice[0] == ""][:1]
+                field.choices = blank + countries.choices()
 
     def row_values(self) -> dict:
         """The fields this form edits, for projects.reporting.edit_row (a three-way merge)."""
@@ -172,21 +176,6 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("What the PI should fix"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-
-
-class DoiForm(forms.Form):
-    # Room for far more text than DOI_PASTE_LIMIT DOIs take, so that a long paste is told
-    # how many DOIs it holds (crossref.request_lookups) rather than how many characters.
-    dois = forms.CharField(
-        label=_("DOIs"), widget=forms.Textarea(attrs={"rows": 3}), max_length=200_000
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        limit = {"limit": settings.DOI_PASTE_LIMIT}
-        self.fields["dois"].help_text = (
-            _("Paste one or more DOIs, one per line: at most %(limit)d at a time.") % limit
-        )
 
 
 class MemberForm(forms.Form):

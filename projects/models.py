@@ -11,7 +11,6 @@ from simple_history.models import HistoricalRecords
 
 from aspire import normalise
 from aspire.fields import DOIField, LineField, NameField, updated_at_field
-from aspire.jobs import JobStatus, Leased
 from aspire.versions import Versioned
 from calls.models import CareerStage, Proposal
 from programs.fiscal import fiscal_year
@@ -660,77 +659,6 @@ class Reminder(models.Model):
         return f"{self.report} {self.get_kind_display()} {self.sent_on}"
 
 
-class LookupStatus(models.TextChoices):
-    PENDING = "pending", _("Looking up")
-    FOUND = "found", _("Found")
-    FAILED = "failed", _("Not found: please enter it by hand")
-
-
-class DoiBatch(Leased):
-    """One paste of DOIs: one job works through its lookups (a lease, progress, a message)."""
-
-    report = models.ForeignKey(
-        AnnualReport, models.CASCADE, related_name="doi_batches", verbose_name=_("annual report")
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.CASCADE,
-        related_name="doi_batches",
-        verbose_name=_("requested by"),
-    )
-    status = models.CharField(
-        _("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.PENDING
-    )
-    total = models.PositiveSmallIntegerField(_("DOIs"), default=0)
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("DOI batch")
-        verbose_name_plural = _("DOI batches")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.report} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class DoiLookup(models.Model):
-    """A DOI a PI pasted; a job fetches its Crossref record and fills a paper row."""
-
-    report = models.ForeignKey(
-        AnnualReport, models.CASCADE, related_name="doi_lookups", verbose_name=_("annual report")
-    )
-    doi = DOIField(_("DOI"), max_length=200)
-    status = models.CharField(
-        _("status"), max_length=8, choices=LookupStatus.choices, default=LookupStatus.PENDING
-    )
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    paper = models.ForeignKey(
-        Paper, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("paper")
-    )
-    # The paste that (last) queued it; null for lookups queued before batches existed.
-    batch = models.ForeignKey(
-        DoiBatch,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="lookups",
-        verbose_name=_("DOI batch"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("DOI lookup")
-        verbose_name_plural = _("DOI lookups")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["report", "doi"], name="one_lookup_per_doi"),
-        ]
-
-    def __str__(self) -> str:
-        return self.doi
-
-
 class ResearcherIds(models.Model):
     """Where a researcher's outputs already are: their researchmap permalink and ORCID iD,
     linked once and used by every report's "bring this fiscal year's outputs"."""
@@ -764,13 +692,14 @@ class DraftSource(models.TextChoices):
 class DraftKind(models.TextChoices):
     PAPER = "paper", _("Paper")
     PRESENTATION = "presentation", _("Presentation")
+    EVENT = "event", _("Event")
 
 
 class DraftOutput(models.Model):
     """An output brought in from elsewhere, waiting for the PI to tick and confirm it.
 
-    It is no row of the report yet: confirming turns it into a paper or presentation
-    through projects.reporting.add_row, so every rule of a report applies to it then.
+    It is no row of the report yet: confirming turns it into a paper, presentation or
+    event through projects.reporting.add_row, so every rule of a report applies to it then.
     """
 
     report = models.ForeignKey(
@@ -787,6 +716,11 @@ class DraftOutput(models.Model):
     authors = models.TextField(
         _("authors"), blank=True, max_length=100_000, validators=[MaxLengthValidator(100_000)]
     )
+    # An event's own (pasted from a spreadsheet): its kind and how many took part.
+    event_kind = models.CharField(
+        _("kind of event"), max_length=16, choices=EventKind.choices, blank=True
+    )
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     # Why it should not, or cannot yet, be confirmed: reported in another year, missing
     # what a row needs (a service could not be reached), refused when confirmed.
     problem = models.CharField(_("problem"), max_length=16, blank=True)  # projects/sources.py

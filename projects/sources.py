@@ -19,6 +19,7 @@ import datetime
 import http.client
 import json
 import re
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,9 +28,11 @@ import bibtexparser
 import rispy
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from aspire import countries as country_names
 from aspire import normalise
 from programs.fiscal import fiscal_year_end, fiscal_year_start, format_fiscal_year
 from projects import crossref, reporting
@@ -38,6 +41,8 @@ from projects.models import (
     DraftKind,
     DraftOutput,
     DraftSource,
+    Event,
+    EventKind,
     Paper,
     Presentation,
     paper_key,
@@ -85,6 +90,8 @@ class Found:
     authors: str = ""
     problem: str = ""
     detail: str = ""
+    event_kind: str = ""  # an event's: workshop, symposium…
+    participants: int | None = None
 
 
 @dataclasses.dataclass
@@ -190,12 +197,15 @@ def _researchmap_item(kind: str, item: dict) -> Found:
     )
 
 
-def _country(code: str) -> str:
-    """researchmap names countries by ISO alpha-3 (JPN, USA); rows keep alpha-2."""
-    code = code.strip().upper()
-    if len(code) == 3:
-        return countries.alpha2(code) or ""
-    return code if code in dict(countries) else ""
+def _country(cell: str) -> str:
+    """researchmap names countries by ISO alpha-3 (JPN, USA), a spreadsheet often by name
+    (ドイツ, Germany); rows keep alpha-2."""
+    code = cell.strip().upper()
+    if len(code) == 3 and countries.alpha2(code):
+        return countries.alpha2(code)
+    if code in dict(countries):
+        return code
+    return country_names.code_for(cell)
 
 
 def _date(text: str) -> datetime.date | None:
@@ -345,17 +355,28 @@ _YES = {"yes", "y", "true", "1", "はい", "有", "あり", "国際", "○", "�
 
 def parse_paste(text: str, kind: str) -> list[Found]:
     """Rows copied from Excel (tab-separated), in the columns the page names: for
-    presentations title, conference, date, international, country; for papers DOI,
-    title, journal, date, international co-authored. A header row is skipped."""
+    presentations title, conference, date, international, country; for events kind,
+    title, date, country, participants; for papers DOI, title, journal, date,
+    international co-authored. A header row is skipped."""
     found = []
     for line in text.splitlines():
         cells = [normalise.spaces(cell) for cell in line.split("\t")]
         if not any(cells):
             continue
         cells += [""] * (5 - len(cells))
+        intl = ""
         if kind == DraftKind.PRESENTATION:
             title, venue, date, intl, country = cells[:5]
             item = Found(kind, title=title, venue=venue, country=_country(country))
+        elif kind == DraftKind.EVENT:
+            event_kind, title, date, country, participants = cells[:5]
+            item = Found(
+                kind,
+                title=title,
+                event_kind=_event_kind(event_kind),
+                country=_country(country),
+                participants=_count(participants),
+            )
         else:
             doi, title, venue, date, intl = cells[:5]
             item = Found(kind, title=title, venue=venue, doi=normalise.doi(doi) if doi else "")
@@ -367,6 +388,25 @@ def parse_paste(text: str, kind: str) -> list[Found]:
     return found
 
 
+def _event_kind(cell: str) -> str:
+    """An event's kind by its code or its label in Japanese or English (ワークショップ,
+    Workshop); "" when it is none of them, so that the draft says what is missing."""
+    value = cell.casefold()
+    for code, label in EventKind.choices:
+        names = {code}
+        for language in ("ja", "en"):
+            with translation.override(language):
+                names.add(str(label).casefold())
+        if value in names:
+            return code
+    return ""
+
+
+def _count(cell: str) -> int | None:
+    digits = unicodedata.normalize("NFKC", cell).replace(",", "").strip()
+    return int(digits) if digits.isdigit() else None
+
+
 # --- DOIs ---------------------------------------------------------------------------------
 
 UNREACHABLE_IN_A_ROW = 3  # Crossref is down: the rest are made from the DOI alone, at once
@@ -375,8 +415,12 @@ UNREACHABLE_IN_A_ROW = 3  # Crossref is down: the rest are made from the DOI alo
 def from_dois(text: str) -> tuple[list[Found], bool]:
     """A draft per DOI, filled from Crossref; with Crossref down, from the DOI alone.
     Returns the drafts and whether Crossref could not be reached."""
+    dois = crossref.parse_dois(text)
+    if len(dois) > (limit := settings.DOI_PASTE_LIMIT):
+        message = _("Paste at most %(limit)d DOIs at a time; this paste has %(count)d.")
+        raise SourceError(message % {"limit": limit, "count": len(dois)})
     found, failures, down = [], 0, False
-    for doi in crossref.parse_dois(text)[:MAX_DRAFTS]:
+    for doi in dois:
         if down:
             found.append(Found(DraftKind.PAPER, doi=doi, problem=UNREACHABLE, detail="Crossref"))
             continue
@@ -411,7 +455,7 @@ def from_dois(text: str) -> tuple[list[Found], bool]:
 def _key(found: Found | DraftOutput) -> tuple:
     if found.kind == DraftKind.PAPER:
         return (found.kind, paper_key(found.doi, found.title))
-    return (found.kind, found.title, found.date)
+    return (found.kind, found.title, found.date)  # a talk or an event: its title and day
 
 
 def _reported(report: AnnualReport) -> dict[tuple, AnnualReport]:
@@ -423,6 +467,9 @@ def _reported(report: AnnualReport) -> dict[tuple, AnnualReport]:
     talks = Presentation.objects.filter(project=report.project_id).select_related("report")
     for talk in talks:
         taken[(DraftKind.PRESENTATION, talk.title, talk.presented_on)] = talk.report
+    events = Event.objects.filter(project=report.project_id).select_related("report")
+    for event in events:
+        taken[(DraftKind.EVENT, event.title, event.held_on)] = event.report
     return taken
 
 
@@ -465,6 +512,8 @@ def make_drafts(report: AnnualReport, found: list[Found], source: str) -> Outcom
                 international=item.international,
                 country=item.country,
                 authors=item.authors,
+                event_kind=item.event_kind,
+                participants=item.participants,
                 problem=problem,
                 detail=detail[:500],
                 duplicate=duplicate,
@@ -478,6 +527,8 @@ def make_drafts(report: AnnualReport, found: list[Found], source: str) -> Outcom
 def _incomplete(item: Found | DraftOutput) -> bool:
     if item.kind == DraftKind.PRESENTATION:
         return not (item.title and item.venue and item.date)
+    if item.kind == DraftKind.EVENT:
+        return not (item.title and item.event_kind and item.date)
     return not (item.title and item.date)
 
 
@@ -521,6 +572,11 @@ def draft_problem(draft: DraftOutput, reports: dict | None = None) -> str:
         return _("Already reported in %(report)s: it will not be counted again.") % {"report": name}
     if draft.problem == IN_REPORT:
         return _("Already in this report.")
+    if draft.problem == INCOMPLETE and draft.kind == DraftKind.EVENT:
+        return _(
+            "A title, a date or the kind of event (workshop, symposium, seminar, lecture "
+            "tour, other) is missing: correct the row and paste it again."
+        )
     if draft.problem == INCOMPLETE:
         return _("A title, a date or a conference is missing: complete it before confirming.")
     if draft.problem == OUTSIDE_YEAR:
@@ -546,6 +602,15 @@ def _row(draft: DraftOutput, report: AnnualReport):
             international_coauthored=draft.international,
             authors=draft.authors,
         )
+    if draft.kind == DraftKind.EVENT:
+        return Event(
+            report=report,
+            kind=draft.event_kind,
+            title=draft.title,
+            held_on=draft.date,
+            country=draft.country,
+            participants=draft.participants,
+        )
     return Presentation(
         report=report,
         title=draft.title,
@@ -556,27 +621,32 @@ def _row(draft: DraftOutput, report: AnnualReport):
     )
 
 
+@transaction.atomic
 def confirm(report: AnnualReport, draft_ids: list[int]) -> tuple[int, int]:
     """The ticked drafts become rows of the report, each through reporting.add_row (every
-    rule of a report). Returns (confirmed, refused); a refused draft stays, saying why."""
-    confirmed = refused = 0
+    rule of a report). Returns (confirmed, refused); a refused draft stays, saying why.
+
+    One transaction: add_row's own (a savepoint) undoes a refused row alone, and the
+    confirmed drafts go in one delete at the end; the cost is six queries a row (the
+    savepoint and its release, the report's lock, the unique check, the row, its history)."""
+    confirmed, refused = [], 0
     drafts = report.drafts.filter(pk__in=draft_ids).order_by("pk")
     for draft in drafts:
         if draft.duplicate or _incomplete(draft):
             refused += 1
             continue
         try:
-            with transaction.atomic():
-                reporting.add_row(report, _row(draft, report))
-                draft.delete()
-            confirmed += 1
+            reporting.add_row(report, _row(draft, report))
+            confirmed.append(draft.pk)
         except reporting.ValidationError as error:
             _refuse(draft, " ".join(error.messages))
             refused += 1
         except IntegrityError:
             _refuse(draft, _("The same row is already in this project's reports."))
             refused += 1
-    return confirmed, refused
+    if confirmed:
+        DraftOutput.objects.filter(pk__in=confirmed).delete()
+    return len(confirmed), refused
 
 
 def _refuse(draft: DraftOutput, message: str) -> None:

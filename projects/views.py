@@ -20,14 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.rules import visible_projects, visible_reports
-from aspire import jobs, versions
-from aspire.jobs import JobStatus
+from aspire import versions
 from programs.fiscal import fiscal_year_end, fiscal_year_start
-from projects import crossref, forms, home, notices, reminders, reporting, sources
+from projects import forms, history, home, notices, reminders, reporting, sources
 from projects.models import (
     AnnualReport,
-    DoiBatch,
-    DoiLookup,
     DraftKind,
     DraftOutput,
     DraftSource,
@@ -35,7 +32,6 @@ from projects.models import (
     Exchange,
     Hub,
     LabStatistic,
-    LookupStatus,
     MemberRole,
     Paper,
     Presentation,
@@ -205,13 +201,11 @@ def _page(request: HttpRequest, report: AnnualReport, bound: dict) -> dict:
             instance=report, prefix="details", initial={"version": report.version}
         ),
         "conflicts": bound.get("conflicts"),
-        "doi_form": bound.get("dois") or forms.DoiForm(prefix="dois"),
-        **_lookups(report),
         "can_edit": can_edit,
         "can_submit": user.has_perm("projects.submit_annualreport", report),
         "can_review": user.has_perm("projects.review_annualreport", report),
         "return_form": bound.get("return") or forms.ReturnForm(),
-        "transitions": _transitions(report),
+        "history": history.report_history(report),
         "summary": reporting.summary(report),
         "drafts": _drafts(report),
         "ids": ResearcherIds.objects.filter(user=user).first(),
@@ -248,34 +242,6 @@ def _drafts(report: AnnualReport) -> list[DraftOutput]:
     for draft in drafts:
         draft.problem_text = sources.draft_problem(draft, reports) if draft.problem else ""
     return drafts
-
-
-def _transitions(report: AnnualReport) -> list:
-    """The history as steps: an entry where the status changed (not every saved draft),
-    with the staff comment of a return, which stays after the report is resubmitted."""
-    steps, last = [], None
-    entries = report.history.select_related("history_user").order_by("history_date")
-    for entry in entries:
-        if entry.status != last:
-            steps.append(entry)
-        last = entry.status
-    return steps[::-1]
-
-
-def _lookups(report: AnnualReport) -> dict:
-    """The DOI lookups, the pastes still being looked up (with how many of their DOIs are
-    done) and whether there is anything to look up again: failed, or of a stopped paste."""
-    # A found DOI is a filled paper row; it is listed only to carry its suggestion.
-    lookups = list(DoiLookup.objects.filter(report=report).exclude(status="found", message=""))
-    in_flight = report.doi_batches.filter(status__in=[JobStatus.PENDING, JobStatus.RUNNING])
-    waiting = models.Count("lookups", filter=models.Q(lookups__status=LookupStatus.PENDING))
-    batches = list(jobs.with_retryable(in_flight).annotate(done=models.F("total") - waiting))
-    failed = any(lookup.status == LookupStatus.FAILED for lookup in lookups)
-    return {
-        "lookups": lookups,
-        "doi_batches": batches,
-        "can_retry_lookups": failed or any(batch.retryable for batch in batches),
-    }
 
 
 def _section(name: str, report: AnnualReport, bound: dict, can_edit: bool) -> dict:
@@ -537,47 +503,6 @@ def drafts(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{report_url(report)}#drafts")
-
-
-@require_POST
-@login_required
-def look_up_dois(request: HttpRequest, pk: int) -> HttpResponse:
-    """Queue the pasted DOIs as one batch; the rows fill in as its job works through them."""
-    report = editable_report(request, pk)
-    form = forms.DoiForm(request.POST, prefix="dois")
-    if not form.is_valid():
-        return report_page(request, pk, bound={"dois": form}, status=400)
-    try:
-        lookups = crossref.request_lookups(report, form.cleaned_data["dois"], request.user)
-    except ValidationError as error:  # too many DOIs: nothing was queued
-        form.add_error("dois", error)
-        return report_page(request, pk, bound={"dois": form}, status=400)
-    _say_queued(request, lookups)
-    return redirect(f"{report_url(report)}#dois")
-
-
-@require_POST
-@login_required
-def retry_lookups(request: HttpRequest, pk: int) -> HttpResponse:
-    """Look up again the DOIs whose lookup failed or stopped, as one new batch."""
-    report = editable_report(request, pk)
-    try:
-        lookups = crossref.retry_lookups(report, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        _say_queued(request, lookups)
-    return redirect(f"{report_url(report)}#dois")
-
-
-def _say_queued(request: HttpRequest, lookups: list[DoiLookup]) -> None:
-    """How many are being looked up, or (the queue unreachable) why none is."""
-    batch = DoiBatch.objects.filter(pk=lookups[0].batch_id).first() if lookups else None
-    if batch is not None and batch.status == JobStatus.FAILED:
-        messages.error(request, batch.message)
-    else:
-        count = {"count": len(lookups)}
-        messages.success(request, _("%(count)d DOIs are being looked up.") % count)
 
 
 @require_POST

@@ -59,7 +59,7 @@ def routed_to(queue: str) -> Iterator[None]:
         "task_always_eager": app.conf.task_always_eager,  # the demo runs jobs in-process
         "task_default_queue": app.conf.task_default_queue,  # where unrouted tasks go
     }
-    routes = router.routes  # CELERY_TASK_ROUTES: reports, lookups
+    routes = router.routes  # CELERY_TASK_ROUTES: reports, imports
     app.conf.update(task_always_eager=False, task_default_queue=queue)
     router.routes = []  # so every task goes to the default queue, ours
     try:

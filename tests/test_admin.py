@@ -37,8 +37,6 @@ from programs.models import ProgramGoal
 from projects import reporting
 from projects.models import (
     AnnualReport,
-    DoiBatch,
-    DoiLookup,
     DraftOutput,
     Notice,
     Paper,
@@ -105,25 +103,6 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     sent_on = datetime.date(2025, 5, 24)
     days_to_due = 7
     recipients = "pi@example.org"
-
-
-class DoiBatchFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = DoiBatch
-
-    report = factory.SubFactory(ReportFactory, status="draft")
-    requested_by = factory.SubFactory(UserFactory)
-    total = 1
-
-
-class DoiLookupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = DoiLookup
-
-    report = factory.SelfAttribute("batch.report")
-    batch = factory.SubFactory(DoiBatchFactory)
-    doi = factory.Sequence(lambda n: f"10.5555/lookup.{n}")
-    status = "failed"
 
 
 class EvaluationFactory(factory.django.DjangoModelFactory):
@@ -227,7 +206,6 @@ def make_one_of_everything() -> None:
     )
     DraftOutput.objects.create(report=report, kind="paper", source="bibtex", title="下書き")
     ResearcherIds.objects.create(user=member.user, researchmap_id="r-demo")
-    DoiLookupFactory()
     review = ReviewFactory()
     ConflictFactory()
     ReviewerAffiliation.objects.create(reviewer=review.reviewer, institution="Kyoto University")
@@ -256,8 +234,6 @@ WRITTEN_BY_JOBS = {
     ResearcherIds,  # linked by the PI on their report page
     DraftOutput,  # made by a PI's "bring in" (projects/sources.py)
     ReviewReminder,
-    DoiBatch,
-    DoiLookup,
     EvaluationReport,
     AccessAttempt,
     AccessLog,

@@ -28,7 +28,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.models import User
 from api.services import create_client
@@ -37,8 +36,8 @@ from evaluations import indicators, services
 from evaluations.models import CommitteeMember, Evaluation, GoalAssessment, Opinion
 from exchange.services import export_table, import_table, read_table
 from programs.models import FundingAgency
-from projects import crossref, reporting
-from projects.models import AnnualReport, DoiLookup, Hub, Paper, Project, ReportStatus
+from projects import reporting, sources
+from projects.models import AnnualReport, Hub, Paper, Project, ReportStatus
 from tests.conftest import sign_in
 from tests.factories import (
     AgencyFactory,
@@ -162,16 +161,16 @@ def test_it_refuses_a_handed_in_report_row_at_the_orm_too(accepted):
     assert Paper.objects.get().title != "Changed in the shell"
 
 
-def test_it_lets_no_job_add_a_row_to_a_report_handed_in_meanwhile(crossref_replay, draft, pi):
-    (lookup,) = crossref.request_lookups(draft, "10.1038/s41591-024-03001-x", by=pi)
+def test_it_lets_no_draft_add_a_row_to_a_report_handed_in_meanwhile(crossref_replay, draft):
+    found, _down = sources.from_dois("10.1038/s41591-024-03001-x")
+    sources.make_drafts(draft, found, "doi")
     AnnualReport.objects.filter(pk=draft.pk).update(status=ReportStatus.SUBMITTED)
-    crossref.run_lookup(lookup.pk)
-    lookup.refresh_from_db()
-    assert lookup.status == "failed"
-    with translation.override("ja"):  # the PI's language
-        assert lookup.message == translation.gettext(
-            "A submitted or accepted report cannot be edited."
-        )
+    assert sources.confirm(draft, [d.pk for d in draft.drafts.all()]) == (0, 1)
+    refused = draft.drafts.get()
+    assert (refused.problem, refused.detail) == (
+        sources.REFUSED,
+        "A submitted or accepted report cannot be edited.",
+    )
     assert not Paper.objects.exists()
 
 
@@ -251,11 +250,19 @@ def test_it_never_moves_a_row_in_the_staff_import_or_the_admin(client, accepted,
     assert paper.report == draft
 
 
-def test_it_links_a_pasted_doi_another_report_holds_instead_of_copying_it(accepted, draft, pi):
-    paper = PaperFactory(report=accepted, doi="10.1000/reported")
-    assert crossref.request_lookups(draft, "DOI: 10.1000/REPORTED", by=pi) == []  # none queued
-    lookup = DoiLookup.objects.get(report=draft)
-    assert (lookup.doi, lookup.status, lookup.paper) == ("10.1000/reported", "found", paper)
+def test_it_flags_a_pasted_doi_another_report_holds_instead_of_copying_it(
+    crossref_replay, accepted, draft
+):
+    PaperFactory(report=accepted, doi="10.1000/reported")
+    found, _down = sources.from_dois("DOI: 10.1000/REPORTED")
+    sources.make_drafts(draft, found, "doi")
+    flagged = draft.drafts.get()
+    assert (flagged.doi, flagged.duplicate, flagged.detail) == (
+        "10.1000/reported",
+        True,
+        str(accepted.pk),
+    )
+    assert sources.confirm(draft, [flagged.pk]) == (0, 1)
     assert Paper.objects.count() == 1
 
 

@@ -29,7 +29,7 @@ from exchange.views import SECTION_KINDS
 from programs.models import FundingAgency, Program
 from projects.models import (
     AnnualReport,
-    DoiLookup,
+    DraftOutput,
     Event,
     Exchange,
     Hub,
@@ -96,7 +96,7 @@ def form_data(names: list[str], prefix: str = "") -> st.SearchStrategy[dict]:
 def written() -> dict:
     """Every table the fuzzed pages may write, history included: what a refusal must leave."""
     models = [Paper, Presentation, Event, Exchange, Hub, LabStatistic, SurveyAnswer]
-    models += [ProjectMember, DoiLookup, Opinion, EvaluationReport, FundingAgency, Program]
+    models += [ProjectMember, DraftOutput, Opinion, EvaluationReport, FundingAgency, Program]
     models += [Review]
     found = {model.__name__: model.objects.count() for model in models}
     for model in [AnnualReport, Paper, Exchange, GoalAssessment, Evaluation, Opinion]:
@@ -149,15 +149,15 @@ def test_it_survives_any_row_posted_to_a_report_section(pi_client):
     run()
 
 
-def test_it_survives_any_report_details_and_dois(pi_client):
+def test_it_survives_any_report_details_and_pasted_rows(pi_client):
     client, report = pi_client
     names = ["buyout_used", "buyout_reason", "travel_trips", "travel_cost_yen", "version"]
 
     @fuzz(6)
-    @given(details=form_data(names, prefix="details-"), dois=form_data(["dois"], "dois-"))
-    def run(details, dois):
+    @given(details=form_data(names, prefix="details-"), pasted=form_data(["paste", "kind"]))
+    def run(details, pasted):
         check(client, f"/reports/{report.pk}/details/", details)
-        check(client, f"/reports/{report.pk}/dois/", dois)
+        check(client, f"/reports/{report.pk}/import/", pasted)
 
     run()
 

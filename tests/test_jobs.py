@@ -243,8 +243,7 @@ def test_it_completes_a_job_after_its_worker_is_killed_mid_job(settings, tmp_pat
     ("task", "queue"),
     [
         ("evaluations.tasks.generate_report", "reports"),
-        ("projects.tasks.look_up_dois", "lookups"),
-        ("projects.tasks.lookup_doi", "lookups"),
+        ("exchange.tasks.run_import", "imports"),
         ("projects.tasks.send_due_reminders", "default"),
         ("projects.tasks.open_reports", "default"),
     ],

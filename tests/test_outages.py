@@ -19,9 +19,8 @@ from django.utils import translation
 from api.services import create_client
 from aspire.cache import last_warnings
 from evaluations.models import CommitteeMember, Evaluation, EvaluationReport, ReportFileStatus
-from projects.models import DoiBatch, DoiLookup, LookupStatus, ReportStatus
 from tests import outside
-from tests.factories import MemberFactory, ProgramFactory, ReportFactory, UserFactory
+from tests.factories import ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +54,6 @@ answers = {}
 from tests.conftest import sign_in
 sign_in(client, User.objects.get(pk=%(member)d))
 answers["file"] = client.post("%(file_url)s", {"language": "en", "format": "pdf"}, follow=True)
-client.force_login(User.objects.get(pk=%(pi)d))
-answers["dois"] = client.post("%(dois_url)s", {"dois-dois": "10.1038/x\\n10.1016/y"}, follow=True)
 started = time.monotonic()
 answers["api"] = Client(raise_request_exception=False).get(
     "/api/v1/agencies/", HTTP_AUTHORIZATION="Token %(key)s"
@@ -76,15 +73,11 @@ def test_it_fails_the_jobs_with_a_message_and_serves_the_api_when_redis_is_down(
     )
     member = UserFactory(roles=["committee"], language="en")
     CommitteeMember.objects.create(evaluation=evaluation, name="Member", user=member)
-    report = ReportFactory(status=ReportStatus.DRAFT)
-    pi = MemberFactory(project=report.project, user__language="en").user
     _client, key = create_client("ministry")
     script = REQUESTS_WITH_REDIS_DOWN % {
         "member": member.pk,
-        "pi": pi.pk,
         "key": key,
         "file_url": reverse("evaluations:request_file", args=[evaluation.pk]),
-        "dois_url": reverse("projects:dois", args=[report.pk]),
     }
     answers = outside.run_script(script, REDIS_URL=REDIS_DOWN, REQUIRE_REDIS="true")
 
@@ -94,16 +87,6 @@ def test_it_fails_the_jobs_with_a_message_and_serves_the_api_when_redis_is_down(
     row = EvaluationReport.objects.get()
     assert (row.status, row.message) == (ReportFileStatus.FAILED, QUEUE_DOWN)
     assert f'action="{reverse("evaluations:retry_file", args=[evaluation.pk, row.pk])}"' in page
-
-    status, page = answers["dois"]
-    assert status == 200
-    assert QUEUE_DOWN in page
-    assert DoiBatch.objects.get().status == "failed"
-    lookups = DoiLookup.objects.all()
-    assert {(lookup.status, lookup.message) for lookup in lookups} == {
-        (LookupStatus.FAILED, QUEUE_DOWN)
-    }
-    assert reverse("projects:retry_dois", args=[report.pk]) in page
 
     status, body = answers["api"]
     assert status == 200, body  # not throttled, rather than the whole API down

@@ -24,6 +24,7 @@ from projects.models import (
 from projects.services import adopt, default_plan, reject
 from tests.conftest import sign_in
 from tests.factories import (
+    EventFactory,
     ExchangeFactory,
     MemberFactory,
     PaperFactory,
@@ -372,6 +373,42 @@ def test_it_brings_in_presentations_pasted_from_excel(client, report, pi):
     )
     client.post(page("drafts", report), {"draft": [d.pk for d in drafts.values()]})
     assert report.presentations.count() == 2
+
+
+def test_it_brings_in_events_pasted_from_excel(client, report, pi):
+    EventFactory(
+        report=report.project.reports.get(fiscal_year=2023),
+        title="Kick-off",
+        held_on=datetime.date(2024, 3, 1),
+    )
+    sign_in(client, pi)
+    paste = "種別\t名称\t開催日\t国\t参加者数\n"
+    paste += "ワークショップ\tJoint workshop\t2024/9/10\tドイツ\t１，２００\n"
+    paste += "Symposium\t国際シンポジウム\t2024-11-02\t\t45\n"
+    paste += "懇親会\tNo kind\t2024-12-01\tJP\t\n"
+    paste += "workshop\tKick-off\t2024/3/1\t\t\n"  # reported in FY2023
+    client.post(page("import_outputs", report), {"paste": paste, "kind": "event"})
+    drafts = {d.title: d for d in report.drafts.all()}
+    assert set(drafts) == {"Joint workshop", "国際シンポジウム", "No kind", "Kick-off"}
+    workshop = drafts["Joint workshop"]
+    assert (workshop.kind, workshop.event_kind, workshop.date) == (
+        "event",
+        "workshop",
+        datetime.date(2024, 9, 10),
+    )
+    assert (workshop.country.code, workshop.participants) == ("DE", 1200)
+    assert drafts["No kind"].problem == sources.INCOMPLETE  # 懇親会 is no kind of ours
+    assert drafts["Kick-off"].duplicate
+    text = client.get(page("report", report)).text
+    assert "the kind of event" in text and "Already reported in" in text
+    client.post(page("drafts", report), {"draft": [d.pk for d in drafts.values()]})
+    held = {event.title: event for event in report.events.all()}
+    assert set(held) == {"Joint workshop", "国際シンポジウム"}  # the other two left to fix
+    assert (held["国際シンポジウム"].kind, held["国際シンポジウム"].participants) == (
+        "symposium",
+        45,
+    )
+    assert report.drafts.count() == 2
 
 
 def test_it_gives_a_section_template_that_uploads_back_as_it_is(

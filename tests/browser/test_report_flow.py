@@ -1,13 +1,12 @@
 """In a real browser (Debian's Chromium, headless): a PI reports, staff return and accept.
 
-The demo is loaded, Crossref is replayed from tests/data/crossref, and the DOI lookup runs
-on a real Celery worker over the real Redis.
+The demo is loaded, Crossref is replayed from tests/data/crossref (a pasted DOI becomes a
+draft the PI confirms), and jobs run on a real Celery worker over the real Redis.
 """
 
 import datetime
 import io
 import os
-import time
 
 import pytest
 from django.core.management import call_command
@@ -67,14 +66,6 @@ def sign_in(browser, live_server, email: str) -> Page:
     return page
 
 
-def wait_for(page: Page, url: str, text: str, seconds: int = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while text not in page.content():
-        assert time.monotonic() < deadline, f"{text!r} never appeared"
-        time.sleep(0.5)
-        page.goto(url)
-
-
 def complete_on_the_page(page: Page) -> None:
     """What a report needs before it is submitted: lab statistics and the buy-out answer."""
     if page.locator("#id_lab_statistics-events_held").count():
@@ -103,10 +94,15 @@ def test_it_takes_a_report_from_the_pi_to_acceptance(browser, live_server, demo)
         assert pi.url.endswith("/my/")
         pi.click(f'a[href="/reports/{report.pk}/"]')
 
-        # Paste a DOI: the worker fetches the record and fills the row.
-        pi.fill("#id_dois-dois", f"https://doi.org/{DOI}")
-        pi.click("#dois button[type=submit]")
-        wait_for(pi, report_url, "Tissue-resident memory T cells")
+        # Paste a DOI: Crossref's record becomes a draft, ticked; confirming makes the row.
+        pi.fill("#id_doi_list", f"https://doi.org/{DOI}")
+        pi.click("#id_doi_list >> xpath=ancestor::form//button[@type='submit']")
+        pi.wait_for_load_state()
+        assert "Tissue-resident memory T cells" in pi.inner_text("#drafts")
+        pi.check("#drafts input[name=draft]")
+        pi.click("#drafts button[value=confirm]")
+        pi.wait_for_load_state()
+        assert "Tissue-resident memory T cells" in pi.inner_text("#papers table")
 
         # The PI confirms the suggested international co-authorship.
         pi.click("#papers a[href*='/papers/']")
