@@ -160,13 +160,14 @@ def test_it_answers_a_too_large_json_body_with_413_before_reading_it(settings):
     assert not Target.objects.exists()
 
 
-def test_it_answers_too_large_form_fields_of_an_upload_with_413(settings):
+def test_it_answers_a_form_upload_to_the_api_with_415_whatever_its_size(settings):
+    # The API reads JSON bodies only (one format to document and validate).
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = keyed(can_write=True).post(
         "/api/v1/agencies/", {"code": "X", "name": "y" * 2000, "country": "US"}, format="multipart"
     )
-    assert response.status_code == 413
-    assert response.json()["code"] == "request_too_large"
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
 
 
 # --- Caches -----------------------------------------------------------------------------------
