@@ -42,7 +42,10 @@ def _paper_key(doi: str, title: str) -> str:
 
 def normalise_identities(apps, schema_editor):
     for app, name, fields, unique, duplicate in TABLES:
-        model = apps.get_model(app, name)
+        try:
+            model = apps.get_model(app, name)
+        except LookupError:  # removed by a later migration (DoiLookup, 0016): nothing to do
+            continue
         _normalise(apps, model, fields, unique, duplicate)
 
 
