@@ -1,6 +1,6 @@
 """The filters of every list, strict: a parameter the list does not know, an ordering it does
-not offer, a code that names nothing or a value of the wrong type answers 400 naming the
-parameter, never a silently unfiltered list.
+not offer or a value of the wrong type answers 400 naming the parameter, a code that names
+nothing 404 naming it; never a silently unfiltered list.
 
 - Booleans read `true`/`false`/`1`/`0` in any case (as data-exchange.md's cells); anything
   else is refused.
