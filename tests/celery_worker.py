@@ -55,10 +55,12 @@ def fresh_queue() -> str:
 def routed_to(queue: str) -> Iterator[None]:
     """Send every task of this process to `queue` while the block runs."""
     router = app.amqp.router
-    saved = {
-        "task_always_eager": app.conf.task_always_eager,  # the demo runs jobs in-process
-        "task_default_queue": app.conf.task_default_queue,  # where unrouted tasks go
-    }
+    # task_always_eager: the demo runs jobs in-process; task_default_queue: where unrouted
+    # tasks go. Only what was overridden before is put back: writing the old values back
+    # would pin them over Django's settings, and a later test's `settings.CELERY_…` (say
+    # jobs_in_process) would then change nothing.
+    keys = ("task_always_eager", "task_default_queue")
+    overridden = {key: app.conf.changes[key] for key in keys if key in app.conf.changes}
     routes = router.routes  # CELERY_TASK_ROUTES: reports, imports
     app.conf.update(task_always_eager=False, task_default_queue=queue)
     router.routes = []  # so every task goes to the default queue, ours
@@ -66,7 +68,9 @@ def routed_to(queue: str) -> Iterator[None]:
         yield
     finally:
         router.routes = routes
-        app.conf.update(saved)
+        for key in keys:
+            app.conf.changes.pop(key, None)
+        app.conf.update(overridden)
 
 
 @contextlib.contextmanager

@@ -257,3 +257,13 @@ def test_the_worker_of_the_stack_consumes_every_queue(settings):
     worker = re.search(r"command: celery -A aspire worker .*--queues (\S+)", compose)
     queues = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
     assert set(worker.group(1).split(",")) == queues | {settings.CELERY_TASK_DEFAULT_QUEUE}
+
+
+def test_it_leaves_the_jobs_settings_to_django_after_a_test_queue(settings):
+    # A test that ran a worker on its own queue once pinned the in-process switch, and
+    # every later test's jobs_in_process queued its jobs for no worker (a page that waits).
+    with routed_to(fresh_queue()):
+        assert app.conf.task_always_eager is False
+    for eager in (True, False):
+        settings.CELERY_TASK_ALWAYS_EAGER = eager
+        assert app.conf.task_always_eager is eager

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from accounts import two_factor
 from evaluations.invitations import invite
 from evaluations.models import CommitteeMember, Evaluation, Opinion
+from tests.browser import follow
 from tests.browser.test_report_flow import browser, sign_in  # noqa: F401 (fixture)
 
 PASSWORD = "a-long-Committee-passphrase-2025"
@@ -39,8 +40,7 @@ def test_it_lets_two_members_write_opinions_and_the_chair_finalise(browser, live
         page.goto(link)  # the set-password form, from the invitation
         page.fill("#id_new_password1", PASSWORD)
         page.fill("#id_new_password2", PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        follow(page, "main form button[type=submit]")
         page.close()
         user = CommitteeMember.objects.get(pk=seat.pk).user
         two_factor.enrol(user)  # the app the member would set up on first sign-in
@@ -52,10 +52,9 @@ def test_it_lets_two_members_write_opinions_and_the_chair_finalise(browser, live
         page.goto(page_url)
         page.fill("#id_opinion1-text", f"{seat.name}の意見")
         page.fill("#id_opinion1-text_en", f"Opinion of {seat.name}")
-        page.locator("#goal1 form", has=page.locator("#id_opinion1-text")).locator(
-            "button[type=submit]"
-        ).click()
-        page.wait_for_load_state()
+        opinion = page.locator("#goal1 form", has=page.locator("#id_opinion1-text"))
+        with page.expect_navigation():
+            opinion.locator("button[type=submit]").click()
         assert f"{seat.name}の意見" in page.content()
         page.close()
     texts = list(
@@ -73,8 +72,7 @@ def test_it_lets_two_members_write_opinions_and_the_chair_finalise(browser, live
     assert "木下 賢吾" in chair.content() and "佐久間 一郎" in chair.content()
     demo.refresh_from_db()
     assert not demo.is_final  # the confirmation alone changes nothing
-    chair.click("main form button[type=submit]")
-    chair.wait_for_load_state()
+    follow(chair, "main form button[type=submit]")
     demo.refresh_from_db()
     assert demo.is_final
     assert demo.assessments.get(goal=1).assessment.startswith("我が国と")  # unsaved: not saved
@@ -87,14 +85,12 @@ def sign_in_with(browser, live_server, email: str):  # noqa: F811
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    follow(page, "main form button[type=submit]")
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from tests.conftest import totp_code
 
     device = TOTPDevice.objects.filter(user__email=email, confirmed=True).first()
     page.fill("#id_code", totp_code(device))
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    follow(page, "main form button[type=submit]")
     return page

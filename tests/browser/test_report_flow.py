@@ -16,6 +16,7 @@ from playwright.sync_api import Page, sync_playwright
 from evaluations.indicators import compute
 from programs.models import Program
 from projects.models import AnnualReport, ReportStatus
+from tests.browser import follow
 from tests.celery_worker import real_worker
 from tests.conftest import totp_code
 
@@ -56,13 +57,11 @@ def sign_in(browser, live_server, email: str) -> Page:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", "demo")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    follow(page, "main form button[type=submit]")
     device = TOTPDevice.objects.filter(user__email=email, confirmed=True).first()
     if device is not None:  # staff: the second step, a code from the app load_demo enrolled
         page.fill("#id_code", totp_code(device))
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        follow(page, "main form button[type=submit]")
     return page
 
 
@@ -73,9 +72,9 @@ def complete_on_the_page(page: Page) -> None:
         page.fill("#id_lab_statistics-events_held", "2")
         page.fill("#id_lab_statistics-researchers_invited", "1")
         page.fill("#id_lab_statistics-researchers_dispatched", "1")
-        page.click("#lab_statistics details form button[type=submit]")
+        follow(page, "#lab_statistics details form button[type=submit]")
     page.select_option("#id_details-buyout_used", "true")
-    page.click("#details form button[type=submit]")
+    follow(page, "#details form button[type=submit]")
 
 
 def intl_papers() -> int:
@@ -92,22 +91,20 @@ def test_it_takes_a_report_from_the_pi_to_acceptance(browser, live_server, demo)
     with real_worker(concurrency=1):
         pi = sign_in(browser, live_server, "pi@aspire.example")
         assert pi.url.endswith("/my/")
-        pi.click(f'a[href="/reports/{report.pk}/"]')
+        follow(pi, f'a[href="/reports/{report.pk}/"]')
 
         # Paste a DOI: Crossref's record becomes a draft, ticked; confirming makes the row.
         pi.fill("#id_doi_list", f"https://doi.org/{DOI}")
-        pi.click("#id_doi_list >> xpath=ancestor::form//button[@type='submit']")
-        pi.wait_for_load_state()
+        follow(pi, "#id_doi_list >> xpath=ancestor::form//button[@type='submit']")
         assert "Tissue-resident memory T cells" in pi.inner_text("#drafts")
         pi.check("#drafts input[name=draft]")
-        pi.click("#drafts button[value=confirm]")
-        pi.wait_for_load_state()
+        follow(pi, "#drafts button[value=confirm]")
         assert "Tissue-resident memory T cells" in pi.inner_text("#papers table")
 
         # The PI confirms the suggested international co-authorship.
-        pi.click("#papers a[href*='/papers/']")
+        follow(pi, "#papers a[href*='/papers/']")
         assert pi.is_checked("#id_international_coauthored")
-        pi.click("main form button[type=submit]")
+        follow(pi, "main form button[type=submit]")
 
         # An exchange: a short stay, so its purpose is asked for.
         pi.click("#exchanges summary")
@@ -118,42 +115,41 @@ def test_it_takes_a_report_from_the_pi_to_acceptance(browser, live_server, demo)
         pi.fill("#id_exchanges-start_date", "2025-10-01")
         pi.fill("#id_exchanges-end_date", "2025-10-05")
         pi.check("#id_exchanges-funded_by_program")
-        pi.click("#exchanges details form button[type=submit]")
+        follow(pi, "#exchanges details form button[type=submit]")
         assert pi.locator("#exchanges details .errorlist").count() == 1  # the purpose is missing
         assert pi.input_value("#id_exchanges-person") == "小川 陸"  # nothing typed is lost
         pi.fill("#id_exchanges-purpose", "Joint experiment at Harvard")
-        pi.click("#exchanges details form button[type=submit]")
+        follow(pi, "#exchanges details form button[type=submit]")
         assert "小川 陸" in pi.inner_text("#exchanges table")
 
         complete_on_the_page(pi)
-        pi.click("#submit form:first-of-type button")
-        pi.click(".confirm-submit button")  # the summary, then "Yes, submit"
+        follow(pi, "#submit form:first-of-type button")
+        follow(pi, ".confirm-submit button")  # the summary, then "Yes, submit"
         pi.wait_for_load_state()
 
     # Staff return it with a comment.
     staff = sign_in(browser, live_server, "staff@aspire.example")
     staff.goto(f"{live_server.url}/reports/queue/")
-    staff.click(f'a[href="/reports/{report.pk}/"]')
+    follow(staff, f'a[href="/reports/{report.pk}/"]')
     staff.fill("#id_comment", "Please add the host institution of the stay.")
-    staff.click("form[action$='/return/'] button")
+    follow(staff, "form[action$='/return/'] button")
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
 
     # The PI sees why, fixes it and submits again.
     pi.goto(report_url)
     assert "Please add the host institution of the stay." in pi.inner_text(".returned")
-    pi.click("#exchanges tr:has-text('小川 陸') a")
+    follow(pi, "#exchanges tr:has-text('小川 陸') a")
     pi.fill("#id_institution", "Harvard Medical School")
-    pi.click("main form button[type=submit]")
-    pi.click("#submit form:first-of-type button")
-    pi.click(".confirm-submit button")
-    pi.wait_for_load_state()
+    follow(pi, "main form button[type=submit]")
+    follow(pi, "#submit form:first-of-type button")
+    follow(pi, ".confirm-submit button")
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 
     # Staff accept: the paper now counts.
     staff.goto(report_url)
-    staff.click("form[action$='/accept/'] button")
+    follow(staff, "form[action$='/accept/'] button")
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
     assert intl_papers() == before + 1

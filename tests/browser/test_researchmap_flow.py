@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page
 
 from projects.models import Paper, ReportStatus
+from tests.browser import follow
 from tests.browser.test_report_flow import browser  # noqa: F401  (the fixture)
 from tests.factories import (
     ExchangeFactory,
@@ -46,8 +47,7 @@ def _sign_in(browser, live_server, email: str, **context) -> Page:  # noqa: F811
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", "secret-password")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    follow(page, "main form button[type=submit]")
     return page
 
 
@@ -58,8 +58,14 @@ class Clicks:
         self.page, self.count = page, 0
 
     def click(self, selector: str) -> None:
+        """A click on the page itself (a section opened, a box ticked)."""
         self.count += 1
         self.page.click(selector)
+
+    def follow(self, selector: str) -> None:
+        """A click that loads a page (a link, a form's button)."""
+        self.count += 1
+        follow(self.page, selector)
 
     def fill(self, selector: str, value: str) -> None:
         self.count += 1
@@ -79,9 +85,9 @@ def _complete(act: Clicks) -> None:
     act.fill("#id_lab_statistics-events_held", "2")
     act.fill("#id_lab_statistics-researchers_invited", "1")
     act.fill("#id_lab_statistics-researchers_dispatched", "1")
-    act.click("#lab_statistics details form button[type=submit]")
+    act.follow("#lab_statistics details form button[type=submit]")
     act.select("#id_details-buyout_used", "true")
-    act.click("#details form button[type=submit]")
+    act.follow("#details form button[type=submit]")
 
 
 def axe_violations(page: Page) -> list[dict]:
@@ -109,23 +115,22 @@ def test_it_brings_confirms_fixes_and_submits_a_year_from_researchmap(
     assert "says no purpose" in page.inner_text("#summary")
 
     page.fill("#id_researchmap_id", "tanaka-taro")
-    page.click("#bring-in form:first-of-type button")
+    follow(page, "#bring-in form:first-of-type button")
     drafts = page.inner_text("#drafts")
     assert "Already reported in the accepted FY2023" in drafts
-    page.click("#drafts button[value=confirm]")
+    follow(page, "#drafts button[value=confirm]")
     assert report.papers.count() == 2 and report.presentations.count() == 2
 
     # The warning: the short stay says what it was for.
-    page.click(f"#exchanges a[href$='/exchanges/{stay.pk}/']")
+    follow(page, f"#exchanges a[href$='/exchanges/{stay.pk}/']")
     page.fill("#id_purpose", "Joint experiment")
-    page.click("main form button[type=submit]")
+    follow(page, "main form button[type=submit]")
     assert "says no purpose" not in page.inner_text("#summary")
 
     _complete(Clicks(page))
-    page.click("#submit form:first-of-type button")
+    follow(page, "#submit form:first-of-type button")
     assert "Yes, submit" in page.inner_text("#summary")
-    page.click(".confirm-submit button")
-    page.wait_for_load_state()
+    follow(page, ".confirm-submit button")
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert Paper.objects.filter(doi=EARLIER_DOI).count() == 1  # counted in FY2023 only
@@ -142,7 +147,7 @@ def test_it_has_no_accessibility_violation_on_the_report_page(
     page = _sign_in(browser, live_server, pi.email, bypass_csp=True)
     page.goto(f"{live_server.url}/reports/{report.pk}/")
     page.fill("#id_researchmap_id", "tanaka-taro")
-    page.click("#bring-in form:first-of-type button")
+    follow(page, "#bring-in form:first-of-type button")
     violations = axe_violations(page)
     assert violations == []
 
@@ -151,7 +156,7 @@ def test_it_has_no_accessibility_violation_on_the_report_page(
     page.fill("#id_papers-doi", "not a doi")  # the server refuses it (the browser cannot)
     page.fill("#id_papers-title", "A paper")
     page.fill("#id_papers-published_on", "2024-06-01")
-    page.click("#papers > details form button[type=submit]")
+    follow(page, "#papers > details form button[type=submit]")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert page.locator("#error-summary a[href='#id_papers-doi']").count() == 1
     assert axe_violations(page) == []
@@ -176,12 +181,12 @@ def test_it_measures_a_25_paper_40_presentation_year_by_each_route(
         act, started = Clicks(page), time.monotonic()
         if route == "researchmap":
             act.fill("#id_researchmap_id", "large-lab")
-            act.click("#bring-in form:first-of-type button")
-            act.click("#drafts button[value=confirm]")
+            act.follow("#bring-in form:first-of-type button")
+            act.follow("#drafts button[value=confirm]")
         elif route == "bibtex":
             act.upload("#id_outputs_file", BIBTEX)
-            act.click("#bring-in form:nth-of-type(2) button")
-            act.click("#drafts button[value=confirm]")
+            act.follow("#bring-in form:nth-of-type(2) button")
+            act.follow("#drafts button[value=confirm]")
         else:
             _by_hand(act)
         seconds = time.monotonic() - started
@@ -202,7 +207,7 @@ def _by_hand(act: Clicks) -> None:
         act.fill("#id_papers-published_on", item["publication_date"])
         if item["is_international_collaboration"]:
             act.click("#id_papers-international_coauthored")
-        act.click("#papers > details form button[type=submit]")
+        act.follow("#papers > details form button[type=submit]")
     for item in talks:
         act.click("#presentations > details > summary")
         act.fill("#id_presentations-title", item["presentation_title"]["en"])
@@ -210,4 +215,4 @@ def _by_hand(act: Clicks) -> None:
         act.fill("#id_presentations-presented_on", item["publication_date"])
         if item["is_international_presentation"]:
             act.click("#id_presentations-international")
-        act.click("#presentations > details form button[type=submit]")
+        act.follow("#presentations > details form button[type=submit]")

@@ -15,6 +15,7 @@ from playwright.sync_api import sync_playwright
 
 from accounts import invitations
 from calls.models import ProposalDocument, Review, ReviewPhase
+from tests.browser import follow
 from tests.factories import CallFactory, ProposalFactory, ReviewFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -60,15 +61,14 @@ def test_it_takes_an_invited_reviewer_from_the_invitation_to_the_panel(
     page.goto(link)
     page.fill("#id_new_password1", PASSWORD)
     page.fill("#id_new_password2", PASSWORD)
-    page.click("main form button[type=submit]")
+    follow(page, "main form button[type=submit]")
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "invited@example.org")
     page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    follow(page, "main form button[type=submit]")
     assert page.url.endswith("/reviews/"), page.url
 
-    page.click(f"#assignments a:has-text('{proposal.ref}')")
+    follow(page, f"#assignments a:has-text('{proposal.ref}')")
     pdf_link = page.locator("#documents a").first.get_attribute("href")
     pdf = page.request.get(f"{live_server.url}{pdf_link}")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
@@ -76,12 +76,12 @@ def test_it_takes_an_invited_reviewer_from_the_invitation_to_the_panel(
 
     page.fill("#id_score", "8")
     page.fill("#id_comment", "Sound plan, weak budget")
-    page.click("button[name=draft]")
+    follow(page, "button[name=draft]")
     assert "Draft saved." in page.inner_text("main")
     assert Review.objects.get(reviewer=reviewer).score is None  # a draft does not count
 
     page.fill("#id_score", "9")
-    page.click("button[name=submit]")
+    follow(page, "button[name=submit]")
     assert "Your review was submitted." in page.inner_text("main")
     assert Review.objects.get(reviewer=reviewer).score == Decimal(9)
     assert "The other reviewer's view" not in page.content()  # reviewing: only their own

@@ -35,6 +35,7 @@ from accounts.models import User
 from calls.models import Proposal, ProposalStatus, Review, ReviewPhase
 from programs.fiscal import fiscal_year, fiscal_year_start
 from projects.models import Notice, NoticeKind, Project, ReminderKind, ReportingPeriod, ReportStatus
+from tests.browser import follow
 from tests.browser.test_report_flow import browser  # noqa: F401  (the fixture)
 from tests.conftest import totp_code
 from tests.factories import (
@@ -96,8 +97,7 @@ class Officer:
 
     def click(self, selector: str) -> None:
         self.clicks += 1
-        self.page.click(selector)
-        self.page.wait_for_load_state()
+        follow(self.page, selector)  # every click of the officer's loads a page
         self._read()
 
     def fill(self, selector: str, value: str) -> None:
@@ -130,8 +130,7 @@ def sign_in(browser, url: str, email: str, password: str, **context) -> Page:  #
     page.goto(f"{url}/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    follow(page, "main form button[type=submit]")
     return page
 
 
@@ -241,8 +240,7 @@ def test_it_runs_a_whole_call_cycle_as_an_officer(browser, live_server, settings
     reviewer.goto(link)
     reviewer.fill("#id_new_password1", PASSWORD)
     reviewer.fill("#id_new_password2", PASSWORD)
-    reviewer.click("main form button[type=submit]")
-    reviewer.wait_for_load_state()
+    follow(reviewer, "main form button[type=submit]")
     reviewer = sign_in(browser, url, "mori@example.jp", PASSWORD)
     assert reviewer.url.endswith("/reviews/"), reviewer.url
 
