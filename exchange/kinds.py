@@ -303,6 +303,24 @@ def _key_labels(model: type[models.Model]) -> Iterator[str]:
             continue
 
 
+# A column named after a field of a record the row names ("jp_pi_institution"): the column
+# suffix where it is not the field's own name.
+RELATED_FIELDS = {"hindex": "h_index"}
+
+
+def _related_label(model: type[models.Model], name: str) -> str | None:
+    """The label of a column that holds a field of a related record, in the active
+    language: jp_pi_institution → 日本側研究代表者（所属機関）, as a form would put it."""
+    for relation in model._meta.get_fields():
+        if relation.many_to_one and name.startswith(f"{relation.name}_"):
+            rest = name.removeprefix(f"{relation.name}_")
+            field = _field(relation.related_model, RELATED_FIELDS.get(rest, rest))
+            if field is not None:
+                parts = {"record": relation.verbose_name, "field": field.verbose_name}
+                return _("%(record)s (%(field)s)") % parts
+    return None
+
+
 def _shown(value) -> str:
     if value in (None, ""):
         return "—"
@@ -447,6 +465,14 @@ class Kind:
         for column in self.columns:
             for label in self._labels(column):
                 names.setdefault(header_key(label), set()).add(column.name)
+        # What a reference names by comes after: the calls' "program" column is not headed
+        # コード, which is the label of the calls' own code.
+        references: dict[str, set[str]] = {}
+        for column in self.columns:
+            for label in self._reference_labels(column):
+                references.setdefault(header_key(label), set()).add(column.name)
+        for label, found in references.items():
+            names.setdefault(label, found)
         for name in self.computed:
             for language in ("ja", "en"):
                 with translation.override(language):
@@ -472,7 +498,19 @@ class Kind:
         field = _field(self.model, column.field or column.name)
         if field is not None:
             yield str(field.verbose_name)
+        elif unplain := self._unplain_label(column):
+            yield unplain
         yield from self.synonyms.get(column.name, ())
+
+    def _unplain_label(self, column: Column) -> str | None:
+        """The label of a column that is no field of the record, in the active language:
+        a related record's field (jp_pi_institution), else the one field it fills (the
+        surveys' person is their participant)."""
+        if related := _related_label(self.model, column.name):
+            return related
+        fields = [field for field, name in self.field_columns.items() if name == column.name]
+        found = _field(self.model, fields[0]) if len(fields) == 1 else None
+        return str(found.verbose_name) if found is not None else None
 
     def shown(self, name: str, value: Any) -> Any:
         """A cell's value as the pages show it: a choice by its label in the active
@@ -494,12 +532,22 @@ class Kind:
         yield from self.synonyms.get(column.name, ())
         field = _field(self.model, column.field or column.name)
         if field is None:
+            for language in ("ja", "en"):
+                with translation.override(language):
+                    yield from filter(None, [self._unplain_label(column)])
             return
         for language in ("ja", "en"):
             with translation.override(language):
                 yield str(field.verbose_name)
-                if field.is_relation and field.many_to_one:
-                    yield from _key_labels(field.related_model)
+
+    def _reference_labels(self, column: Column) -> Iterator[str]:
+        """The labels of what a reference column names a record by (受付番号)."""
+        field = _field(self.model, column.field or column.name)
+        if field is None or not (field.is_relation and field.many_to_one):
+            return
+        for language in ("ja", "en"):
+            with translation.override(language):
+                yield from _key_labels(field.related_model)
 
     def column_of(self, field: str, values: dict) -> str:
         for column in self.columns:

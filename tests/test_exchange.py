@@ -3,6 +3,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,6 +161,16 @@ def test_it_imports_its_labelled_export_unchanged(world, kind, language):
     assert (result.created, result.updated, result.errors) == (0, 0, [])
     assert result.unchanged == len(rows) > 0
     assert counts() == before
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_heads_every_column_of_a_japanese_export_in_japanese(world, kind):
+    # The contract's names (jp_pi_name, person) are for machines; officers read labels.
+    from django.utils import translation
+
+    with translation.override("ja"):
+        header, _rows = export_table(kind, computed=True, labelled=True)
+    assert [name for name in header if re.fullmatch(r"[a-z_]+", name)] == []
 
 
 def reopen_all() -> None:
