@@ -48,6 +48,18 @@ MACHINERY_APPS = {"axes", "otp_totp", "otp_static", "auth", "api"}
 
 
 class AspireAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """As Django's, and the list of a model that has an exchange kind can export
+        its selected rows (exchange/actions.py)."""
+        super().register(model_or_iterable, admin_class, **options)
+        from exchange.actions import export_selected  # the exchange sits on the models
+        from exchange.kinds import KIND_OF_MODEL
+
+        for model_admin in self._registry.values():
+            has_kind = model_admin.opts.label_lower in KIND_OF_MODEL
+            if has_kind and export_selected not in (model_admin.actions or ()):
+                model_admin.actions = [*(model_admin.actions or ()), export_selected]
+
     def index(self, request, extra_context=None):
         """The home of officers: the day's work (projects/home.py) above the records."""
         return super().index(request, (extra_context or {}) | _home(request))
