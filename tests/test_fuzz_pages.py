@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from calls.models import Review
+from calls.models import ConflictOfInterest, Review, ReviewPhase
 from evaluations import services
 from evaluations.models import (
     CommitteeMember,
@@ -41,7 +41,13 @@ from projects.models import (
 )
 from projects.views import SECTIONS
 from tests.conftest import sign_in
-from tests.factories import MemberFactory, ProgramFactory, ReportFactory, UserFactory
+from tests.factories import (
+    MemberFactory,
+    ProgramFactory,
+    ReportFactory,
+    ReviewFactory,
+    UserFactory,
+)
 
 # Imports and uploads are jobs: here they run in the request, as in the demo.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
@@ -97,9 +103,9 @@ def written() -> dict:
     """Every table the fuzzed pages may write, history included: what a refusal must leave."""
     models = [Paper, Presentation, Event, Exchange, Hub, LabStatistic, SurveyAnswer]
     models += [ProjectMember, DraftOutput, Opinion, EvaluationReport, FundingAgency, Program]
-    models += [Review]
+    models += [Review, ConflictOfInterest]
     found = {model.__name__: model.objects.count() for model in models}
-    for model in [AnnualReport, Paper, Exchange, GoalAssessment, Evaluation, Opinion]:
+    for model in [AnnualReport, Paper, Exchange, GoalAssessment, Evaluation, Opinion, Review]:
         found[f"{model.__name__} history"] = model.history.count()
     found["report versions"] = list(AnnualReport.objects.values_list("version", flat=True))
     return found
@@ -212,6 +218,33 @@ def test_it_survives_any_member_form(pi_client):
     @given(data=form_data(["email", "remove"]))
     def run(data):
         check(client, f"/projects/{report.project.pk}/members/", data)
+
+    run()
+
+
+# --- The reviewer ------------------------------------------------------------------------
+
+
+def test_it_survives_any_review_form():
+    scored, declined = ReviewFactory(score=None), ReviewFactory(score=None)
+    declined.reviewer = scored.reviewer
+    declined.save()
+    for review in (scored, declined):
+        review.proposal.call.review_phase = ReviewPhase.REVIEWING
+        review.proposal.call.save()
+    client = Client()
+    sign_in(client, scored.reviewer)
+
+    @fuzz(10)
+    @given(
+        review=form_data(["version", "score", "comment", "draft", "submit"]),
+        conflict=form_data(["reason"]),
+    )
+    def run(review, conflict):
+        check(client, f"/reviews/proposals/{scored.proposal_id}/save/", review)
+        if not Review.objects.filter(pk=declined.pk).exists():
+            return  # declared by an earlier example: its page is a 404 now
+        check(client, f"/reviews/proposals/{declined.proposal_id}/conflict/", conflict)
 
     run()
 
