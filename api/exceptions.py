@@ -41,6 +41,13 @@ class Duplicate(exceptions.APIException):
     default_code = "duplicate"
 
 
+class Frozen(exceptions.APIException):
+    """409: the record is part of a report handed in (or accepted): frozen at every door."""
+
+    status_code = 409
+    default_code = "frozen"
+
+
 def _only(codes, code: str) -> bool:
     """Whether every refusal of a 400 has this code (a duplicate, a missing record)."""
     if isinstance(codes, dict):

@@ -4,6 +4,7 @@
   so that a client (and schemathesis' `--checks all`) knows each one: 400, 401, 403, 404, 406
   and 429 everywhere; 304 on a detail (If-None-Match); 409, 412, 413 and 415 on writes.
 - Downloads as what they are: a CSV, XLSX or JSON Lines body is a file, not the JSON list.
+- `Accept-Language` on every operation: the language of messages, never of names or codes.
 - Query parameters as the server reads them: an empty value is no value (HTML forms, the
   browsable API's filter form, send every field), and a cursor is what links carry. (The
   filters document their own values: api/filters.py.)
@@ -40,12 +41,26 @@ ALWAYS = {
     "429": ("Too many requests: `Retry-After` says when to try again.", "Error"),
 }
 WRITES = {
-    "409": ("A record with this key exists already.", "FieldErrors"),
+    "409": (
+        "A record with this key exists already (`Location` names it where it has an "
+        "address), or the report the record belongs to is handed in (`frozen`).",
+        "FieldErrors",
+    ),
     "412": ("`If-Match` names a version the record no longer has.", "Error"),
     "413": ("The body is too large.", "Error"),
     "415": ("The body's `Content-Type` is not one the endpoint reads.", "Error"),
 }
 NO_NUL = "^[^\x00]*$"  # PostgreSQL cannot store a NUL character: every text refuses it
+LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "description": "The language of messages (`detail`, field errors): Japanese by default, "
+    "`en` for English. Names, codes and the schema never change with it; labels come in both "
+    "languages as data.",
+    # Any value: one naming no language of ours gets Japanese, as a browser's would.
+    "schema": {"type": "string"},
+}
 NOT_MODIFIED = {"304": {"description": "Not modified since the `ETag` sent in If-None-Match."}}
 
 
@@ -61,6 +76,7 @@ def document(result: dict, generator, request, public: bool) -> dict:
             _responses(operation, method, detail=path.rstrip("/").endswith("}"))
             for parameter in operation.get("parameters", []):
                 _parameter(parameter)
+            operation.setdefault("parameters", []).append(LANGUAGE)
     return result
 
 
@@ -70,7 +86,7 @@ def _responses(operation: dict, method: str, detail: bool) -> None:
         for media_type, body in answer.get("content", {}).items():
             if media_type != JSON:
                 body["schema"] = FILE
-    statuses = ALWAYS | (WRITES if method in ("post", "put", "patch") else {})
+    statuses = ALWAYS | (WRITES if method in ("post", "put", "patch", "delete") else {})
     for status, (description, component) in statuses.items():
         reference = {"$ref": f"#/components/schemas/{component}"}
         responses.setdefault(

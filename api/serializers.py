@@ -30,6 +30,10 @@ CODE_HELP = (
     "Letters A-Z/a-z, digits, '.', '_' and '-', starting with a letter or digit, at most 40; "
     "unique ignoring case; it never changes through the API."
 )
+# The API takes a DOI as it gives one, in canonical form (pages and files also take
+# `https://doi.org/…` and `doi:`): the schema can then say which text is a DOI.
+DOI_PATTERN = r"^10\.[0-9]{4,9}/[!-~]+$"
+DOI_HELP = "A DOI without resolver or `doi:`, such as 10.1038/s41586-020-2649-2; empty if none."
 
 
 class Text(serializers.CharField):
@@ -58,6 +62,17 @@ class Country(CountryField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class DOI(serializers.RegexField):
+    def __init__(self, **kwargs):
+        kwargs |= {"max_length": 200, "allow_blank": True, "help_text": DOI_HELP}
+        super().__init__(DOI_PATTERN, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 
@@ -183,12 +198,42 @@ class ReportSerializer(serializers.ModelSerializer):
         fields += ["travel_trips", "travel_cost_yen", "submitted_at", "updated_at"]
 
 
-class _OutputSerializer(serializers.ModelSerializer):
+class _OutputSerializer(Writable):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     fiscal_year = serializers.IntegerField(source="report.fiscal_year", read_only=True)
 
 
+def output_write_serializer(read: type[_OutputSerializer]) -> type[_OutputSerializer]:
+    """An output as another system creates it: in the report of its project (by code,
+    one of the caller's) and fiscal year, which must exist. An edit keeps both."""
+
+    class Write(read):
+        project = CodeField(slug_field="code", queryset=Project.objects.order_by("pk"))
+        fiscal_year = serializers.IntegerField(min_value=1900, max_value=2999)
+
+        class Meta(read.Meta):
+            pass
+
+        def validate(self, attrs: dict) -> dict:
+            project, year = attrs.pop("project"), attrs.pop("fiscal_year")
+            report = AnnualReport.objects.filter(project=project, fiscal_year=year).first()
+            if report is None:
+                message = _("The project %(project)s has no report of fiscal year %(year)s.")
+                # No such report: a 404 naming the field, as for a project not there.
+                raise serializers.ValidationError(
+                    {"fiscal_year": [message % {"project": project.code, "year": year}]},
+                    code="does_not_exist",
+                )
+            return attrs | {"report": report}
+
+    Write.__name__ = read.__name__.replace("Serializer", "WriteSerializer")
+    Write.__qualname__ = Write.__name__
+    return Write
+
+
 class PaperSerializer(_OutputSerializer):
+    doi = DOI(required=False)
+
     class Meta:
         model = Paper
         fields = ["id", "project", "fiscal_year", "doi", "title", "journal", "published_on"]

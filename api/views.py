@@ -4,7 +4,8 @@ import hashlib
 import json
 from urllib.parse import quote
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Max, Prefetch, QuerySet, UniqueConstraint
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.http import http_date
@@ -29,12 +30,15 @@ from accounts.rules import (
 from api import filters
 from api import serializers as s
 from api.downloads import FORMATS, download
+from api.exceptions import Frozen
+from api.history import written_by
 from api.pagination import ordering_keys
 from aspire import versions
 from calls.models import Call, Proposal, Review
 from evaluations.indicators import compute
 from evaluations.models import Evaluation, Target
 from programs.models import FundingAgency, Program
+from projects import reporting
 from projects.models import (
     AnnualReport,
     Event,
@@ -46,6 +50,7 @@ from projects.models import (
     Project,
     ProjectBudget,
     SurveyAnswer,
+    paper_key,
 )
 
 
@@ -270,18 +275,129 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         return visible_reports(self.request.user, reports).order_by("project__code", "fiscal_year")
 
 
-def output_viewset(model, serializer, filterset, ordering: list[str], kind: str, doc: str) -> type:
-    """A read-only endpoint for one kind of output, seen as its reports are."""
-    renamed = {"project": "project__code", "fiscal_year": "report__fiscal_year"}
+class OutputWrites:
+    """Outputs written by other systems (a university's research-information system
+    pushing its papers) through the report page's own door, projects.reporting: the same
+    report lock, rules and frozen reports. Rows go into the project's report of their
+    fiscal year while it is a draft; reads keep showing handed-in reports only, so the
+    PI still checks the year and hands it in. A row whose key (the contract's: the
+    project's DOI or title, a title on a day) is there already is a 409 naming it."""
 
-    class OutputViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
+    write_serializer: type
+
+    def get_serializer_class(self):
+        return self.write_serializer if self.action == "create" else self.serializer_class
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        record = self.get_object()
+        return Response(self.get_serializer(record).data, headers={"ETag": etag(record)})
+
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        report = values.pop("report")
+        row = self.serializer_class.Meta.model(project=report.project, report=report, **values)
+        if (known := _known(row)) is not None:
+            return _duplicate(request, known)
+        with written_by(request.user):
+            saved = _refused_as_api(reporting.add_row, report, row)
+        data = self.serializer_class(saved, context=self.get_serializer_context()).data
+        return Response(data, status=201, headers=_where(request, saved))
+
+    def update(self, request, *args, **kwargs) -> Response:
+        record = self.get_object()
+        expected = request.headers.get("If-Match", "").strip()
+        if expected and expected not in ("*", etag(record)):
+            return _precondition_failed(record)
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(record, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        base = record.version if expected else None
+        try:
+            with written_by(request.user):
+                saved = _refused_as_api(
+                    reporting.edit_row, record.report, record, base, serializer.validated_data
+                )
+        except versions.EditConflict as conflict:
+            return _precondition_failed(conflict.current)
+        return Response(self.get_serializer(saved).data, headers={"ETag": etag(saved)})
+
+    def destroy(self, request, *args, **kwargs) -> Response:
+        record = self.get_object()
+        expected = request.headers.get("If-Match", "").strip()
+        base = record.version if expected and expected != "*" else None
+        if base is not None and expected != etag(record):
+            return _precondition_failed(record)
+        try:
+            with written_by(request.user):
+                _refused_as_api(reporting.delete_row, record.report, record, base)
+        except versions.EditConflict as conflict:
+            return _precondition_failed(conflict.current)
+        return Response(status=204)
+
+
+def _known(row) -> object | None:
+    """The stored row that has `row`'s unique fields (its natural key), if any."""
+    if isinstance(row, Paper):  # its key is made of the DOI and title when it is saved
+        row.dedupe_key = paper_key(row.doi, row.title)
+    for constraint in row._meta.constraints:
+        if isinstance(constraint, UniqueConstraint) and constraint.condition is None:
+            key = {
+                name: getattr(row, row._meta.get_field(name).attname) for name in constraint.fields
+            }
+            if (found := type(row).objects.filter(**key).first()) is not None:
+                return found
+    return None
+
+
+def _where(request, record) -> dict:
+    where = f"{request.path.rstrip('/')}/{record.pk}/"
+    if request.method != "POST":
+        where = request.path
+    return {"ETag": etag(record), "Location": request.build_absolute_uri(where)}
+
+
+def _duplicate(request, known) -> Response:
+    detail = _("This output is there already (id %(id)s): change it with PUT at its address.")
+    body = {"detail": detail % {"id": known.pk}, "code": "duplicate"}
+    return Response(body, status=409, headers=_where(request, known))
+
+
+def _refused_as_api(write, *args):
+    """A write of projects.reporting, its refusals as the API answers them: a frozen
+    report is a 409, anything else the row got wrong a 400 naming its fields."""
+    try:
+        return write(*args)
+    except DjangoValidationError as error:
+        if getattr(error, "code", None) == "frozen":
+            raise Frozen(" ".join(error.messages)) from error
+        if hasattr(error, "error_dict"):
+            raise serializers.ValidationError(error.message_dict) from error
+        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
+
+
+def output_viewset(
+    model, serializer, filterset, ordering: list[str], kind: str, doc: str, writable=False
+) -> type:
+    """An endpoint for one kind of output, seen as its reports are; `writable`: other
+    systems may add, change and delete rows of draft reports (OutputWrites)."""
+    renamed = {"project": "project__code", "fiscal_year": "report__fiscal_year"}
+    bases = (Downloads, PlainList, viewsets.ReadOnlyModelViewSet)
+    if writable:
+        bases = (OutputWrites, Downloads, PlainList, viewsets.ModelViewSet)
+
+    class OutputViewSet(*bases):
         serializer_class = serializer
+        write_serializer = s.output_write_serializer(serializer) if writable else None
         filterset_class = filterset
         ordering_fields = ordering
         columns = {name: renamed.get(name, name) for name in serializer.Meta.fields}
 
         def get_queryset(self) -> QuerySet:
             outputs = model.objects.select_related("project", "report")
+            if self.request.method not in SAFE_METHODS:  # a write: the rows of its scope
+                return within_scope(self.request.user, outputs).order_by("pk")
             return visible_reports(self.request.user, outputs).order_by("pk")
 
     OutputViewSet.__name__ = f"{model.__name__}ViewSet"
@@ -297,7 +413,9 @@ PaperViewSet = output_viewset(
     filters.PaperFilter,
     ["published_on"],
     "publications",
-    "Papers of annual reports (the `publications` kind of the data-exchange contract).",
+    "Papers of annual reports (the `publications` kind of the data-exchange contract). "
+    + "Write keys add, change and delete the papers of draft reports.",
+    writable=True,
 )
 PresentationViewSet = output_viewset(
     Presentation,
@@ -305,7 +423,9 @@ PresentationViewSet = output_viewset(
     filters.PresentationFilter,
     ["presented_on"],
     "presentations",
-    "Conference presentations of annual reports.",
+    "Conference presentations of annual reports. "
+    + "Write keys add, change and delete those of draft reports.",
+    writable=True,
 )
 EventViewSet = output_viewset(
     Event,
@@ -313,7 +433,9 @@ EventViewSet = output_viewset(
     filters.EventFilter,
     ["held_on"],
     "events",
-    "Events (workshops, symposia, seminars, lecture tours) of annual reports.",
+    "Events (workshops, symposia, seminars, lecture tours) of annual reports. "
+    + "Write keys add, change and delete those of draft reports.",
+    writable=True,
 )
 ExchangeViewSet = output_viewset(
     Exchange,

@@ -315,7 +315,7 @@ def lock(report: AnnualReport) -> AnnualReport:
 
 def _editable(report: AnnualReport) -> AnnualReport:
     if report.status not in EDITABLE:
-        raise ValidationError(_("A submitted or accepted report cannot be edited."))
+        raise ValidationError(_("A submitted or accepted report cannot be edited."), code="frozen")
     return report
 
 

@@ -19,6 +19,17 @@ def test_it_serves_the_schema_it_documents(client):
     assert {"201", "400", "401", "403", "404", "409", "413", "415", "429"} <= statuses
 
 
+def test_it_documents_the_language_of_messages_on_every_operation(client, db):
+    served = client.get("/api/schema/?format=json").json()
+    operations = [op for ops in served["paths"].values() for op in ops.values()]
+    assert all(
+        "Accept-Language" in [p["name"] for p in op.get("parameters", [])] for op in operations
+    )
+    refusal = client.get("/api/v1/agencies/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    in_japanese = client.get("/api/v1/agencies/", HTTP_ACCEPT_LANGUAGE="ja").json()["detail"]
+    assert refusal.isascii() and not in_japanese.isascii()  # the same 401, in each language
+
+
 def test_it_passes_every_check_of_schemathesis(live_server, transactional_db, settings):
     call_command("load_demo", stdout=io.StringIO())  # every kind of record to find
     _client, key = create_client("schemathesis", can_write=True)

@@ -1,0 +1,123 @@
+"""Outputs written by other systems through the API (issue 17): a university's research
+information system pushes its papers into the draft reports of its programs' projects,
+through the report page's door (projects.reporting), with the key in the history."""
+
+import pytest
+from rest_framework.test import APIClient as Client
+
+from api.services import create_client
+from projects.models import Paper, ReportStatus
+from tests.factories import PaperFactory, ProgramFactory, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+PAPER = {
+    "doi": "10.1234/pushed.1",
+    "title": "A pushed paper",
+    "journal": "Cell",
+    "published_on": "2024-07-01",
+    "international_coauthored": True,
+}
+
+
+@pytest.fixture
+def draft():
+    return ReportFactory(status=ReportStatus.DRAFT, fiscal_year=2024)
+
+
+def client_for(*programs, can_write=True) -> Client:
+    name = "university-ris" if can_write else "read-only"
+    _client, key = create_client(name, can_write=can_write, programs=programs)
+    api = Client()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api
+
+
+def _program(report):
+    return report.project.proposal.call.program
+
+
+def _post(api, report, **changes):
+    body = PAPER | {"project": report.project.code, "fiscal_year": report.fiscal_year} | changes
+    return api.post("/api/v1/papers/", body, format="json")
+
+
+def test_it_adds_a_paper_to_a_draft_report_with_the_key_in_its_history(draft):
+    response = _post(client_for(_program(draft)), draft)
+    assert response.status_code == 201, response.json()
+    paper = Paper.objects.get()
+    assert (paper.report, paper.project, paper.doi) == (draft, draft.project, PAPER["doi"])
+    assert response["Location"].endswith(f"/api/v1/papers/{paper.pk}/")
+    assert response["ETag"] == f'"{paper.version}"'
+    entry = paper.history.get()
+    assert entry.history_user is None
+    assert entry.history_change_reason.startswith("API client university-ris (")
+
+
+def test_it_answers_409_with_the_address_of_a_paper_there_already(draft):
+    api = client_for(_program(draft))
+    first = _post(api, draft).json()
+    response = _post(api, draft, doi=PAPER["doi"].upper())  # a DOI ignores case
+    assert response.status_code == 409
+    assert response.json()["code"] == "duplicate"
+    assert response["Location"].endswith(f"/api/v1/papers/{first['id']}/")
+    assert Paper.objects.count() == 1
+
+
+def test_it_changes_a_paper_with_if_match_and_refuses_a_stale_copy(draft):
+    api = client_for(_program(draft))
+    created = _post(api, draft)
+    address, tag = created["Location"], created["ETag"]
+    changed = api.patch(address, {"journal": "Science"}, format="json", HTTP_IF_MATCH=tag)
+    assert changed.status_code == 200, changed.json()
+    assert Paper.objects.get().journal == "Science"
+    stale = api.patch(address, {"journal": "Lancet"}, format="json", HTTP_IF_MATCH=tag)
+    assert stale.status_code == 412
+    assert Paper.objects.get().journal == "Science"
+    assert Paper.objects.get().history.count() == 2  # created, changed: not the refusal
+
+
+def test_it_deletes_a_paper_of_a_draft(draft):
+    api = client_for(_program(draft))
+    address = _post(api, draft)["Location"]
+    assert api.delete(address).status_code == 204
+    assert not Paper.objects.exists()
+
+
+def test_it_refuses_every_write_to_a_report_handed_in(draft):
+    api = client_for(_program(draft))
+    address = _post(api, draft)["Location"]
+    draft.status = ReportStatus.SUBMITTED
+    draft.save()
+    assert _post(api, draft, doi="10.1234/late", title="Late").status_code == 409
+    patch = api.patch(address, {"journal": "Science"}, format="json")
+    assert (patch.status_code, patch.json()["code"]) == (409, "frozen")
+    assert api.delete(address).status_code == 409
+    assert Paper.objects.get().journal == PAPER["journal"]
+
+
+def test_it_keeps_a_key_to_the_projects_of_its_programs(draft):
+    other = client_for(ProgramFactory())
+    response = _post(other, draft)
+    assert response.status_code == 404 and "project" in response.json()
+    stored = PaperFactory(report=draft)
+    patch = other.patch(f"/api/v1/papers/{stored.pk}/", {"journal": "X"}, format="json")
+    assert patch.status_code == 404
+    assert Paper.objects.count() == 1
+
+
+def test_it_refuses_a_read_key_and_a_year_without_report(draft):
+    assert _post(client_for(_program(draft), can_write=False), draft).status_code == 403
+    # No report of that year: named like an unknown project, 404 with the field
+    response = _post(client_for(_program(draft)), draft, fiscal_year=2030)
+    assert response.status_code == 404 and "fiscal_year" in response.json()
+    assert not Paper.objects.exists()
+
+
+def test_it_refuses_what_the_report_page_refuses(draft):
+    # The same rules as the page: a paper another year of the project reported already.
+    earlier = ReportFactory(project=draft.project, fiscal_year=2023)
+    PaperFactory(report=earlier, doi="10.1234/old", title="Old")
+    response = _post(client_for(_program(draft)), draft, doi="10.1234/old", title="Old")
+    assert response.status_code == 409, response.json()
+    assert Paper.objects.count() == 1
