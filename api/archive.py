@@ -68,7 +68,7 @@ class ArchiveParameters(serializers.Serializer):
     )
 
 
-def parts(request, program: Program) -> tuple[list[Part], list[str]]:
+def parts(request) -> tuple[list[Part], list[str]]:
     """Each kind's rows as the caller's list of it would give them, and the kinds the
     caller may not list at all."""
     readable, left_out = [], []
@@ -86,7 +86,12 @@ def parts(request, program: Program) -> tuple[list[Part], list[str]]:
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("format", OpenApiTypes.STR, enum=list(ARCHIVE_FORMATS)),
+        OpenApiParameter(
+            "format",
+            OpenApiTypes.STR,
+            enum=list(ARCHIVE_FORMATS),
+            description="The type of the files inside the ZIP: csv (the default) or xlsx.",
+        ),
     ],
     responses={
         (200, ZIP): OpenApiResponse(
@@ -112,5 +117,5 @@ class ArchiveView(APIView):
         params = ArchiveParameters(data=filters.given(request.query_params))
         params.is_valid(raise_exception=True)
         program = get_object_or_404(within_scope(request.user, Program.objects.all()), code=code)
-        readable, left_out = parts(request, program)
+        readable, left_out = parts(request)
         return archive(program, readable, params.validated_data.get("format", "csv"), left_out)

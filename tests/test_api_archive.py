@@ -22,6 +22,7 @@ from tests.factories import (
     ExchangeFactory,
     HubFactory,
     LabStatisticFactory,
+    MemberFactory,
     PaperFactory,
     PresentationFactory,
     ProgramFactory,
@@ -118,6 +119,22 @@ def test_it_gives_a_key_what_its_lists_give(keyed):
         download = b"".join(keyed.get(f"/api/v1/{endpoint}/?format=csv").streaming_content)
         assert text(book, f"{kind}.csv") == download.decode()
     assert "Left out" in text(book, "README.txt")
+
+
+def test_it_gives_a_pi_their_own_projects_drafts_and_nothing_of_others():
+    program = ProgramFactory(code="P")
+    own = ReportFactory(project__proposal__call__program=program, status="draft")
+    other = ReportFactory(project__proposal__call__program=program, status="accepted")
+    PaperFactory(report=own, title="My draft paper")
+    PaperFactory(report=other, title="Their paper")
+    pi = MemberFactory(project=own.project).user
+    api = Client()
+    sign_in(api, pi)
+    book = opened(api.get("/api/v1/programs/P/archive/"))
+    papers = text(book, "publications.csv")
+    assert "My draft paper" in papers and "Their paper" not in papers
+    projects = text(book, "projects.csv")
+    assert own.project.code in projects and other.project.code not in projects
 
 
 def test_it_holds_a_program_only_its_own_rows(staff):
