@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from api.archive import ArchiveView
 
 router = DefaultRouter()
 router.register("agencies", views.AgencyViewSet, basename="agency")
@@ -25,6 +26,7 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
     path("v1/programs/<str:code>/indicators/", views.IndicatorsView.as_view(), name="indicators"),
+    path("v1/programs/<str:code>/archive/", ArchiveView.as_view(), name="program-archive"),
     path("v1/indicators/", views.IndicatorTableView.as_view(), name="indicator-table"),
     path(
         "v1/indicators/definitions/",
