@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+import idutils
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -192,20 +193,10 @@ class Researcher(models.Model):
         return f"{self.name} ({self.institution})" if self.institution else self.name
 
     def clean(self) -> None:
-        if self.orcid and not orcid_checksum_ok(self.orcid):
+        # idutils checks ORCID's ISO 7064 MOD 11-2 check character (the format is the
+        # field's validator).
+        if self.orcid and not idutils.is_orcid(self.orcid):
             raise ValidationError({"orcid": _("This ORCID's check digit is wrong.")})
-
-
-def orcid_checksum_ok(orcid: str) -> bool:
-    """ORCID's last character is an ISO 7064 MOD 11-2 check over its fifteen digits."""
-    digits = orcid.replace("-", "")
-    if len(digits) != 16 or not digits[:15].isdigit():
-        return False
-    total = 0
-    for digit in digits[:15]:
-        total = (total + int(digit)) * 2
-    check = (12 - total % 11) % 11
-    return digits[15].upper() == ("X" if check == 10 else str(check))
 
 
 class ProposalStatus(models.TextChoices):
