@@ -321,3 +321,39 @@ def test_it_lists_the_committees_proposals_in_a_fixed_number_of_queries(client, 
             assert client.get(url(Proposal)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_it_shows_a_withdrawn_proposal_left_out_of_a_figure_as_withheld(client, world):
+    ProposalFactory(call=world["call"], ref="ZQ-WD-1", title="Zq-Withdrawn", status="withdrawn")
+    sign_in(client, world["committee"])
+    response = client.get(_figure(world, "g1.proposals"))
+    assert [str(row) for row, _reason in response.context["excluded"]] == ["(withheld)"]
+    assert "ZQ-WD-1" not in response.text and "Zq-Withdrawn" not in response.text
+    sign_in(client, world["staff"])
+    assert "ZQ-WD-1" in client.get(_figure(world, "g1.proposals")).text
+
+
+def test_it_keeps_a_pi_of_an_adopted_proposal_among_the_committees_researchers(world):
+    """A PI of both an adopted and an unfunded proposal is a funded PI: named; a PI of
+    unfunded proposals only is not (accounts.rules.visible_researchers)."""
+    from accounts.rules import visible_researchers
+
+    both = world["rejected"].partner_pi
+    ProposalFactory(call=world["call"], status="adopted", partner_pi=None, jp_pi=both)
+    names = set(
+        visible_researchers(world["committee"], Researcher.objects.all()).values_list(
+            "name", flat=True
+        )
+    )
+    assert {FUNDED_PI, both.name} <= names
+    assert not names & {"Zq-Unfunded-JP-PI", "Zq-Pending-PI"}
+    assert visible_researchers(world["staff"], Researcher.objects.all()).count() == (
+        Researcher.objects.count()
+    )
+
+
+def test_it_shows_everything_to_staff_who_sit_on_the_committee_too(client, world):
+    both = UserFactory(roles=["staff", "committee"], is_staff=True)
+    sign_in(client, both)
+    assert REJECTED_TITLE in client.get(url(Proposal)).text
+    assert client.get(url(Proposal, "change", world["rejected"].pk)).status_code == 200
