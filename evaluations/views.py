@@ -18,6 +18,7 @@ from accounts.rules import (
     sees_proposal_title,
     sees_unfunded_names,
     sees_unfunded_titles,
+    withholds_unfunded,
 )
 from calls.models import Proposal, ProposalStatus
 from evaluations import dashboard, drilldown
@@ -90,7 +91,11 @@ def _as_of(request: HttpRequest) -> tuple[datetime.date | None, str]:
 
 def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> dict:
     document, series, proposals = dashboard.document_and_series(program, as_of)
-    links = Links(program, admin=request.user.is_active and request.user.is_staff)
+    links = Links(
+        program,
+        admin=request.user.is_active and request.user.is_staff,
+        unfunded=not withholds_unfunded(request.user),
+    )
     goals = dashboard.goals(document)
     paces = pace(program, as_of, document)
     growth = dashboard.growth_tables(series)
@@ -241,9 +246,12 @@ class Links:
     allow would send staff to an error page instead). Empty for a user who cannot use the
     admin: the page then offers the read-only report pages where a list names reports."""
 
-    def __init__(self, program: Program, admin: bool):
+    def __init__(self, program: Program, admin: bool, unfunded: bool = True):
         self.program = program
         self.admin = admin
+        # The committee's admin lists hold adopted proposals only: a link to the received
+        # or the adoptable would list fewer than its figure counts (accounts/rules.py).
+        self.unfunded = unfunded
 
     def changelist(self, model: str, **filters) -> str:
         if not self.admin:
@@ -262,6 +270,14 @@ class Links:
         """A call's proposals behind each column of the calls table."""
         call = {"call__id__exact": pk}
         proposals = "calls.proposal"
+        if not self.unfunded:
+            adopted = self.changelist(proposals, status__exact="adopted", **call)
+            return {
+                "received": "",
+                "adopted": adopted,
+                "adoptable": "",
+                "adoptable_not_adopted": "",
+            }
         return {
             "received": self.changelist(proposals, status__in=NOT_WITHDRAWN, **call),
             "adopted": self.changelist(proposals, status__exact="adopted", **call),

@@ -357,3 +357,13 @@ def test_it_shows_everything_to_staff_who_sit_on_the_committee_too(client, world
     sign_in(client, both)
     assert REJECTED_TITLE in client.get(url(Proposal)).text
     assert client.get(url(Proposal, "change", world["rejected"].pk)).status_code == 200
+
+
+def test_it_links_the_committees_call_figures_only_to_the_adopted(client, world):
+    """A link from "received" would open a list of the adopted only: fewer than it says."""
+    dashboard = reverse("evaluations:dashboard", args=["ZQ"]) + f"?as_of={AS_OF}"
+    sign_in(client, world["committee"])
+    text = client.get(dashboard).text
+    assert "status__exact=adopted" in text and "adoptable=yes" not in text
+    sign_in(client, world["staff"])
+    assert "adoptable=yes" in client.get(dashboard).text
