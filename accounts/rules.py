@@ -139,7 +139,7 @@ rules.add_perm("evaluations.order_opinions", (is_staff_member | chairs) & is_ope
 def withholds_unfunded(user) -> bool:
     """The committee judges the program by what it funded: the titles and PIs of the
     proposals it did not fund (any status but adopted) are withheld from them at every
-    door (issue 16). Staff, who hold the committee role too, and API keys are not."""
+    door (issue 16). Not from staff (even those on the committee too), nor API keys."""
     return is_committee(user) and not (is_staff_member(user) or is_api_client(user))
 
 
