@@ -9,6 +9,9 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 
+# calls.models.ProposalStatus.ADOPTED, spelt out: accounts imports no other app.
+ADOPTED = "adopted"
+
 
 def _in_group(role: str):
     @rules.predicate(name=f"is_{role}")
@@ -53,6 +56,11 @@ def is_assigned_reviewer(user, proposal) -> bool:
         and proposal is not None
         and proposal.reviews.filter(reviewer=user).exists()
     )
+
+
+@rules.predicate
+def is_adopted_proposal(user, proposal) -> bool:
+    return proposal is not None and proposal.status == ADOPTED
 
 
 @rules.predicate
@@ -128,13 +136,68 @@ rules.add_perm("evaluations.finalise_evaluation", chairs & is_open_evaluation)
 rules.add_perm("evaluations.order_opinions", (is_staff_member | chairs) & is_open_evaluation)
 
 
+def withholds_unfunded(user) -> bool:
+    """The committee judges the program by what it funded: the titles and PIs of the
+    proposals it did not fund (any status but adopted) are withheld from them at every
+    door (issue 16). Not from staff (even those on the committee too), nor API keys."""
+    return is_committee(user) and not (is_staff_member(user) or is_api_client(user))
+
+
 def visible_proposals(user, proposals: QuerySet) -> QuerySet:
-    """Staff, the committee and API clients see every proposal, a reviewer those assigned."""
-    if reads_everything(user):
+    """Staff and API clients see every proposal, the committee the adopted ones, a
+    reviewer those assigned."""
+    if is_staff_member(user) or is_api_client(user):
         return proposals
+    if is_committee(user):
+        return proposals.filter(status=ADOPTED)
     if not user.is_authenticated:
         return proposals.none()
     return proposals.filter(reviews__reviewer=user)
+
+
+def without_unfunded(user, rows: QuerySet, path: str) -> QuerySet:
+    """Rows that name a proposal through `path` (a document, a review, a notice): what
+    visible_proposals leaves, for the committee; rows naming no proposal stay."""
+    if not withholds_unfunded(user):
+        return rows
+    return rows.filter(Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__status": ADOPTED}))
+
+
+def visible_researchers(user, researchers: QuerySet) -> QuerySet:
+    """A researcher who is a PI of unfunded proposals only is a name the committee must
+    not be handed (a list, an autocomplete); a PI of an adopted proposal stays."""
+    if not withholds_unfunded(user):
+        return researchers
+    proposals = researchers.model._meta.get_field("jp_proposals").related_model.objects
+    unfunded, funded = proposals.exclude(status=ADOPTED), proposals.filter(status=ADOPTED)
+    return researchers.exclude(_pi_of(unfunded) & ~_pi_of(funded))
+
+
+def _pi_of(proposals: QuerySet) -> Q:
+    # Without NULLs: NOT IN over a list holding NULL would exclude every row.
+    jp = proposals.values("jp_pi")
+    partner = proposals.filter(partner_pi__isnull=False).values("partner_pi")
+    return Q(pk__in=jp) | Q(pk__in=partner)
+
+
+def sees_unfunded_names(user) -> bool:
+    """The PIs of unfunded proposals: staff only, whatever the program says."""
+    return is_staff_member(user)
+
+
+def sees_unfunded_titles(user, program) -> bool:
+    """Titles of unfunded adoptable proposals: staff, and the committee where the
+    program says so (Program.unfunded_disclosure "titles"; "counts" shows how many)."""
+    return is_staff_member(user) or program.unfunded_disclosure == "titles"
+
+
+def sees_proposal_title(user, proposal, program) -> bool:
+    """One proposal's row in the committee's pages (a drill-down): adopted ones always;
+    unfunded ones only as the program's disclosure says, and only the adoptable ones
+    it speaks of (`adoptable`, annotated by with_scores)."""
+    if not withholds_unfunded(user) or proposal.status == ADOPTED:
+        return True
+    return sees_unfunded_titles(user, program) and bool(getattr(proposal, "adoptable", False))
 
 
 def visible_projects(user, projects: QuerySet) -> QuerySet:

@@ -82,13 +82,16 @@ class AspireAdminSite(admin.AdminSite):
 
 
 def _home(request) -> dict:
+    from accounts.rules import visible_proposals
     from projects import home  # the admin site is wired before the apps are loaded
 
     today = timezone.localdate()
     context = {"today": today}
     if request.user.has_perm("calls.view_proposal"):
         context["calls_by_stage"] = home.calls_by_stage(today)
-        context["missing_reviews"] = home.proposals_missing_reviews()
+        # Undecided, so unfunded: none of them for the committee (accounts/rules.py).
+        missing = home.proposals_missing_reviews()
+        context["missing_reviews"] = visible_proposals(request.user, missing)
         context["workload"] = home.reviewer_workload()
     if request.user.has_perm("projects.review_annualreport"):
         context["late"] = list(home.late_reports(today))  # one query: rows and count

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -21,6 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
+from accounts.rules import (
+    visible_proposals,
+    visible_researchers,
+    withholds_unfunded,
+    without_unfunded,
+)
 from calls import services
 from calls.models import (
     Call,
@@ -73,6 +80,41 @@ def _score(value):
     return "—" if value is None else f"{value:.2f}"
 
 
+class WithholdsUnfunded:
+    """An admin whose rows name a proposal (through `proposal_path`; "" for proposals
+    themselves): the committee's lists, autocompletes and exports leave out unfunded
+    ones (accounts.rules.without_unfunded), and their change and history pages answer
+    404, as for a row that does not exist, rather than the admin's redirect."""
+
+    proposal_path = "proposal"
+
+    def get_queryset(self, request) -> QuerySet:
+        return self.withhold(request, super().get_queryset(request))
+
+    def withhold(self, request, rows: QuerySet) -> QuerySet:
+        if not self.proposal_path:
+            return visible_proposals(request.user, rows)
+        return without_unfunded(request.user, rows, self.proposal_path)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        if withholds_unfunded(request.user):
+            raise Http404
+        return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._refuse_withheld(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._refuse_withheld(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _refuse_withheld(self, request, object_id) -> None:
+        # The history of a withheld (or deleted) row is read from its records: not here.
+        if withholds_unfunded(request.user) and self.get_object(request, object_id) is None:
+            raise Http404
+
+
 # --- Calls -----------------------------------------------------------------------------
 
 
@@ -89,8 +131,7 @@ class ProposalInline(admin.TabularInline):
 
     def get_queryset(self, request) -> QuerySet:
         return (
-            super()
-            .get_queryset(request)
+            visible_proposals(request.user, super().get_queryset(request))
             .with_scores()
             .select_related("call", "jp_pi")
             .prefetch_related(_scored())
@@ -221,12 +262,15 @@ class CallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Researcher)
-class ResearcherAdmin(admin.ModelAdmin):
+class ResearcherAdmin(WithholdsUnfunded, admin.ModelAdmin):
     list_display = ["name", "institution", "country", "career_stage", "h_index", "orcid", "user"]
     list_filter = ["career_stage", "country"]
     list_select_related = ["user"]
     search_fields = ["name", "institution", "orcid", "erad_number", "user__email"]
     raw_id_fields = ["user"]  # staff may not browse user accounts, but may link one
+
+    def withhold(self, request, rows: QuerySet) -> QuerySet:
+        return visible_researchers(request.user, rows)  # PIs: proposals name them
 
 
 # --- Proposals and their reviews -------------------------------------------------------
@@ -318,7 +362,8 @@ class ProposalForm(ReasonedAdminForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(LargeList, VersionedAdmin, HistoryAdmin):
+class ProposalAdmin(WithholdsUnfunded, LargeList, VersionedAdmin, HistoryAdmin):
+    proposal_path = ""
     form = ProposalForm
     list_display = ["ref", "title", "call", "jp_pi", "status"]
     list_display += ["final_score", "median", "review_count", "spread", "adoptable"]
@@ -420,7 +465,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(LargeList, VersionedAdmin, HistoryAdmin):
+class ReviewAdmin(WithholdsUnfunded, LargeList, VersionedAdmin, HistoryAdmin):
     list_display = ["proposal", "reviewer", "score", "due_on", "status", "call"]
     list_filter = [ReviewStatusFilter, "proposal__call__program", "proposal__call"]
     list_filter += [("reviewer", admin.RelatedOnlyFieldListFilter)]
@@ -460,7 +505,7 @@ class ReviewAdmin(LargeList, VersionedAdmin, HistoryAdmin):
 
 
 @admin.register(ProposalDocument)
-class ProposalDocumentAdmin(admin.ModelAdmin):
+class ProposalDocumentAdmin(WithholdsUnfunded, admin.ModelAdmin):
     list_display = ["proposal", "title", "uploaded_at"]
     list_select_related = ["proposal"]
     search_fields = ["proposal__ref", "title"]
@@ -476,12 +521,13 @@ class ReviewerAffiliationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewReminder)
-class ReviewReminderAdmin(admin.ModelAdmin):
+class ReviewReminderAdmin(WithholdsUnfunded, admin.ModelAdmin):
     """What was mailed to reviewers: a record, never edited by hand."""
 
     list_display = ["review", "kind", "sent_on", "days_to_due", "delivered_at"]
     list_filter = ["kind", "sent_on"]
     list_select_related = ["review__proposal", "review__reviewer"]
+    proposal_path = "review__proposal"
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -491,7 +537,7 @@ class ReviewReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConflictOfInterest)
-class ConflictOfInterestAdmin(admin.ModelAdmin):
+class ConflictOfInterestAdmin(WithholdsUnfunded, admin.ModelAdmin):
     list_display = ["proposal", "reviewer", "reason", "declared_at"]
     list_filter = ["proposal__call__program", "proposal__call"]
     list_select_related = ["proposal", "reviewer"]

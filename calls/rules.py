@@ -10,7 +10,7 @@ The roles are accounts/rules.py's. The phases (calls.models.ReviewPhase):
 | assigned reviewer: declare a conflict | yes | yes | no | no |
 | unassigned reviewer, PI: the proposal | no (404) | no | no | no |
 | staff | everything, always (they score in the admin) |
-| committee | the proposal, never a review |
+| committee | an adopted proposal, never a review nor an unfunded proposal |
 
 tests/test_review_rules.py walks this table.
 """
@@ -18,7 +18,13 @@ tests/test_review_rules.py walks this table.
 import rules
 from django.db.models import QuerySet
 
-from accounts.rules import is_assigned_reviewer, is_committee, is_staff_member, reads_everything
+from accounts.rules import (
+    is_adopted_proposal,
+    is_assigned_reviewer,
+    is_committee,
+    is_staff_member,
+    reads_everything,
+)
 from calls.models import ReviewPhase
 
 
@@ -53,7 +59,11 @@ def sees_panel_scores(user, review) -> bool:
     return review.proposal.reviews.filter(reviewer=user, score__isnull=False).exists()
 
 
-rules.add_perm("calls.view_proposal", is_staff_member | is_assigned_reviewer | is_committee)
+# The committee: adopted proposals only (accounts.rules.withholds_unfunded says why).
+rules.add_perm(
+    "calls.view_proposal",
+    is_staff_member | is_assigned_reviewer | (is_committee & is_adopted_proposal),
+)
 rules.add_perm("calls.view_review", is_staff_member | is_own_review | sees_panel_scores)
 rules.add_perm("calls.change_review", is_staff_member | (is_own_review & is_scoring_phase))
 rules.add_perm("calls.score_review", is_own_review & is_scoring_phase)

@@ -13,11 +13,16 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.rules import is_staff_member, reads_figures
-from calls.models import ProposalStatus
+from accounts.rules import (
+    reads_figures,
+    sees_proposal_title,
+    sees_unfunded_names,
+    sees_unfunded_titles,
+    withholds_unfunded,
+)
+from calls.models import Proposal, ProposalStatus
 from evaluations import dashboard, drilldown
 from evaluations.catalogue import INDICATORS, definition
-from evaluations.disclosure import shows_unfunded_titles
 from evaluations.models import Evaluation
 from evaluations.pace import pace
 from programs.models import Program
@@ -86,7 +91,11 @@ def _as_of(request: HttpRequest) -> tuple[datetime.date | None, str]:
 
 def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> dict:
     document, series, proposals = dashboard.document_and_series(program, as_of)
-    links = Links(program, admin=request.user.is_active and request.user.is_staff)
+    links = Links(
+        program,
+        admin=request.user.is_active and request.user.is_staff,
+        unfunded=not withholds_unfunded(request.user),
+    )
     goals = dashboard.goals(document)
     paces = pace(program, as_of, document)
     growth = dashboard.growth_tables(series)
@@ -126,7 +135,7 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
         },
         "calls": calls,
         "unfunded": _unfunded(request, program, as_of, links),
-        "unfunded_names": is_staff_member(request.user),
+        "unfunded_names": sees_unfunded_names(request.user),
         "unfunded_count": document["indicators"]["g1.adoptable_not_adopted"]["value"],
         "stays": stays,
         "survey": dashboard.survey(program, as_of, document),
@@ -145,11 +154,12 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
 def _unfunded(request: HttpRequest, program: Program, as_of: datetime.date, links) -> list | None:
     """Staff see which, with names; the committee how many (g1.adoptable_not_adopted), or
     the titles without names where the program says so (evaluations/disclosure.py)."""
-    if not is_staff_member(request.user) and not shows_unfunded_titles(program):
+    if not sees_unfunded_titles(request.user, program):
         return None
     proposals = list(dashboard.unfunded(program, as_of)[: dashboard.LIST_LIMIT])
+    named = sees_unfunded_names(request.user)  # the committee's link would answer 404
     for proposal in proposals:
-        proposal.link = links.change("calls.proposal", proposal.pk)
+        proposal.link = links.change("calls.proposal", proposal.pk) if named else ""
     return proposals
 
 
@@ -169,7 +179,7 @@ def figure_page(request: HttpRequest, code: str, indicator: str) -> HttpResponse
     drilled = drilldown.drill(program, as_of, indicator)
     rows = (
         [
-            (row, [_cell(row, column) for column in drilled.columns])
+            (row, _cells(request, program, row, drilled.columns))
             for row in drilled.counted[: drilldown.LIST_LIMIT]
         ]
         if drilled.columns
@@ -184,12 +194,30 @@ def figure_page(request: HttpRequest, code: str, indicator: str) -> HttpResponse
         "count": drilled.counted.count(),
         "columns": drilled.columns,
         "rows": rows,
-        "excluded": [(row, reason) for row, reason in drilled.excluded],
+        "excluded": [
+            (_withheld(request, program, row) or row, reason) for row, reason in drilled.excluded
+        ],
         "by_project": drilled.by_project,
         "names_hidden": drilled.names_hidden,
         "limit": drilldown.LIST_LIMIT,
     }
     return render(request, "evaluations/figure.html", context)
+
+
+def _cells(request: HttpRequest, program: Program, row, columns: list[str]) -> list[str]:
+    """A row's cells; an unfunded proposal the committee is not shown, as withheld: it
+    still counts, and its call and status stay (accounts.rules.sees_proposal_title)."""
+    withheld = _withheld(request, program, row)
+    return [
+        withheld if withheld and column in ("ref", "title") else _cell(row, column)
+        for column in columns
+    ]
+
+
+def _withheld(request: HttpRequest, program: Program, row) -> str:
+    if isinstance(row, Proposal) and not sees_proposal_title(request.user, row, program):
+        return _("(withheld)")
+    return ""
 
 
 def _cell(row, column: str) -> str:
@@ -218,9 +246,12 @@ class Links:
     allow would send staff to an error page instead). Empty for a user who cannot use the
     admin: the page then offers the read-only report pages where a list names reports."""
 
-    def __init__(self, program: Program, admin: bool):
+    def __init__(self, program: Program, admin: bool, unfunded: bool = True):
         self.program = program
         self.admin = admin
+        # The committee's admin lists hold adopted proposals only: a link to the received
+        # or the adoptable would list fewer than its figure counts (accounts/rules.py).
+        self.unfunded = unfunded
 
     def changelist(self, model: str, **filters) -> str:
         if not self.admin:
@@ -239,6 +270,14 @@ class Links:
         """A call's proposals behind each column of the calls table."""
         call = {"call__id__exact": pk}
         proposals = "calls.proposal"
+        if not self.unfunded:
+            adopted = self.changelist(proposals, status__exact="adopted", **call)
+            return {
+                "received": "",
+                "adopted": adopted,
+                "adoptable": "",
+                "adoptable_not_adopted": "",
+            }
         return {
             "received": self.changelist(proposals, status__in=NOT_WITHDRAWN, **call),
             "adopted": self.changelist(proposals, status__exact="adopted", **call),

@@ -34,8 +34,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
 
-from accounts.rules import visible_reports
+from accounts.rules import visible_proposals, visible_reports, without_unfunded
 from aspire.spreadsheets import csv_row, unguard, xlsx_row, xlsx_text
+from calls.models import Proposal, Review
 from exchange import cells, limits
 from exchange.batches import BATCHED
 from exchange.cells import formatted
@@ -508,6 +509,10 @@ def export_records(
     records = spec.queryset(program)
     if user is not None and hasattr(spec.model, "report"):
         records = visible_reports(user, records)
+    if user is not None and spec.model is Proposal:  # the committee: adopted ones only
+        records = visible_proposals(user, records)
+    if user is not None and spec.model is Review:
+        records = without_unfunded(user, records, "proposal")
     if only is not None:
         records = records.filter(pk__in=only.values("pk"))
     records = _sorted(records, ordering)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.rules import visible_reports
-from calls.admin import ProposalAdmin
+from calls.admin import ProposalAdmin, WithholdsUnfunded
 from calls.models import Proposal
 from programs.admin import (
     FiscalYearColumn,
@@ -526,9 +526,10 @@ class ReminderAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(WithholdsUnfunded, ReadOnlyAdmin):
     """What researchers were told (projects/notices.py): returns with the staff comment,
-    acceptances, adoptions and rejections; by whom, when, and whether the mail went out."""
+    acceptances, adoptions and rejections; by whom, when, and whether the mail went out.
+    The committee is not shown the rejections (WithholdsUnfunded)."""
 
     list_display = ["created_at", "kind", "recipient", "report", "proposal", "sent_by", "sent_at"]
     list_filter = ["kind"]

@@ -28,7 +28,8 @@ MATRIX = {
     ("staff", "calls.change_review", "other"): {A, R, P, C},
     ("staff", "calls.score_review", "other"): set(),  # staff score in the admin, not as a reviewer
     ("staff", "calls.set_review_phase", "call"): {A, R, P, C},
-    ("committee", "calls.view_proposal", "proposal"): {A, R, P, C},
+    # The world's proposal is not adopted: the committee is not shown it (issue 16).
+    ("committee", "calls.view_proposal", "proposal"): set(),
     ("committee", "calls.view_review", "other"): set(),
     ("committee", "calls.change_review", "other"): set(),
 }

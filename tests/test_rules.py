@@ -50,11 +50,22 @@ def test_it_shows_a_reviewer_only_assigned_proposals(world):
     assert list(visible_proposals(reviewer, Proposal.objects.all())) == [world["assigned"]]
 
 
-@pytest.mark.parametrize("role", ["staff", "committee"])
-def test_it_shows_staff_and_committee_every_proposal(world, role):
-    user = world[role]
+def test_it_shows_staff_every_proposal(world):
+    user = world["staff"]
     assert user.has_perm("calls.view_proposal", world["other"])
     assert visible_proposals(user, Proposal.objects.all()).count() == Proposal.objects.count()
+
+
+def test_it_shows_the_committee_only_adopted_proposals(world):
+    """Issue 16: the committee is not handed the proposals that were not funded."""
+    committee, other = world["committee"], world["other"]
+    assert not committee.has_perm("calls.view_proposal", other)
+    adopted = set(Proposal.objects.filter(status="adopted"))  # the projects' proposals
+    assert set(visible_proposals(committee, Proposal.objects.all())) == adopted
+    Proposal.objects.filter(pk=other.pk).update(status="adopted")
+    other.refresh_from_db()
+    assert committee.has_perm("calls.view_proposal", other)
+    assert other in visible_proposals(committee, Proposal.objects.all())
 
 
 @pytest.mark.parametrize("role", ["pi", "stranger"])

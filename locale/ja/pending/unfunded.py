@@ -1,0 +1,2 @@
+# ruff: noqa
+T["(withheld)"] = "（非開示）"
