@@ -199,6 +199,8 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class _OutputSerializer(Writable):
+    """An output of a project's annual report of a fiscal year."""
+
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     fiscal_year = serializers.IntegerField(source="report.fiscal_year", read_only=True)
 

@@ -65,6 +65,9 @@ class Downloads:
         fmt = request.query_params.get("format")
         if self.kind and fmt in FORMATS:
             self.paginator.page_size_of(request)  # a download is whole, but a bad size is 400
+            if request.query_params.get("cursor"):
+                # A cursor names a page, and a download has none: not silently ignored.
+                raise NotFound({"cursor": [_("A download holds every row: it has no pages.")]})
             queryset = self.filter_queryset(self.get_queryset())
             drop = () if is_staff_member(request.user) else self.personal
             return download(self.kind, queryset, fmt, drop)

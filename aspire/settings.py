@@ -447,6 +447,8 @@ SPECTACULAR_SETTINGS = {
     # A body's schema apart from the answer's: read-only fields are not asked, required
     # text is at least one character.
     "COMPONENT_SPLIT_REQUEST": True,
+    # An event's kind is read and written by two serializers: one enum, named for it.
+    "ENUM_NAME_OVERRIDES": {"EventKindEnum": "projects.models.EventKind"},
     # Every error status, downloads as files, parameters as the server reads them.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

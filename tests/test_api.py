@@ -298,6 +298,14 @@ def test_it_answers_a_cursor_no_link_gave_with_404_naming_it(keyed, cursor):
     assert set(response.json()) == {"cursor"}
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
+def test_it_answers_a_cursor_on_a_download_with_404_naming_it(keyed, fmt):
+    # A download is whole: a cursor would name a page of it that is not there.
+    PaperFactory()
+    response = keyed.get(f"/api/v1/papers/?format={fmt}&cursor=%02")
+    assert response.status_code == 404 and set(response.json()) == {"cursor"}
+
+
 @pytest.mark.parametrize("query", ["ordering=", "page_size=", "cursor=", "format=", "year="])
 def test_it_reads_an_empty_value_as_no_value(keyed, query):
     # A form sends every field, touched or not: the schema says `allowEmptyValue`.
