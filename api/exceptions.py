@@ -7,6 +7,7 @@ record not there a 404."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -24,6 +25,8 @@ def handler(exc: Exception, context: dict) -> Response | None:
         # answers it: 404, naming the field; the same as a filter's unknown code.
         exc = exceptions.NotFound(exc.detail)
     response = exception_handler(exc, context)
+    if isinstance(exc, Moved):
+        response["Location"] = exc.location
     request = context.get("request")
     if response is not None and request is not None:
         # Errors are JSON whatever format was asked (a CSV of an error helps nobody).
@@ -39,6 +42,20 @@ class Duplicate(exceptions.APIException):
 
     status_code = 409
     default_code = "duplicate"
+
+
+class Moved(exceptions.APIException):
+    """301 (308 for a write, which keeps its method): the code in the address was renamed
+    by staff (programs/codes.py); `Location` is the record's address now."""
+
+    default_code = "moved"
+
+    def __init__(self, location: str, method: str):
+        self.location = location
+        self.status_code = 301 if method in ("GET", "HEAD") else 308
+        super().__init__(
+            _("The code was renamed: the record is at %(location)s.") % {"location": location}
+        )
 
 
 class Frozen(exceptions.APIException):

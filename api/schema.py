@@ -74,6 +74,8 @@ def document(result: dict, generator, request, public: bool) -> dict:
     for path, operations in result["paths"].items():
         for method, operation in operations.items():
             _responses(operation, method, detail=path.rstrip("/").endswith("}"))
+            if path.rstrip("/").endswith("{code}"):
+                operation["responses"].update(_moved(method))
             for parameter in operation.get("parameters", []):
                 _parameter(parameter)
             operation.setdefault("parameters", []).append(LANGUAGE)
@@ -94,6 +96,21 @@ def _responses(operation: dict, method: str, detail: bool) -> None:
         )
     if method == "get" and detail:
         responses.update(NOT_MODIFIED)
+
+
+def _moved(method: str) -> dict:
+    """A code staff renamed (programs/codes.py): 301, or 308 for a write (its method kept)."""
+    status = "301" if method in ("get", "head") else "308"
+    description = "The code was renamed: `Location` is the record's address now."
+    reference = {"$ref": "#/components/schemas/Error"}
+    headers = {"Location": {"schema": {"type": "string", "format": "uri"}}}
+    return {
+        status: {
+            "description": description,
+            "headers": headers,
+            "content": {JSON: {"schema": reference}},
+        }
+    }
 
 
 def _refuse_nul(component: dict) -> None:

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.rules import within_scope
+from aspire.fields import CODE_PATTERN
 from calls.models import Call, Proposal, Review
 from evaluations.models import CommitteeMember, Evaluation, Target
 from programs.models import FundingAgency, Program, SupportType
@@ -23,9 +24,6 @@ from projects.models import (
     SurveyAnswer,
 )
 
-# A code names a record in URLs and files for good: letters, digits, `.`, `_` and `-`,
-# starting with a letter or digit (no space, no slash: `A B/C` could never be addressed).
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 CODE_HELP = (
     "Letters A-Z/a-z, digits, '.', '_' and '-', starting with a letter or digit, at most 40; "
     "unique ignoring case; it never changes through the API."

@@ -2,10 +2,12 @@
 
 import hashlib
 import json
+import re
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Max, Prefetch, QuerySet, UniqueConstraint
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.http import http_date
@@ -30,13 +32,15 @@ from accounts.rules import (
 from api import filters
 from api import serializers as s
 from api.downloads import FORMATS, download
-from api.exceptions import Frozen
+from api.exceptions import Frozen, Moved
 from api.history import written_by
 from api.pagination import ordering_keys
 from aspire import versions
+from aspire.fields import CODE_PATTERN
 from calls.models import Call, Proposal, Review
 from evaluations.indicators import compute
 from evaluations.models import Evaluation, Target
+from programs import codes
 from programs.models import FundingAgency, Program
 from projects import reporting
 from projects.models import (
@@ -159,7 +163,30 @@ def _precondition_failed(record) -> Response:
     return Response(body, status=412, headers={"ETag": etag(record)})
 
 
-class AgencyViewSet(Downloads, SafeWrites, viewsets.ModelViewSet):
+class FollowsRenames:
+    """A code staff renamed keeps its address (programs/codes.py): the old one answers 301
+    (308 for a write) naming the new address, if the caller may read the record there."""
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            old = self.kwargs[self.lookup_field]
+            if not re.fullmatch(CODE_PATTERN, old):  # no code ever (a NUL cannot be looked up)
+                raise
+            code = codes.current_code(self.get_queryset().model, old)
+            if code is None or not self._readable(code):
+                raise
+            base = self.request.path.rstrip("/").rsplit("/", 1)[0]
+            query = f"?{self.request.GET.urlencode()}" if self.request.GET else ""
+            where = self.request.build_absolute_uri(f"{base}/{quote(code)}/{query}")
+            raise Moved(where, self.request.method) from None
+
+    def _readable(self, code: str) -> bool:
+        return self.filter_queryset(self.get_queryset()).filter(code=code).exists()
+
+
+class AgencyViewSet(FollowsRenames, Downloads, SafeWrites, viewsets.ModelViewSet):
     """Funding agencies; `country` JP marks a domestic one. Write keys may add and edit;
     an agency's code never changes through the API."""
 
@@ -177,7 +204,7 @@ class AgencyViewSet(Downloads, SafeWrites, viewsets.ModelViewSet):
         return s.AgencySerializer
 
 
-class ProgramViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(FollowsRenames, Downloads, viewsets.ReadOnlyModelViewSet):
     kind = "programs"
     queryset = (
         Program.objects.select_related("managing_agency")
@@ -190,7 +217,7 @@ class ProgramViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-class CallViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+class CallViewSet(FollowsRenames, Downloads, viewsets.ReadOnlyModelViewSet):
     kind = "calls"
     queryset = (
         Call.objects.select_related("program", "support_type")
@@ -254,7 +281,7 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
         }
 
 
-class ProjectViewSet(Downloads, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(FollowsRenames, Downloads, viewsets.ReadOnlyModelViewSet):
     kind = "projects"
     serializer_class = s.ProjectSerializer
     filterset_class = filters.ProjectFilter

@@ -8,6 +8,7 @@ looked up (`get_prep_value`: `filter(name="伊藤 拓也 ")` finds 伊藤 拓也
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,28 @@ def validate_doi(value: str) -> None:
             code="invalid_doi",
             params={"value": value},
         )
+
+
+# A code names a record in URLs, files and API clients for good: letters, digits, `.`, `_`
+# and `-`, starting with a letter or digit (no space, no slash: `A B/C` could never be
+# addressed). Changing one is a rename (programs/codes.py), which keeps the old one working.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+validate_code = RegexValidator(
+    CODE_PATTERN,
+    _("A code has letters A-Z, digits, '.', '_' and '-', starting with a letter or digit."),
+    code="invalid_code",
+)
+
+
+class CodeField(NormalisedCharField):
+    """A record's code (CODE_PATTERN), NFKC-normalised like a name: ＡＭＥＤ is AMED."""
+
+    normaliser = staticmethod(normalise.name)
+    default_validators = [validate_code]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
 
 
 class DOIField(NormalisedCharField):

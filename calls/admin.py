@@ -45,6 +45,7 @@ from programs.admin import (
     HistoryAdmin,
     LargeList,
     ReasonedAdminForm,
+    RenamesCodes,
     VersionedAdmin,
     VersionedInline,
 )
@@ -206,7 +207,7 @@ def _proposal_count(**conditions) -> Coalesce:
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(RenamesCodes, admin.ModelAdmin):
     list_display = ["code", "title", "program", "kind", "open_date", "close_date", "status"]
     list_display += ["review_phase", "received", "adopted", "adoptable"]
     list_filter = [CallStatusFilter, "review_phase", "program", "kind"]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from aspire.fields import LineField, NameField, updated_at_field
+from aspire.fields import CodeField, LineField, NameField, updated_at_field
 from aspire.versions import Versioned
 from programs.models import FundingAgency, Program, SupportType
 
@@ -58,7 +58,7 @@ class Call(models.Model):
         related_name="calls",
         verbose_name=_("support type"),
     )
-    code = NameField(_("code"), max_length=40, unique=True)
+    code = CodeField(_("code"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=CallKind.choices)
     title = LineField(_("title"), max_length=300)
     partner_agencies = models.ManyToManyField(

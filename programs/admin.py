@@ -8,15 +8,20 @@ history admin, the paging of large lists, and a column and a filter that show 20
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, router, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from aspire import frozen, versions
+from programs import codes
 from programs.fiscal import format_fiscal_year
 from programs.models import FundingAgency, Program, ProgramGoal, SupportType
 
@@ -267,8 +272,70 @@ class FiscalYearColumn:
         return "—" if obj.fiscal_year is None else format_fiscal_year(obj.fiscal_year)
 
 
+class RenameForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("new code"), max_length=40)
+
+
+class RenamesCodes:
+    """A code is set when the record is made; after that it changes only on the rename
+    page, which keeps the old code leading to the record (programs/codes.py)."""
+
+    def get_fields(self, request, obj=None) -> list[str]:
+        fields = [f for f in super().get_fields(request, obj) if f not in ("code", "code_shown")]
+        return ["code" if obj is None else "code_shown", *fields]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if obj is None else [*fields, "code_shown"]
+
+    @admin.display(description=gettext_lazy("code"))
+    def code_shown(self, obj) -> str:
+        rename = reverse(
+            f"admin:{obj._meta.app_label}_{obj._meta.model_name}_rename", args=[obj.pk]
+        )
+        former = codes.former_codes(obj)
+        return format_html(
+            '{} <a class="button" href="{}">{}</a>{}',
+            obj.code,
+            rename,
+            _("Rename"),
+            format_html(" ({}: {})", _("formerly"), ", ".join(former)) if former else "",
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.rename_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_rename"
+        return [path("<path:object_id>/rename/", view, name=name), *super().get_urls()]
+
+    def rename_view(self, request, object_id: str):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = RenameForm(request.POST or None, initial={"code": obj.code})
+        if form.is_valid():
+            try:
+                obj = codes.rename(obj, form.cleaned_data["code"], request.user)
+            except ValidationError as error:
+                form.add_error("code", error.message_dict.get("code", error.messages))
+            else:
+                self.message_user(request, _("Renamed: %(code)s.") % {"code": obj.code})
+                change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+                return HttpResponseRedirect(reverse(change, args=[obj.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Rename %(record)s") % {"record": obj},
+            "opts": self.opts,
+            "original": obj,
+            "form": form,
+            "former": codes.former_codes(obj),
+        }
+        return TemplateResponse(request, "admin/rename_code.html", context)
+
+
 @admin.register(FundingAgency)
-class FundingAgencyAdmin(VersionedAdmin, ProtectedDeletes, admin.ModelAdmin):
+class FundingAgencyAdmin(RenamesCodes, VersionedAdmin, ProtectedDeletes, admin.ModelAdmin):
     list_display = ["code", "name", "name_ja", "country"]
     list_filter = ["country"]
     search_fields = ["code", "name", "name_ja"]
@@ -287,7 +354,7 @@ class ProgramGoalInline(admin.StackedInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(RenamesCodes, admin.ModelAdmin):
     list_display = ["code", "name", "name_ja", "managing_agency", "budget_yen"]
     list_filter = ["managing_agency"]
     list_select_related = ["managing_agency"]

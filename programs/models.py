@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from aspire.fields import NameField, updated_at_field
+from aspire.fields import CodeField, NameField, updated_at_field
 from aspire.versions import Versioned
 
 DOMESTIC_COUNTRY = "JP"
@@ -13,7 +15,7 @@ DOMESTIC_COUNTRY = "JP"
 class FundingAgency(Versioned):
     """A funding agency (FA): Japanese ones run programs, the others are partners."""
 
-    code = NameField(_("code"), max_length=40, unique=True)
+    code = CodeField(_("code"), unique=True)
     name = NameField(_("name (English)"), max_length=200)
     name_ja = NameField(_("name (Japanese)"), max_length=200, blank=True)
     country = CountryField(_("country"))
@@ -33,7 +35,7 @@ class FundingAgency(Versioned):
 
 
 class Program(models.Model):
-    code = NameField(_("code"), max_length=40, unique=True)
+    code = CodeField(_("code"), unique=True)
     name = NameField(_("name (English)"), max_length=200)
     name_ja = NameField(_("name (Japanese)"), max_length=200, blank=True)
     managing_agency = models.ForeignKey(
@@ -170,3 +172,34 @@ class SupportType(models.Model):
 
 def _inverted(low: int | None, high: int | None) -> bool:
     return low is not None and high is not None and high < low
+
+
+class FormerCode(models.Model):
+    """A code a record had before staff renamed it (programs/codes.py): the links, files and
+    API clients that still name it keep finding the record, and who renamed it when stays."""
+
+    kind = models.CharField(_("kind"), max_length=60)  # the model's label: "calls.call"
+    code = CodeField(_("former code"))
+    record_id = models.BigIntegerField(_("record"))
+    renamed_to = CodeField(_("renamed to"))
+    renamed_at = models.DateTimeField(_("renamed at"), auto_now_add=True)
+    renamed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("renamed by"),
+    )
+
+    class Meta:
+        verbose_name = _("former code")
+        verbose_name_plural = _("former codes")
+        ordering = ["kind", "code"]
+        constraints = [
+            # One record per old code of a kind, whatever the case: AMED and amed are one.
+            models.UniqueConstraint(Lower("code"), "kind", name="unique_former_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.renamed_to}"

@@ -18,6 +18,7 @@ from programs.admin import (
     HistoryAdmin,
     LargeList,
     ReasonedAdminForm,
+    RenamesCodes,
     ReopenForm,
     VersionedAdmin,
     VersionedInline,
@@ -225,7 +226,7 @@ class ProjectForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(HistoryAdmin):
+class ProjectAdmin(RenamesCodes, HistoryAdmin):
     form = ProjectForm
     list_display = ["code", "title", "program", "start_date", "end_date", "total_budget"]
     list_filter = ["proposal__call__program", "proposal__call"]

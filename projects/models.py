@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from aspire import normalise
-from aspire.fields import DOIField, LineField, NameField, updated_at_field
+from aspire.fields import CodeField, DOIField, LineField, NameField, updated_at_field
 from aspire.versions import Versioned
 from calls.models import CareerStage, Proposal
 from programs.fiscal import fiscal_year
@@ -33,7 +33,7 @@ class Project(models.Model):
     proposal = models.OneToOneField(
         Proposal, models.PROTECT, related_name="project", verbose_name=_("proposal")
     )
-    code = NameField(_("code"), max_length=40, unique=True)
+    code = CodeField(_("code"), unique=True)
     title = LineField(_("title"), max_length=500, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
