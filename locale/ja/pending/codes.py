@@ -22,7 +22,9 @@ T["formerly"] = "旧コード"
 T["Renamed: %(code)s."] = "コードを変更しました：%(code)s"
 T["Rename %(record)s"] = "%(record)s のコード変更"
 T["Former codes"] = "旧コード"
-T["The code %(code)s names this record in addresses, files and API clients. After the rename it keeps leading here: addresses and the API answer with the new one."] = (
+T[
+    "The code %(code)s names this record in addresses, files and API clients. After the rename it keeps leading here: addresses and the API answer with the new one."
+] = (
     "コード %(code)s は、アドレス、ファイル、API クライアントでこのレコードを指しています。"
     "変更後も旧コードはこのレコードを指し、アドレスと API は新しいコードで応答します。"
 )

@@ -10,3 +10,6 @@ T["The project %(project)s has no report of fiscal year %(year)s."] = (
 T["This output is there already (id %(id)s): change it with PUT at its address."] = (
     "この成果は既に登録されています（id %(id)s）。変更はそのアドレスへの PUT で行ってください。"
 )
+T["A download holds every row: it has no pages."] = (
+    "ダウンロードはすべての行を含みます。ページはありません。"
+)
