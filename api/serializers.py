@@ -203,6 +203,24 @@ class _OutputSerializer(Writable):
     fiscal_year = serializers.IntegerField(source="report.fiscal_year", read_only=True)
 
 
+class _DatedOutputSerializer(_OutputSerializer):
+    """An output with a date, flagged when it is before its project's start (indicators.md
+    counts no such row: a paper of the year before the grant is not the grant's)."""
+
+    dated: str  # the output's date field
+    before_project = serializers.SerializerMethodField(
+        help_text="Whether the output is dated before its project started."
+    )
+
+    def get_before_project(self, row) -> bool:
+        annotated = getattr(row, "before_project", None)  # lists annotate it (api/views.py)
+        return (
+            annotated
+            if annotated is not None
+            else getattr(row, self.dated) < row.project.start_date
+        )
+
+
 def output_write_serializer(read: type[_OutputSerializer]) -> type[_OutputSerializer]:
     """An output as another system creates it: in the report of its project (by code,
     one of the caller's) and fiscal year, which must exist. An edit keeps both."""
@@ -231,43 +249,47 @@ def output_write_serializer(read: type[_OutputSerializer]) -> type[_OutputSerial
     return Write
 
 
-class PaperSerializer(_OutputSerializer):
+class PaperSerializer(_DatedOutputSerializer):
+    dated = "published_on"
     doi = DOI(required=False)
 
     class Meta:
         model = Paper
         fields = ["id", "project", "fiscal_year", "doi", "title", "journal", "published_on"]
-        fields += ["international_coauthored", "authors", "updated_at"]
+        fields += ["international_coauthored", "authors", "before_project", "updated_at"]
 
 
-class PresentationSerializer(_OutputSerializer):
+class PresentationSerializer(_DatedOutputSerializer):
+    dated = "presented_on"
     country = Country()
 
     class Meta:
         model = Presentation
         fields = ["id", "project", "fiscal_year", "title", "conference", "country"]
-        fields += ["presented_on", "international", "updated_at"]
+        fields += ["presented_on", "international", "before_project", "updated_at"]
 
 
-class EventSerializer(_OutputSerializer):
+class EventSerializer(_DatedOutputSerializer):
+    dated = "held_on"
     country = Country()
 
     class Meta:
         model = Event
         fields = ["id", "project", "fiscal_year", "kind", "title", "held_on", "country"]
-        fields += ["participants", "updated_at"]
+        fields += ["participants", "before_project", "updated_at"]
 
 
-class ExchangeSerializer(_OutputSerializer):
+class ExchangeSerializer(_DatedOutputSerializer):
     """A stay abroad; the traveller is not named (a person is personal data)."""
 
+    dated = "start_date"
     country = Country()
 
     class Meta:
         model = Exchange
         fields = ["id", "project", "fiscal_year", "direction", "career_stage", "country"]
         fields += ["institution", "start_date", "end_date", "funded_by_program", "purpose"]
-        fields += ["updated_at"]
+        fields += ["before_project", "updated_at"]
 
 
 class HubSerializer(serializers.ModelSerializer):

@@ -6,7 +6,16 @@ import re
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Max, Prefetch, QuerySet, UniqueConstraint
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    UniqueConstraint,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -426,6 +435,9 @@ def output_viewset(
 
         def get_queryset(self) -> QuerySet:
             outputs = model.objects.select_related("project", "report")
+            if dated := getattr(serializer, "dated", None):  # the list reads it as a column
+                before = Q(**{f"{dated}__lt": F("project__start_date")})
+                outputs = outputs.annotate(before_project=ExpressionWrapper(before, BooleanField()))
             if self.request.method not in SAFE_METHODS:  # a write: the rows of its scope
                 return within_scope(self.request.user, outputs).order_by("pk")
             return visible_reports(self.request.user, outputs).order_by("pk")

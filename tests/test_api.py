@@ -1,5 +1,6 @@
 """The REST API: keys, what each caller may see, lists, errors and the indicators."""
 
+import datetime
 import io
 import json
 
@@ -417,3 +418,21 @@ def test_it_lists_evaluations_in_a_fixed_number_of_queries(keyed, django_assert_
     # the key and its first use, the page, the members (prefetch)
     with django_assert_num_queries(4):
         assert len(keyed.get("/api/v1/evaluations/").json()["results"]) == rows
+
+
+@pytest.mark.parametrize(
+    "factory, endpoint, dated",
+    [
+        (PaperFactory, "papers", "published_on"),
+        (PresentationFactory, "presentations", "presented_on"),
+        (EventFactory, "events", "held_on"),
+        (ExchangeFactory, "exchanges", "start_date"),
+    ],
+)
+def test_it_flags_an_output_dated_before_its_project(keyed, factory, endpoint, dated):
+    # The project starts 2024-01-01 (the factory): the day before is not the grant's.
+    before = factory(**{dated: datetime.date(2023, 12, 31)})
+    factory(report=before.report, **{dated: datetime.date(2024, 1, 1)})
+    listed = keyed.get(f"/api/v1/{endpoint}/?ordering={dated}").json()["results"]
+    assert [row["before_project"] for row in listed] == [True, False]
+    assert keyed.get(f"/api/v1/{endpoint}/{before.pk}/").json()["before_project"] is True
