@@ -204,8 +204,8 @@ class _OutputSerializer(Writable):
 
 
 class _DatedOutputSerializer(_OutputSerializer):
-    """An output with a date, flagged when it is before its project's start (indicators.md
-    counts no such row: a paper of the year before the grant is not the grant's)."""
+    """An output with a date, flagged when it is before its project's start: outside the
+    project window of indicators.md (a paper of the year before the grant is not its own)."""
 
     dated: str  # the output's date field
     before_project = serializers.SerializerMethodField(
