@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from aspire import frozen, versions
 from programs import codes
 from programs.fiscal import format_fiscal_year
-from programs.models import FundingAgency, Program, ProgramGoal, SupportType
+from programs.models import FormerCode, FundingAgency, Program, ProgramGoal, SupportType
 
 
 class ProtectedDeletes:
@@ -390,3 +390,22 @@ class SupportTypeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Its name shows the program's code: in lists, autocompletes and the change page.
         return super().get_queryset(request).select_related("program")
+
+
+@admin.register(FormerCode)
+class FormerCodeAdmin(admin.ModelAdmin):
+    """The codes renamed and who renamed them: written by the rename page only."""
+
+    list_display = ["code", "renamed_to", "kind", "renamed_at", "renamed_by"]
+    list_filter = ["kind"]
+    list_select_related = ["renamed_by"]
+    search_fields = ["code", "renamed_to"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -33,7 +33,8 @@ from evaluations.models import (
     GoalAssessment,
     Opinion,
 )
-from programs.models import ProgramGoal
+from programs import codes
+from programs.models import FormerCode, ProgramGoal
 from projects import reporting
 from projects.models import (
     AnnualReport,
@@ -48,6 +49,7 @@ from projects.models import (
 )
 from tests.conftest import sign_in
 from tests.factories import (
+    AgencyFactory,
     CallFactory,
     ConflictFactory,
     EventFactory,
@@ -224,6 +226,7 @@ def make_one_of_everything() -> None:
     create_client("Dashboard of the ministry")
     AuditEntry.objects.create(action="export", channel="admin", kind="agencies", actor="staff")
     two_factor.new_recovery_codes(UserFactory())  # the second factor's devices
+    codes.rename(AgencyFactory(code="OLD"), "NEW")  # a former code
 
 
 # Records only jobs (or django-axes, or the audit log) write: staff read them, and have no
@@ -239,6 +242,7 @@ WRITTEN_BY_JOBS = {
     AccessLog,
 }
 WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry}
+WRITTEN_BY_JOBS |= {FormerCode}  # written by the rename page (programs/codes.py)
 
 
 # --- Every model ------------------------------------------------------------------------
