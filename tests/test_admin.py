@@ -33,6 +33,7 @@ from evaluations.models import (
     GoalAssessment,
     Opinion,
 )
+from exchange.models import ImportJob
 from programs.models import ProgramGoal
 from projects import reporting
 from projects.models import (
@@ -53,6 +54,7 @@ from tests.factories import (
     EventFactory,
     ExchangeFactory,
     HubFactory,
+    ImportJobFactory,
     LabStatisticFactory,
     MemberFactory,
     PaperFactory,
@@ -224,6 +226,7 @@ def make_one_of_everything() -> None:
     create_client("Dashboard of the ministry")
     AuditEntry.objects.create(action="export", channel="admin", kind="agencies", actor="staff")
     two_factor.new_recovery_codes(UserFactory())  # the second factor's devices
+    ImportJobFactory()
 
 
 # Records only jobs (or django-axes, or the audit log) write: staff read them, and have no
@@ -238,7 +241,7 @@ WRITTEN_BY_JOBS = {
     AccessAttempt,
     AccessLog,
 }
-WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry}
+WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry, ImportJob}  # an import job: by its upload
 
 
 # --- Every model ------------------------------------------------------------------------
@@ -248,6 +251,7 @@ def test_it_registers_every_model_of_aspire():
     from django.apps import apps
 
     ours = {"accounts", "audit", "programs", "calls", "projects", "evaluations", "api"}
+    ours |= {"exchange"}
     models = [
         model
         for model in apps.get_models()
