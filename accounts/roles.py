@@ -2,8 +2,8 @@
 
 Object-level rules (whose report, which proposal) are in accounts/rules.py; these are the
 model permissions the admin checks: staff manage everything of the program data and read
-the audit log, the committee reads the program data (never reviews, reviewers or conflicts
-of interest).
+the audit log and the import jobs, the committee reads the program data (never reviews,
+reviewers or conflicts of interest).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -13,7 +13,8 @@ from accounts.models import Role
 
 # API keys are the machinery of superusers (issue 13: out of officers' sight).
 STAFF_APPS = ["programs", "calls", "projects", "evaluations"]
-STAFF_READS = ["audit"]  # read only: nobody writes the log by hand
+# Read only: nobody writes the audit log or an import job (exchange) by hand.
+STAFF_READS = ["audit", "exchange"]
 COMMITTEE_APPS = ["programs", "calls", "projects", "evaluations"]
 CONFIDENTIAL = ["review", "conflictofinterest", "historicalreview"]
 

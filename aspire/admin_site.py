@@ -39,7 +39,7 @@ JOBS = [
         + ["programs.FundingAgency"],
     ),
     (_("People"), ["accounts.User"]),
-    (_("Records"), ["audit.AuditEntry", "programs.FormerCode"]),
+    (_("Records"), ["audit.AuditEntry", "exchange.ImportJob", "programs.FormerCode"]),
 ]
 MACHINERY = _("Administration")  # everything else: superusers only
 # The apps of that machinery; every other model the admin registers belongs to a job above

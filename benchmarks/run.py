@@ -16,7 +16,7 @@ import sys
 from benchmarks.harness import RESULTS, Result, database_url, manage, postgres
 
 # In the order of the issue. Each module has `run(scale: str) -> list[Result]`.
-SCENARIOS = ["indicators", "api", "dashboard", "imports", "pdf", "rush", "hostile"]
+SCENARIOS = ["indicators", "api", "dashboard", "imports", "admin_import", "pdf", "rush", "hostile"]
 
 
 def main() -> None:

@@ -16,12 +16,16 @@ import dataclasses
 import datetime
 import logging
 import types
+from collections.abc import Iterable
 
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, IntegerField, Q, QuerySet, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
@@ -165,6 +169,35 @@ def progress(job: ImportJob) -> dict:
 
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+
+
+def listed(rows: QuerySet[ImportJob]) -> QuerySet[ImportJob]:
+    """Jobs for a list of many: without their file and result (megabytes each), with the
+    counts of the result read in the database: `rows` (read) and `written` (created or
+    updated; none for a preview, which writes nothing, nor for a job not done, as an
+    import is all or nothing)."""
+
+    def count(key: str) -> Coalesce:
+        return Coalesce(Cast(KT(f"result__{key}"), IntegerField()), 0)
+
+    done = Q(status=JobStatus.DONE, preview=False)
+    return rows.defer("content", "result").annotate(
+        rows=count("rows"),
+        written=Case(When(done, then=count("created") + count("updated")), default=0),
+    )
+
+
+def progress_of_listed(listed_jobs: Iterable[ImportJob]) -> dict[int, dict]:
+    """progress() of each of the `listed` jobs, by id, in one round trip to the cache."""
+    listed_jobs = list(listed_jobs)
+    cached = cache.get_many([_progress_key(job.pk) for job in listed_jobs])
+    shown = {}
+    for job in listed_jobs:
+        done = cached.get(_progress_key(job.pk)) or {"done": 0, "total": 0}
+        if job.status == JobStatus.DONE:
+            done = {"done": job.rows, "total": job.rows}
+        shown[job.pk] = {"status": job.status, "finished": job.status in FINISHED, **done}
+    return shown
 
 
 # --- Running (the task) ------------------------------------------------------------------

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from calls.models import Call, CallKind, ConflictOfInterest, Proposal, Researcher, Review
 from evaluations.models import Target
+from exchange.models import ImportJob
 from programs.models import FundingAgency, Program, SupportType
 from projects.models import (
     AnnualReport,
@@ -258,6 +260,26 @@ class TargetFactory(factory.django.DjangoModelFactory):
     indicator = "g2.intl_coauthored_papers"
     fiscal_year = 2027
     value = Decimal(20)
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A staff import that is done: 3 agencies created."""
+
+    class Meta:
+        model = ImportJob
+
+    kind = "agencies"
+    filename = factory.Sequence(lambda n: f"agencies-{n}.csv")
+    content = b""
+    requested_by = factory.SubFactory(UserFactory, roles=["staff"], is_staff=True)
+    status = "done"
+    finished_at = factory.LazyFunction(timezone.now)
+    result = factory.LazyFunction(
+        lambda: (
+            {"created": 3, "updated": 0, "unchanged": 0, "rows": 3, "dry_run": False}
+            | {"errors": [], "error_count": 0}
+        )
+    )
 
 
 def complete_report(report: AnnualReport) -> AnnualReport:

@@ -33,6 +33,7 @@ from evaluations.models import (
     GoalAssessment,
     Opinion,
 )
+from exchange.models import ImportJob
 from programs import codes
 from programs.models import FormerCode, ProgramGoal
 from projects import reporting
@@ -55,6 +56,7 @@ from tests.factories import (
     EventFactory,
     ExchangeFactory,
     HubFactory,
+    ImportJobFactory,
     LabStatisticFactory,
     MemberFactory,
     PaperFactory,
@@ -227,6 +229,7 @@ def make_one_of_everything() -> None:
     AuditEntry.objects.create(action="export", channel="admin", kind="agencies", actor="staff")
     two_factor.new_recovery_codes(UserFactory())  # the second factor's devices
     codes.rename(AgencyFactory(code="OLD"), "NEW")  # a former code
+    ImportJobFactory()
 
 
 # Records only jobs (or django-axes, or the audit log) write: staff read them, and have no
@@ -241,7 +244,7 @@ WRITTEN_BY_JOBS = {
     AccessAttempt,
     AccessLog,
 }
-WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry}
+WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry, ImportJob}  # an import job: by its upload
 WRITTEN_BY_JOBS |= {FormerCode}  # written by the rename page (programs/codes.py)
 
 
@@ -252,6 +255,7 @@ def test_it_registers_every_model_of_aspire():
     from django.apps import apps
 
     ours = {"accounts", "audit", "programs", "calls", "projects", "evaluations", "api"}
+    ours |= {"exchange"}
     models = [
         model
         for model in apps.get_models()
