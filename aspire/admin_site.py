@@ -47,6 +47,23 @@ MACHINERY = _("Administration")  # everything else: superusers only
 MACHINERY_APPS = {"axes", "otp_totp", "otp_static", "auth", "api"}
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that jobs and pages write (reminders, notices, import jobs, former codes, the
+    audit log): staff read them, nobody adds or edits one by hand. `deletable = False` where
+    even a superuser's delete would lose the trail."""
+
+    deletable = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
 class AspireAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         """As Django's, and the list of a model that has an exchange kind can export

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from aspire.admin_site import ReadOnlyAdmin
 from audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log, for staff to read: nobody adds, changes or deletes an entry."""
 
     list_display = ["at", "actor", "action", "channel", "kind", "target", "format", "rows"]
@@ -18,12 +18,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
     ]
     search_fields = ["actor", "kind", "target"]
     show_full_result_count = False  # no second COUNT(*) of a log that only grows
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    deletable = False  # the log is the trail

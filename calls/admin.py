@@ -28,6 +28,7 @@ from accounts.rules import (
     withholds_unfunded,
     without_unfunded,
 )
+from aspire.admin_site import ReadOnlyAdmin
 from calls import services
 from calls.models import (
     Call,
@@ -522,19 +523,13 @@ class ReviewerAffiliationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewReminder)
-class ReviewReminderAdmin(WithholdsUnfunded, admin.ModelAdmin):
+class ReviewReminderAdmin(WithholdsUnfunded, ReadOnlyAdmin):
     """What was mailed to reviewers: a record, never edited by hand."""
 
     list_display = ["review", "kind", "sent_on", "days_to_due", "delivered_at"]
     list_filter = ["kind", "sent_on"]
     list_select_related = ["review__proposal", "review__reviewer"]
     proposal_path = "review__proposal"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ConflictOfInterest)

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from aspire.admin_site import ReadOnlyAdmin
 from evaluations import services
 from evaluations.models import (
     CommitteeMember,
@@ -205,7 +206,7 @@ class OpinionAdmin(FrozenWhenFinal, VersionedAdmin, HistoryAdmin):
 
 
 @admin.register(EvaluationReport)
-class EvaluationReportAdmin(admin.ModelAdmin):
+class EvaluationReportAdmin(ReadOnlyAdmin):
     """Documents made by a job: staff read and download them, nobody edits them."""
 
     list_display = ["evaluation", "language", "format", "status", "progress", "file"]
@@ -213,9 +214,3 @@ class EvaluationReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "format", "language", "evaluation__program"]
     list_select_related = ["evaluation__program"]
     search_fields = ["evaluation__program__code", "message"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

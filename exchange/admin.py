@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from aspire.admin_site import ReadOnlyAdmin
 from aspire.jobs import JobStatus
 from exchange import imports
 from exchange.models import ImportJob
@@ -20,7 +21,7 @@ ERRORS_SHOWN = 20
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["filename", "kind", "requested_by", "status", "progress", "rows_written"]
     list_display += ["created_at", "finished_at", "message", "page_link"]
     list_filter = ["status", "kind"]
@@ -100,14 +101,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             return _("Only the person who started it sees its page.")
         return self.page_link(job)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    deletable = False  # who imported what stays
 
 
 def _count(number: int) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from aspire import frozen, versions
+from aspire.admin_site import ReadOnlyAdmin
 from programs import codes
 from programs.fiscal import format_fiscal_year
 from programs.models import FormerCode, FundingAgency, Program, ProgramGoal, SupportType
@@ -393,19 +394,11 @@ class SupportTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(FormerCode)
-class FormerCodeAdmin(admin.ModelAdmin):
+class FormerCodeAdmin(ReadOnlyAdmin):
     """The codes renamed and who renamed them: written by the rename page only."""
 
     list_display = ["code", "renamed_to", "kind", "renamed_at", "renamed_by"]
     list_filter = ["kind"]
     list_select_related = ["renamed_by"]
     search_fields = ["code", "renamed_to"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    deletable = False  # an old code must keep leading to its record

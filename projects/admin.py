@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.rules import visible_reports
+from aspire.admin_site import ReadOnlyAdmin
 from calls.admin import ProposalAdmin, WithholdsUnfunded
 from calls.models import Proposal
 from programs.admin import (
@@ -502,16 +503,6 @@ class ReportingPeriodAdmin(FiscalYearColumn, admin.ModelAdmin):
     list_filter = ["program", ("fiscal_year", FiscalYearFilter)]
     list_select_related = ["program"]
     search_fields = ["program__code", "program__name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by jobs: staff read them, nobody edits them by hand."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Reminder)
