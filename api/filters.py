@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import IsoDateTimeField, ModelChoiceField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
@@ -33,6 +33,7 @@ from accounts.rules import visible_projects, within_scope
 from api.serializers import CODE_PATTERN
 from calls.models import Call, Proposal
 from evaluations.models import Evaluation, Target
+from programs import codes
 from programs.fiscal import FIRST_YEAR, LAST_YEAR
 from programs.models import FundingAgency, Program
 from projects.models import (
@@ -88,9 +89,29 @@ class CountryFilter(filters.ChoiceFilter):
         super().__init__(*args, choices=countries, **kwargs)
 
 
+class RenamedCodeField(ModelChoiceField):
+    """A code, or a code the record had before staff renamed it (programs/codes.py): a
+    client's saved query keeps selecting the same record."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except DjangoValidationError as unknown:
+            known = isinstance(value, str) and re.fullmatch(CODE_PATTERN, value)
+            renamed = codes.current_code(self.queryset.model, value) if known else None
+            if renamed is None:
+                raise
+            try:
+                return super().to_python(renamed)
+            except DjangoValidationError:
+                raise unknown from None  # not the caller's: the new code stays unsaid
+
+
 @extend_schema_field({"type": "string", "pattern": CODE_PATTERN})
 class CodeFilter(filters.ModelChoiceFilter):
     """A record named by its code, in the documented character set (api/serializers.py)."""
+
+    field_class = RenamedCodeField
 
 
 def _code(path: str, model, label: str, scoped: bool = True) -> filters.ModelChoiceFilter:

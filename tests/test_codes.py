@@ -27,7 +27,8 @@ def change_url(record) -> str:
 
 
 def api_for(*programs) -> APIClient:
-    _client, key = create_client("ris", can_write=True, programs=programs)
+    name = "ris-" + "-".join(program.code for program in programs)
+    _client, key = create_client(name, can_write=True, programs=programs)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return api
@@ -119,6 +120,20 @@ def test_it_answers_the_old_address_in_the_api_with_the_new_one():
     assert FundingAgency.objects.get().name != "Dutch"
     assert api.get("/api/v1/agencies/NWO-NL/").status_code == 200
     assert api.get("/api/v1/agencies/NOPE/").status_code == 404
+
+
+def test_it_filters_by_a_renamed_code_as_by_the_new_one():
+    call = CallFactory(program=ProgramFactory(code="WPI"))
+    CallFactory()  # another program's
+    codes.rename(call.program, "WPI-2")
+    api = api_for()
+    for code in ("WPI", "WPI-2"):
+        listed = api.get(f"/api/v1/calls/?program={code}").json()["results"]
+        assert [row["code"] for row in listed] == [call.code], code
+    assert api.get("/api/v1/calls/?program=NOPE").status_code == 404
+    scoped = api_for(ProgramFactory(code="MINE"))
+    refused = scoped.get("/api/v1/calls/?program=WPI")  # another program's, renamed
+    assert refused.status_code == 404 and "WPI-2" not in refused.text
 
 
 def test_it_does_not_reveal_a_renamed_record_the_key_may_not_read():
