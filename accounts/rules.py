@@ -187,8 +187,8 @@ def sees_unfunded_names(user) -> bool:
 
 def sees_unfunded_titles(user, program) -> bool:
     """Titles of unfunded adoptable proposals: staff, and the committee where the
-    program says so (Program.unfunded_disclosure "titles"; "counts" shows how many)."""
-    return is_staff_member(user) or program.unfunded_disclosure == "titles"
+    program says so (Program.shows_unfunded_titles; otherwise how many only)."""
+    return is_staff_member(user) or program.shows_unfunded_titles
 
 
 def sees_proposal_title(user, proposal, program) -> bool:

@@ -32,6 +32,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries.fields import Country
 from openpyxl import Workbook
 
@@ -247,7 +248,8 @@ def _readme(program, files: list[dict], left_out: list[str], as_of) -> str:
         "",
     ]
     lines += [
-        _("%(file)s: %(count)d rows") % {"file": file["file"], "count": file["rows"]}
+        ngettext("%(file)s: %(count)d row", "%(file)s: %(count)d rows", file["rows"])
+        % {"file": file["file"], "count": file["rows"]}
         for file in files
     ]
     if left_out:

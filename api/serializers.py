@@ -63,15 +63,12 @@ class Country(CountryField):
         return super().to_internal_value(data)
 
 
-class DOI(serializers.RegexField):
+class DOI(Text, serializers.RegexField):
+    """A DOI as text (Text: a number is refused), in canonical form (DOI_PATTERN)."""
+
     def __init__(self, **kwargs):
         kwargs |= {"max_length": 200, "allow_blank": True, "help_text": DOI_HELP}
         super().__init__(DOI_PATTERN, **kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class StableCode(serializers.RegexField):

@@ -40,7 +40,7 @@ class Drill:
     excluded: list[tuple[object, str]]
     by_project: list[dict]
     columns: list[str]  # the attributes a row shows
-    names_hidden: bool = False  # unfunded proposals: titles at most (disclosure.py)
+    names_hidden: bool = False  # unfunded proposals: titles at most (Program.shows_unfunded_titles)
 
 
 def supported(code: str) -> bool:
@@ -138,8 +138,6 @@ def _calls(program: Program, as_of, code: str) -> Drill:
 
 
 def _proposals(program: Program, as_of, code: str) -> Drill:
-    from evaluations.disclosure import shows_unfunded_titles
-
     scope = indicators.proposal_scope(program, as_of).with_scores().select_related("call")
     counted = {
         "g1.proposals": scope,
@@ -155,9 +153,9 @@ def _proposals(program: Program, as_of, code: str) -> Drill:
     ).select_related("call")[:LIST_LIMIT]
     excluded = [(proposal, _("withdrawn")) for proposal in withdrawn]
     hidden = code == "g1.adoptable_not_adopted"
-    if hidden and not shows_unfunded_titles(program):
+    if hidden and not program.shows_unfunded_titles:
         return Drill(code, counted, [], [], [], names_hidden=True)
-    columns = ["ref", "call", "title", "status"] if hidden else ["ref", "call", "title", "status"]
+    columns = ["ref", "call", "title", "status"]
     return Drill(code, counted, [] if hidden else excluded, [], columns, names_hidden=hidden)
 
 

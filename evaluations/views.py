@@ -153,7 +153,7 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
 
 def _unfunded(request: HttpRequest, program: Program, as_of: datetime.date, links) -> list | None:
     """Staff see which, with names; the committee how many (g1.adoptable_not_adopted), or
-    the titles without names where the program says so (evaluations/disclosure.py)."""
+    the titles without names where the program says so (Program.shows_unfunded_titles)."""
     if not sees_unfunded_titles(request.user, program):
         return None
     proposals = list(dashboard.unfunded(program, as_of)[: dashboard.LIST_LIMIT])

@@ -64,19 +64,18 @@ class ImportJobAdmin(ReadOnlyAdmin):
         """What a job that is done did, as its own page says it, and its first problems."""
         if job.status != JobStatus.DONE:
             return "—"
-        result = job.result
-        counts = {name: result.get(name, 0) for name in ("created", "updated", "unchanged")}
-        errors = result.get("errors", [])
-        if errors:
-            count = result.get("error_count", len(errors))
+        result = imports.StoredResult.of(job)
+        if not result.ok:
+            count = result.error_count
             said = ngettext(
                 "Nothing was imported: %(count)d problem.",
                 "Nothing was imported: %(count)d problems.",
                 count,
             ) % {"count": count}
-            listed = format_html_join("", "<li>{}</li>", ((e,) for e in errors[:ERRORS_SHOWN]))
+            shown = result.errors[:ERRORS_SHOWN]
+            listed = format_html_join("", "<li>{}</li>", ((error,) for error in shown))
             return format_html("{}<ul>{}</ul>", said, listed)
-        if result.get("dry_run"):
+        if result.dry_run:
             said = _(
                 "%(name)s is ready: %(created)s to create, %(updated)s to update, "
                 "%(unchanged)s unchanged."
@@ -86,7 +85,8 @@ class ImportJobAdmin(ReadOnlyAdmin):
                 "%(name)s imported: %(created)d created, %(updated)d updated, "
                 "%(unchanged)d unchanged."
             )
-        return said % {"name": job.filename, **counts}
+        counts = {"created": result.created, "updated": result.updated}
+        return said % {"name": job.filename, "unchanged": result.unchanged, **counts}
 
     @admin.display(description=gettext_lazy("page"))
     def page_link(self, job: ImportJob) -> str:

@@ -65,7 +65,8 @@ class Program(models.Model):
         validators=[MaxLengthValidator(10_000)],
     )
     # What the committee sees of the adoptable proposals that were not adopted, at every
-    # door (evaluations/disclosure.py): how many, or also their titles (never names).
+    # door (accounts.rules.sees_unfunded_titles): how many, or also their titles (never
+    # names).
     unfunded_disclosure = models.CharField(
         _("unfunded adoptable proposals shown to the committee"),
         max_length=8,
@@ -81,6 +82,12 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def shows_unfunded_titles(self) -> bool:
+        """The program's choice: the committee reads the unfunded adoptable proposals'
+        titles (without names), not only how many there are."""
+        return self.unfunded_disclosure == "titles"
 
 
 class ProgramGoal(models.Model):

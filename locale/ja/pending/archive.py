@@ -10,7 +10,7 @@ T[
     "種類ごとに1ファイル、データ交換仕様の列で書かれています。"
     "この順に取り込む（import_data）と、空のデータベースを満たせます。"
 )
-T["%(file)s: %(count)d rows"] = "%(file)s: %(count)d 行"
+T["%(file)s: %(count)d row"] = "%(file)s: %(count)d 行"
 T["Left out, as the API does not show them to you: %(kinds)s."] = (
     "API であなたに表示されないため含めていないもの: %(kinds)s。"
 )
