@@ -309,8 +309,13 @@ def check_item(item: models.Model) -> None:
 
 def lock(report: AnnualReport) -> AnnualReport:
     """The report row, locked until the transaction ends: one transition at a time, and
-    no row joins a report while it is being handed in."""
-    return AnnualReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    no row joins a report while it is being handed in. The call comes along: the rules
+    ask for its program (the reporting period), and in the same query it costs nothing."""
+    related = AnnualReport.objects.select_related("project__proposal__call")
+    # The report and its project are locked, as before (the duplicate check spans the
+    # project's years); not the call every report of the program shares, on which 200
+    # PIs handing in at once would queue.
+    return related.select_for_update(of=("self", "project")).get(pk=report.pk)
 
 
 def _editable(report: AnnualReport) -> AnnualReport:
