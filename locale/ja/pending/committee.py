@@ -224,3 +224,45 @@ T["Events of this kind held."] = "この種別のイベントの開催。"
 T["Workshops, symposia, seminars, lecture tours and other events held."] = (
     "ワークショップ、シンポジウム、セミナー、レクチャーツアー等の開催。"
 )
+# Drill-downs for every figure (lab-wide sums, partner countries, h-index medians)
+T["adopted (✓)"] = "採択（✓）"
+T["days (✓: %(days)d or fewer)"] = "日数（✓：%(days)d日以内）"
+T["after − before"] = "渡航後 − 渡航前"
+T["a Japanese agency, not a partner"] = "日本のFAのため相手国FAではない"
+T["takes part only in calls not opened by the as-of date"] = (
+    "基準日までに開始していない公募にのみ参加"
+)
+T["no partner PI is named"] = "相手側研究代表者が登録されていない"
+T["the PI's h-index is not known"] = "研究代表者のh-indexが不明"
+T["the value of the other side (before / after)"] = "もう一方（事業開始前／直近年度）の値"
+T["a fiscal year after the as-of date's"] = "基準日の年度より後の年度"
+T["earlier than the fiscal year just before the start"] = "開始前年度より前の年度"
+T["its project has no value for the year before its start: it adds to neither side"] = (
+    "課題に開始前年度の値がないため、どちらの合計にも含めない"
+)
+T["its project has no value from its start year on: it adds to neither side"] = (
+    "課題に開始年度以降の値がないため、どちらの合計にも含めない"
+)
+T["an earlier year's value: the latest year counts"] = "以前の年度の値（直近年度の値を数える）"
+T["%(count)d row: the figure is their number."] = "%(count)d件：その件数が値である。"
+T["%(count)d row: the figure is the number of different values of “%(column)s”."] = (
+    "%(count)d件：「%(column)s」の異なる値の数が値である。"
+)
+T["%(count)d row, one a project: the figure is the sum of “%(column)s”."] = (
+    "%(count)d件（１課題１件）：「%(column)s」の合計が値である。"
+)
+T[
+    "%(count)d row in order of “%(column)s”: the figure is the median, the marked row (or the mean of the two marked rows)."
+] = "%(count)d件（「%(column)s」の順）：中央値（強調した行、または強調した２行の平均）が値である。"
+T["%(count)d row: the figure is the share (%%) of them marked in “%(column)s”."] = (
+    "%(count)d件：そのうち「%(column)s」に印のあるものの割合（%%）が値である。"
+)
+T["%(count)d row: the figure is the mean of “%(column)s”."] = (
+    "%(count)d件：「%(column)s」の平均が値である。"
+)
+T["fiscal year"] = "年度"
+T["Per country"] = "国ごと"
+T["← the median"] = "← 中央値"
+T["Rows %(first)s–%(last)s of %(count)s are shown."] = (
+    "全%(count)s件のうち%(first)s〜%(last)s件目を表示している。"
+)
