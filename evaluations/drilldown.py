@@ -73,6 +73,7 @@ class Drill:
     columns: list[str]  # the attributes a row shows
     names_hidden: bool = False  # unfunded proposals: titles at most (Program.shows_unfunded_titles)
     measure: Measure = COUNT
+    note: str = ""  # what a row stands for, where it is not plain
 
 
 def supported(code: str) -> bool:
@@ -206,6 +207,7 @@ def _agencies(program: Program, as_of, code: str) -> Drill:
         per_country,
         ["code", "name"],
         measure=Measure("distinct", "country", gettext_lazy("country")),
+        note=_("A row is a partner agency of an opened call; the figure counts their countries."),
     )
 
 
@@ -238,6 +240,10 @@ def _hindex(program: Program, as_of, code: str) -> Drill:
         [],
         ["ref", "call", "title", pi],
         measure=Measure("median", "pi_h_index", gettext_lazy("h-index")),
+        note=_(
+            "A row is an adopted proposal with its PI's h-index as recorded now: a PI of two"
+            " adopted proposals counts twice, as in the figure."
+        ),
     )
 
 
@@ -323,6 +329,10 @@ def _lab(program: Program, as_of, code: str) -> Drill:
         [],
         ["project", "fiscal_year"],
         measure=Measure("sum", "value", LabStatistic._meta.get_field(field).verbose_name),
+        note=_(
+            "A row is a project that has both values: its value of the fiscal year just"
+            " before its start (before), or of its latest year up to the as-of date (after)."
+        ),
     )
 
 

@@ -329,7 +329,14 @@ def _table_sheets(book, evaluation: Evaluation, data: dict) -> None:
     sheet = book.create_sheet(_("Travel"))
     _append(
         sheet,
-        [_("fiscal year"), _("reports"), _("trips"), _("cost (yen)"), _("cost per trip (yen)")],
+        [
+            _("fiscal year"),
+            _("reports"),
+            _("trips"),
+            _("cost (yen)"),
+            _("cost per trip (yen)"),
+            _("cost per trip, all years to date (yen)"),
+        ],
     )
     for year in dashboard.travel(program, as_of):
         _append(
@@ -340,6 +347,7 @@ def _table_sheets(book, evaluation: Evaluation, data: dict) -> None:
                 year["trips"],
                 year["cost"],
                 year["cost_per_trip"],
+                year["cost_per_trip_to_date"],
             ],
         )
 

@@ -153,6 +153,7 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
         ],
         "buyout": dashboard.buyout(program, as_of),
         "travel": travel,
+        "travel_chart": dashboard.travel_chart(travel),
         "links": links,
         "evaluations": Evaluation.objects.filter(program=program).order_by("-as_of"),
     }
@@ -203,6 +204,7 @@ def figure_page(request: HttpRequest, code: str, indicator: str) -> HttpResponse
         "count": count,
         "value": indicators.json_number(drilldown.figure(drilled, rows=count)),
         "how": _how(measure, count),
+        "note": drilled.note,
         "columns": _headers(drilled),
         "rows": rows,
         "first": first + 1,

@@ -501,6 +501,13 @@ def test_it_shows_buy_out_use_and_travel_costs_per_year(client):
         (2023, 1, 2, 600_000, 300_000),
         (2024, 2, 3, 1_200_000, 400_000),
     ]
+    # Over all years to date: 1,800,000 yen for 5 trips.
+    assert [t["cost_per_trip_to_date"] for t in travel] == [300_000, 360_000]
+    assert dashboard.travel_chart(travel)["years"] == ["FY2023", "FY2024"]
+    assert [line["values"] for line in dashboard.travel_chart(travel)["lines"]] == [
+        [300_000, 400_000],
+        [300_000, 360_000],
+    ]
 
     sign_in(client, "committee")
     html = client.get(url(program.code)).text
@@ -513,7 +520,9 @@ def test_it_shows_buy_out_use_and_travel_costs_per_year(client):
         "3",
         "1,200,000",
         "400,000",
+        "360,000",
     ]
+    assert 'id="travel-chart"' in html and 'id="travel-data"' in html
 
 
 # --- No inline script ----------------------------------------------------------------------
@@ -650,8 +659,9 @@ def test_it_draws_the_charts_in_a_browser_under_the_csp(live_server):
         page.wait_for_load_state()
         assert page.locator(".recovery-codes li").count() == 10
         page.goto(live_server.url + url(program.code))
-        # Eight growth charts (cumulative and per year, for each goal) and the histogram.
-        page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 9")
+        # Eight growth charts (cumulative and per year, for each goal), the histogram and
+        # the travel cost per trip.
+        page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 10")
         tensions = page.evaluate(
             "() => Object.values(Chart.instances).filter(c => c.config.type === 'line')"
             ".flatMap(c => c.data.datasets.map(d => d.tension))"
@@ -661,7 +671,7 @@ def test_it_draws_the_charts_in_a_browser_under_the_csp(live_server):
         )
         browser.close()
     assert refused == []
-    assert sorted(kind for kind, _labels in drawn) == ["bar"] + ["line"] * 8
+    assert sorted(kind for kind, _labels in drawn) == ["bar"] + ["line"] * 9
     assert set(tensions) == {0}  # straight lines: no smoothing that overshoots
     assert ["FY2023", "FY2024"] in [labels for _kind, labels in drawn]
     assert [label for kind, label in drawn if kind == "bar"] == [

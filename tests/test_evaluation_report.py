@@ -201,6 +201,9 @@ def test_it_writes_a_sheet_per_goal_into_the_xlsx(evaluation):
     rows = {row[0]: row for row in book["Goal 2"].iter_rows(values_only=True) if row}
     code, _label, value, target_year, target, attainment = rows["g2.intl_coauthored_papers"]
     assert (value, target_year, target, attainment) == (18, 2027, 20, 90.0)
+    travel = list(book["Travel"].iter_rows(values_only=True))
+    assert travel[0][-2:] == ("cost per trip (yen)", "cost per trip, all years to date (yen)")
+    assert all(len(row) == 6 for row in travel)
 
 
 def test_it_keeps_a_finalised_evaluations_figures(evaluation):

@@ -266,3 +266,20 @@ T["← the median"] = "← 中央値"
 T["Rows %(first)s–%(last)s of %(count)s are shown."] = (
     "全%(count)s件のうち%(first)s〜%(last)s件目を表示している。"
 )
+T[
+    "A row is an adopted proposal with its PI's h-index as recorded now: a PI of two adopted proposals counts twice, as in the figure."
+] = "１行は採択課題１件で、代表者の現在登録されているh-indexを示す。２件の採択課題の代表者は、値と同じく２回数える。"
+T[
+    "A row is a project that has both values: its value of the fiscal year just before its start (before), or of its latest year up to the as-of date (after)."
+] = "１行は両方の値がある課題１件で、開始前年度の値（事業開始前）または基準日までの直近年度の値（直近年度）を示す。"
+T["A row is a partner agency of an opened call; the figure counts their countries."] = (
+    "１行は開始済みの公募に参加する相手国FA１機関で、値はその国の数である。"
+)
+# Travel cost per trip over time
+T["Yen per trip in the year"] = "当該年度の１回あたりの旅費（円）"
+T["Yen per trip, all years to date"] = "これまでの全年度の１回あたりの旅費（円）"
+T["Yen per trip counts only the reports that give both the trips and their cost."] = (
+    "１回あたりの旅費は、渡航回数と旅費の両方の記載がある報告のみから算出している。"
+)
+T["Travel cost per trip over time"] = "１回あたりの旅費の推移"
+T["cost per trip, all years to date (yen)"] = "これまでの全年度の１回あたりの旅費（円）"
