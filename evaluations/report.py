@@ -9,9 +9,12 @@ reports its progress on the EvaluationReport row.
 import datetime
 import io
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -196,18 +199,54 @@ def context(evaluation: Evaluation, language: str | None = None) -> dict:
     }
 
 
-def render_pdf(evaluation: Evaluation, language: str) -> bytes:
+# The steps of making a file, each with the progress (%) the row shows from its start, in
+# the page's words. The shares follow the demo PDF's measured times (benchmark `pdf`):
+# WeasyPrint's layout, one call that cannot report, takes most of it.
+STAGES: dict[str, tuple[int, Promise]] = {
+    "figures": (5, gettext_lazy("reading the figures and texts")),
+    "document": (15, gettext_lazy("writing the document")),
+    "layout": (20, gettext_lazy("laying out the pages")),
+    "file": (75, gettext_lazy("writing the file")),
+    "saving": (95, gettext_lazy("saving the file")),
+}
+
+
+def stage_label(progress: int) -> str:
+    """The step a row's progress stands for (empty before the first)."""
+    label = ""
+    for start, text in STAGES.values():
+        if progress >= start:
+            label = str(text)
+    return label
+
+
+Step = Callable[[str], None]
+
+
+def _no_step(name: str) -> None:
+    """Rendering outside a job (the benchmark, tests) reports its steps to no one."""
+
+
+def render_pdf(evaluation: Evaluation, language: str, step: Step = _no_step) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only report jobs need.
     from weasyprint import HTML
 
+    step("figures")
     with override(language):
-        html = render_to_string("evaluations/report_document.html", context(evaluation, language))
-    return HTML(string=html).write_pdf()
+        data = context(evaluation, language)
+        step("document")
+        html = render_to_string("evaluations/report_document.html", data)
+    step("layout")
+    document = HTML(string=html).render()
+    step("file")
+    return document.write_pdf()
 
 
-def render_xlsx(evaluation: Evaluation, language: str) -> bytes:
+def render_xlsx(evaluation: Evaluation, language: str, step: Step = _no_step) -> bytes:
+    step("figures")
     with override(language):
         data = context(evaluation)
+        step("file")
         book = Workbook()
         _summary_sheet(book.active, data)
         for goal in data["goals"]:
@@ -370,7 +409,8 @@ def request_report(evaluation: Evaluation, language: str, format: str) -> Evalua
 
 def retry_report(report: EvaluationReport) -> bool:
     """Start a failed, stopped or lost report again; False if it is not one of those."""
-    if not jobs.reset(EvaluationReport, report.pk, progress=0, file=""):
+    again = {"progress": 0, "file": "", "started_at": None, "finished_at": None}
+    if not jobs.reset(EvaluationReport, report.pk, **again):
         return False
     _queue(report.pk)
     return True
@@ -404,18 +444,23 @@ def generate(report_id: int) -> float | None:
 
 def _make_file(report: EvaluationReport, attempt: int) -> None:
     held = jobs.held(EvaluationReport, report.pk, attempt)
+    # This run's own time: a run that takes over a dead one starts the clock again.
+    held.update(progress=0, started_at=timezone.now(), finished_at=None)
+
+    def step(name: str) -> None:  # one fenced UPDATE a step: the page polls the row
+        held.update(progress=STAGES[name][0])
+
     try:
-        held.update(progress=20)
-        content = RENDERERS[report.format](report.evaluation, report.language)
-        held.update(progress=90)
+        content = RENDERERS[report.format](report.evaluation, report.language, step)
+        step("saving")
         name = f"{report.evaluation.program.code}-{report.evaluation.as_of}-{report.language}"
         report.file.save(f"{name}.{report.format}", ContentFile(content), save=False)
-        done = {"file": report.file.name, "progress": 100}
+        done = {"file": report.file.name, "progress": 100, "finished_at": timezone.now()}
         if not jobs.finish(EvaluationReport, report.pk, attempt, ReportFileStatus.DONE, **done):
             report.file.delete(save=False)  # another run took the row over: its file counts
     except Exception as error:  # any failure must show on the row, not leave it "running"
-        message = str(error)[:500]
-        jobs.finish(EvaluationReport, report.pk, attempt, ReportFileStatus.FAILED, message=message)
+        failed = {"message": str(error)[:500], "finished_at": timezone.now()}
+        jobs.finish(EvaluationReport, report.pk, attempt, ReportFileStatus.FAILED, **failed)
         raise
 
 

@@ -1,9 +1,12 @@
 """The evaluation report: the seed's structure and figures, as PDF and XLSX, made by a job."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -229,6 +232,8 @@ def test_it_generates_the_file_once_and_shows_progress(evaluation):
     requested.refresh_from_db()
     assert requested.status == ReportFileStatus.DONE
     assert requested.progress == 100
+    assert requested.started_at <= requested.finished_at  # the time it took, on the row
+    assert requested.seconds == (requested.finished_at - requested.started_at).total_seconds()
     assert requested.file.name.endswith(".xlsx")
     first_file = requested.file.name
     report.generate(requested.pk)  # a second run (a redelivered job) changes nothing
@@ -247,3 +252,28 @@ def test_it_makes_the_file_on_a_real_worker(settings, tmp_path):
         requested = wait_for(requested, ReportFileStatus.DONE, ReportFileStatus.FAILED)
     assert (requested.status, requested.progress) == (ReportFileStatus.DONE, 100)
     assert requested.file.read()[:4] == b"%PDF"
+
+
+def test_it_names_each_step_of_the_pdf_as_it_is_made(evaluation):
+    steps = []
+    assert report.render_pdf(evaluation, "ja", steps.append)[:5] == b"%PDF-"
+    assert steps == ["figures", "document", "layout", "file"]
+
+
+def test_it_writes_each_steps_progress_to_the_row_while_the_pdf_job_runs(evaluation):
+    """What the waiting page reads: the row's progress rises step by step to 100."""
+    requested = EvaluationReport.objects.create(evaluation=evaluation, language="ja", format="pdf")
+    with CaptureQueriesContext(connection) as queries:
+        report.generate(requested.pk)
+    written = [
+        int(found)
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "evaluations_evaluationreport"')
+        for found in re.findall(r'"progress" = (\d+)', query["sql"])
+    ]
+    steps = [start for start, _label in report.STAGES.values()]
+    assert written == [0, *steps, 100]
+    assert written == sorted(written)
+    requested.refresh_from_db()
+    assert requested.status == ReportFileStatus.DONE and requested.seconds > 0
+    assert report.stage_label(20) == "laying out the pages"

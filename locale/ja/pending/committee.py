@@ -283,3 +283,14 @@ T["Yen per trip counts only the reports that give both the trips and their cost.
 )
 T["Travel cost per trip over time"] = "１回あたりの旅費の推移"
 T["cost per trip, all years to date (yen)"] = "これまでの全年度の１回あたりの旅費（円）"
+# Progress and time of the report's job
+T["reading the figures and texts"] = "数値と文章を読み込み中"
+T["writing the document"] = "文書を作成中"
+T["laying out the pages"] = "ページを組版中"
+T["writing the file"] = "ファイルを書き出し中"
+T["saving the file"] = "ファイルを保存中"
+T["%(seconds)s s so far"] = "経過%(seconds)s秒"
+T["the last one took %(seconds)s s"] = "前回は%(seconds)s秒"
+T["made in %(seconds)s s"] = "作成時間%(seconds)s秒"
+T["started at"] = "開始日時"
+T["finished at"] = "終了日時"
