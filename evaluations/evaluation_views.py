@@ -85,7 +85,7 @@ def _with_times(files: list[EvaluationReport]) -> list[EvaluationReport]:
         if file.status == ReportFileStatus.DONE and file.seconds is not None:
             took.setdefault(file.format, file.seconds)
     for file in files:
-        file.stage = report.stage_label(file.progress)
+        file.stage = report.stage_label(file.progress, file.pages)
         file.last_took = took.get(file.format)
     return files
 

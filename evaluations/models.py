@@ -300,6 +300,8 @@ class EvaluationReport(Leased):
     # The run that made the file (the last claim's): what the page shows as its time.
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A PDF's pages: laid out so far while the job runs, then in all (the next run's guide).
+    pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation report")

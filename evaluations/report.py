@@ -6,10 +6,13 @@ fonts-ipaexfont) or as XLSX (openpyxl, a sheet per goal). A Celery job makes the
 reports its progress on the EvaluationReport row.
 """
 
+import contextlib
 import datetime
 import io
+import logging
+import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
@@ -211,20 +214,53 @@ STAGES: dict[str, tuple[int, Promise]] = {
 }
 
 
-def stage_label(progress: int) -> str:
-    """The step a row's progress stands for (empty before the first)."""
-    label = ""
-    for start, text in STAGES.values():
+def stage_label(progress: int, pages: int | None = None) -> str:
+    """The step a row's progress stands for (empty before the first), with the page
+    WeasyPrint is laying out while it does."""
+    label, name = "", ""
+    for key, (start, text) in STAGES.items():
         if progress >= start:
-            label = str(text)
+            label, name = str(text), key
+    if name == "layout" and pages:
+        return _("laying out page %(page)d") % {"page": pages}
     return label
 
 
-Step = Callable[[str], None]
+# A step's name, and for the layout the page being laid out (for the file: how many).
+Step = Callable[..., None]
 
 
-def _no_step(name: str) -> None:
+def _no_step(name: str, pages: int | None = None) -> None:
     """Rendering outside a job (the benchmark, tests) reports its steps to no one."""
+
+
+# WeasyPrint announces each page it lays out on this logger, at INFO (weasyprint/logger.py).
+WEASYPRINT_PROGRESS = "weasyprint.progress"
+LAYOUT_PAGE = "Step 5 - Creating layout - Page"
+
+
+@contextlib.contextmanager
+def _each_page(report_page: Callable[[int], None]) -> Iterator[None]:
+    """Hand `report_page` the number of each page WeasyPrint lays out in this thread
+    (its layout is one call that has no callback of its own). Should a later WeasyPrint
+    word its messages otherwise, the pages are simply not reported."""
+    thread = threading.get_ident()
+
+    class Pages(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.thread == thread and str(record.msg).startswith(LAYOUT_PAGE) and record.args:
+                report_page(int(record.args[0]))
+
+    logger = logging.getLogger(WEASYPRINT_PROGRESS)
+    handler, level = Pages(logging.INFO), logger.level
+    logger.addHandler(handler)
+    if not logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def render_pdf(evaluation: Evaluation, language: str, step: Step = _no_step) -> bytes:
@@ -237,8 +273,9 @@ def render_pdf(evaluation: Evaluation, language: str, step: Step = _no_step) -> 
         step("document")
         html = render_to_string("evaluations/report_document.html", data)
     step("layout")
-    document = HTML(string=html).render()
-    step("file")
+    with _each_page(lambda page: step("layout", page)):
+        document = HTML(string=html).render()
+    step("file", len(document.pages))
     return document.write_pdf()
 
 
@@ -409,7 +446,7 @@ def request_report(evaluation: Evaluation, language: str, format: str) -> Evalua
 
 def retry_report(report: EvaluationReport) -> bool:
     """Start a failed, stopped or lost report again; False if it is not one of those."""
-    again = {"progress": 0, "file": "", "started_at": None, "finished_at": None}
+    again = {"progress": 0, "file": "", "started_at": None, "finished_at": None, "pages": None}
     if not jobs.reset(EvaluationReport, report.pk, **again):
         return False
     _queue(report.pk)
@@ -445,10 +482,17 @@ def generate(report_id: int) -> float | None:
 def _make_file(report: EvaluationReport, attempt: int) -> None:
     held = jobs.held(EvaluationReport, report.pk, attempt)
     # This run's own time: a run that takes over a dead one starts the clock again.
-    held.update(progress=0, started_at=timezone.now(), finished_at=None)
+    held.update(progress=0, started_at=timezone.now(), finished_at=None, pages=None)
+    expected = _pages_last_time(report)
+    shown = [0]  # the progress written last: a repagination starts at page 1 again
 
-    def step(name: str) -> None:  # one fenced UPDATE a step: the page polls the row
-        held.update(progress=STAGES[name][0])
+    def step(name: str, pages: int | None = None) -> None:
+        """One fenced UPDATE a step (a page, while laid out): the waiting page polls it."""
+        progress = STAGES[name][0]
+        if name == "layout" and pages:
+            progress += _layout_share(pages, expected)
+        shown[0] = max(shown[0], progress)
+        held.update(progress=shown[0], **({} if pages is None else {"pages": pages}))
 
     try:
         content = RENDERERS[report.format](report.evaluation, report.language, step)
@@ -462,6 +506,26 @@ def _make_file(report: EvaluationReport, attempt: int) -> None:
         failed = {"message": str(error)[:500], "finished_at": timezone.now()}
         jobs.finish(EvaluationReport, report.pk, attempt, ReportFileStatus.FAILED, **failed)
         raise
+
+
+def _pages_last_time(report: EvaluationReport) -> int | None:
+    """The pages of the latest finished file like this one: how long the layout will be."""
+    like = EvaluationReport.objects.filter(
+        evaluation=report.evaluation_id,
+        format=report.format,
+        language=report.language,
+        status=ReportFileStatus.DONE,
+        pages__isnull=False,
+    )
+    return like.order_by("-finished_at").values_list("pages", flat=True).first()
+
+
+def _layout_share(page: int, expected: int | None) -> int:
+    """The part of the layout's progress (%) done at `page`: out of the pages last time,
+    or, never made before, a share that nears the whole without reaching it."""
+    width = STAGES["file"][0] - STAGES["layout"][0] - 1
+    done = page / expected if expected else page / (page + 4)
+    return int(width * min(done, 1.0))
 
 
 def _gave_up(report_id: int) -> str:

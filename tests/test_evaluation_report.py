@@ -256,24 +256,41 @@ def test_it_makes_the_file_on_a_real_worker(settings, tmp_path):
 
 def test_it_names_each_step_of_the_pdf_as_it_is_made(evaluation):
     steps = []
-    assert report.render_pdf(evaluation, "ja", steps.append)[:5] == b"%PDF-"
-    assert steps == ["figures", "document", "layout", "file"]
+    content = report.render_pdf(evaluation, "ja", lambda *step: steps.append(step))
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    # Each page WeasyPrint lays out is a step of its own (its progress logger).
+    layout = [("layout", page) for page in range(1, pages + 1)]
+    assert steps == [("figures",), ("document",), ("layout",), *layout, ("file", pages)]
 
 
-def test_it_writes_each_steps_progress_to_the_row_while_the_pdf_job_runs(evaluation):
-    """What the waiting page reads: the row's progress rises step by step to 100."""
-    requested = EvaluationReport.objects.create(evaluation=evaluation, language="ja", format="pdf")
+def _progress_written(requested: EvaluationReport) -> list[int]:
+    """The progress values the job writes to the row, in order: what the page reads."""
     with CaptureQueriesContext(connection) as queries:
         report.generate(requested.pk)
-    written = [
+    return [
         int(found)
         for query in queries.captured_queries
         if query["sql"].startswith('UPDATE "evaluations_evaluationreport"')
         for found in re.findall(r'"progress" = (\d+)', query["sql"])
     ]
-    steps = [start for start, _label in report.STAGES.values()]
-    assert written == [0, *steps, 100]
-    assert written == sorted(written)
-    requested.refresh_from_db()
-    assert requested.status == ReportFileStatus.DONE and requested.seconds > 0
-    assert report.stage_label(20) == "laying out the pages"
+
+
+def test_it_writes_each_steps_progress_to_the_row_while_the_pdf_job_runs(
+    evaluation, settings, tmp_path
+):
+    """The row's progress rises step by step, and page by page through the layout."""
+    settings.MEDIA_ROOT = tmp_path
+    first = EvaluationReport.objects.create(evaluation=evaluation, language="ja", format="pdf")
+    written = _progress_written(first)
+    first.refresh_from_db()
+    assert first.status == ReportFileStatus.DONE and first.seconds > 0
+    assert first.pages == len(PdfReader(first.file.open("rb")).pages)
+    assert written[0] == 0 and written[-1] == 100 and written == sorted(written)
+    assert {start for start, _label in report.STAGES.values()} <= set(written)
+    layout, file = report.STAGES["layout"][0], report.STAGES["file"][0]
+    assert len([n for n in written if layout < n < file]) >= first.pages - 1
+    # The next run knows how many pages to expect: the layout's last page nears the file's.
+    again = EvaluationReport.objects.create(evaluation=evaluation, language="ja", format="pdf")
+    assert max(n for n in _progress_written(again) if n < file) == file - 1
+    assert report.stage_label(layout) == "laying out the pages"
+    assert report.stage_label(layout + 10, pages=3) == "laying out page 3"
