@@ -300,7 +300,7 @@ def _lab(program: Program, as_of, code: str) -> Drill:
     field = indicators.LAB_FIELDS[name]
     rows = (
         LabStatistic.objects.filter(project__proposal__call__program=program)
-        .select_related("project", "report")
+        .select_related("project", "report__project")  # a row reads as its report's name
         .annotate(start_fy=indicators.start_fiscal_year("project__"))
         .order_by("project__code", "report__fiscal_year")
     )

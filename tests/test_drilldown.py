@@ -11,6 +11,7 @@ from django.urls import reverse
 from evaluations import drilldown
 from evaluations.catalogue import INDICATORS
 from evaluations.indicators import compute, json_number
+from programs.fiscal import fiscal_year
 from programs.models import Program
 from projects.models import LabStatistic
 from tests.conftest import sign_in
@@ -169,3 +170,47 @@ def test_it_shows_every_figure_in_japanese(client, program):
         for run in english(response.content.decode(), data):
             found.setdefault(run, code)
     assert found == {}
+
+
+# Queries of a median's, a sum's and the countries' drill-down page, whatever the rows:
+# session, user, the user's groups, the second factor's device, the program; then the
+# drill-down's own (the h-index: the proposals missing one; a lab-wide sum: every
+# statistic of the program's projects in one pass; the countries: the Japanese agencies,
+# the agencies of no opened call, the per-country counts), the counted rows' count, the
+# values that make the figure and the rows shown.
+MEASURED_QUERIES = {
+    "g1.jp_pi_hindex_median": 5 + 1 + 3,
+    "g3.lab_events_after": 5 + 1 + 3,
+    "g1.partner_countries": 5 + 3 + 3,
+}
+
+
+@pytest.mark.parametrize("code", list(MEASURED_QUERIES))
+@pytest.mark.parametrize("extra", [0, 12])
+def test_it_opens_a_measured_figure_in_a_fixed_number_of_queries(
+    client, program, django_assert_num_queries, code, extra
+):
+    from tests.factories import (
+        AgencyFactory,
+        LabStatisticFactory,
+        ProjectFactory,
+        ReportFactory,
+    )
+
+    call = program.calls.filter(open_date__lte=AS_OF_DATES[1]).order_by("open_date").first()
+    for n in range(extra):  # an adopted project with both lab-wide values, a new partner
+        project = ProjectFactory(
+            proposal__call=call, proposal__jp_pi__h_index=n, start_date=call.open_date
+        )
+        start = fiscal_year(call.open_date)
+        for year in (start - 1, start):  # the year before the start's, and the start's
+            LabStatisticFactory(report=ReportFactory(project=project, fiscal_year=year))
+        call.partner_agencies.add(AgencyFactory(country="BR"))
+    member = UserFactory(roles=["committee"])
+    sign_in(client, member)
+    path = reverse("evaluations:figure", args=[program.code, code])
+    with django_assert_num_queries(MEASURED_QUERIES[code]):
+        response = client.get(path, {"as_of": "2025-03-31"})
+    assert (
+        response.context["value"] == compute(program, AS_OF_DATES[1])["indicators"][code]["value"]
+    )
