@@ -260,7 +260,6 @@ T["%(count)d row: the figure is the share (%%) of them marked in “%(column)s�
 T["%(count)d row: the figure is the mean of “%(column)s”."] = (
     "%(count)d件：「%(column)s」の平均が値である。"
 )
-T["fiscal year"] = "年度"
 T["Per country"] = "国ごと"
 T["← the median"] = "← 中央値"
 T["Rows %(first)s–%(last)s of %(count)s are shown."] = (
@@ -293,6 +292,5 @@ T["%(seconds)s s so far"] = "経過%(seconds)s秒"
 T["the last one took %(seconds)s s"] = "前回は%(seconds)s秒"
 T["made in %(seconds)s s"] = "作成時間%(seconds)s秒"
 T["started at"] = "開始日時"
-T["finished at"] = "終了日時"
 T["laying out page %(page)d"] = "%(page)dページ目を組版中"
 T["pages"] = "ページ数"
