@@ -34,7 +34,9 @@ from projects.models import (
     Exchange,
     Hub,
     LabStatistic,
+    Paper,
     Presentation,
+    SurveyAnswer,
 )
 
 LIST_LIMIT = 200
@@ -258,11 +260,36 @@ def _survey(program: Program, as_of, code: str) -> Drill:
     return Drill(
         code,
         pairs.order_by("project__code", "pk"),
-        [],
+        _unpaired(program, as_of),
         _per_project(pairs),
         ["project", "participant"],
         measure=measure,
     )
+
+
+def _unpaired(program: Program, as_of) -> list[tuple[object, str]]:
+    """The survey answers of the program's projects that make no pair, and why."""
+    answers = SurveyAnswer.objects.filter(project__proposal__call__program=program)
+    answers = answers.select_related("participant").order_by("project__code", "pk")
+    counted = answers.filter(project__in=indicators.counted_projects(program, as_of))
+    afters = counted.filter(timing="after")
+    later = [
+        (answer, _("its project starts after the as-of date"))
+        for answer in answers.filter(project__start_date__gt=as_of)[:LIST_LIMIT]
+    ]
+    no_before = [
+        (answer, _("no answer before the time abroad"))
+        for answer in afters.exclude(pk__in=indicators.survey_pairs(program, as_of).values("pk"))[
+            :LIST_LIMIT
+        ]
+    ]
+    no_after = [
+        (answer, _("no answer after the time abroad yet"))
+        for answer in counted.filter(timing="before").exclude(
+            participant__in=afters.values("participant")
+        )[:LIST_LIMIT]
+    ]
+    return (later + no_before + no_after)[:LIST_LIMIT]
 
 
 def _stays(program: Program, as_of, code: str) -> Drill:
@@ -280,10 +307,20 @@ def _stays(program: Program, as_of, code: str) -> Drill:
         measure = Measure(
             "share", "length", label, convert=_stay_days, counts=lambda d: d <= SHORT_STAY_DAYS
         )
+    dispatches = {"funded_by_program": True, "direction": "dispatch"}
+    not_ended = (
+        indicators.counted_outputs(Exchange, program, as_of)
+        .filter(indicators.in_window("start_date", as_of), **dispatches)
+        .exclude(end_date__lte=as_of)
+        .order_by("start_date", "pk")[:LIST_LIMIT]
+    )
+    excluded = _excluded(program, as_of, Exchange, "start_date", **dispatches) + [
+        (row, _("not ended by the as-of date")) for row in not_ended
+    ]
     return Drill(
         code,
         stays.order_by("length", "start_date", "pk"),
-        [],
+        excluded[:LIST_LIMIT],
         _per_project(stays),
         ["project", "person", "start_date", "end_date", "purpose"],
         measure=measure,
@@ -366,22 +403,52 @@ def _lab_pair(stats: list, as_of: datetime.date) -> tuple[tuple | None, list]:
 
 
 def _papers(program: Program, as_of, code: str) -> Drill:
-    """One row per distinct paper: its earliest counted row (the figure counts papers)."""
+    """One row per distinct paper: its earliest counted row (the figure counts papers);
+    every other international row of the program's projects left out, with why."""
     rows = indicators.intl_papers(program, as_of)
-    if code.endswith("before_start"):
+    before = code.endswith("before_start")
+    if before:
         chosen = indicators.papers_before_start(program, as_of)
     else:
         chosen = rows.filter(indicators.in_window("published_on", as_of))
     first = chosen.order_by("dedupe_key", "published_on", "pk").distinct("dedupe_key")
     papers = rows.model.objects.filter(pk__in=first.values("pk")).select_related("project")
-    excluded = _excluded(program, as_of, rows.model, "published_on", international_coauthored=True)
+    listed = set(first.values_list("pk", "dedupe_key"))
     return Drill(
         code,
         papers.order_by("published_on", "pk"),
-        excluded,
+        _papers_left_out(program, as_of, listed, before),
         _per_project(papers),
         ["project", "title", "doi", "published_on"],
     )
+
+
+def _papers_left_out(program: Program, as_of, listed: set, before: bool) -> list:
+    """The program's international paper rows not listed, and why (one pass)."""
+    pks, keys = {pk for pk, _key in listed}, {key for _pk, key in listed}
+    rows = (
+        Paper.objects.filter(
+            project__proposal__call__program=program, international_coauthored=True
+        )
+        .select_related("project", "report")
+        .order_by("published_on", "pk")
+    )
+    before_start = _("dated before its project's start")
+    excluded = []
+    for row in rows.iterator():
+        if row.pk in pks:
+            continue
+        why = _why_not(row, as_of, "published_on")
+        if row.dedupe_key in keys and why in ("", before_start):
+            why = _("the same paper as a row listed: a paper counts once")
+        elif before and why == before_start:
+            why = _("the same paper is dated within a project's window: counted as a paper")
+        elif before and not why:
+            why = _("dated within its project's window: counted as a paper, not here")
+        excluded.append((row, why))
+        if len(excluded) >= LIST_LIMIT:
+            break
+    return excluded
 
 
 def _hubs(program: Program, as_of) -> Drill:

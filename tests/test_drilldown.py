@@ -66,6 +66,10 @@ def test_it_lists_the_rows_that_make_every_figure(program, as_of):
             assert again[0] == again[1] == value, code
         else:
             assert again == value, code
+        # A row is counted or left out, never both; and a row left out says why.
+        counted = {(type(row), row.pk) for row in drilled.counted}
+        assert not counted & {(type(row), row.pk) for row, _why in drilled.excluded}, code
+        assert all(why for _row, why in drilled.excluded), code
     assert figures["g1.partner_countries"]["value"]  # not an empty case at either date
     assert figures["g1.jp_pi_hindex_median"]["value"] is not None
 
@@ -80,6 +84,14 @@ def test_it_accounts_for_every_lab_statistic(program):
     assert len({row.project_id for row in counted}) == len(counted)
     assert len(counted) + len(drilled.excluded) == everything
     assert all(reason for _row, reason in drilled.excluded)
+
+
+def test_it_says_why_a_stay_or_a_survey_answer_is_left_out(program):
+    as_of = AS_OF_DATES[0]  # mid-year: some stays have not ended, some have no "after" yet
+    stays = {why for _row, why in drilldown.drill(program, as_of, "g4.stay_days_median").excluded}
+    assert "not ended by the as-of date" in stays
+    answers = drilldown.drill(program, as_of, "g4.survey_pairs").excluded
+    assert answers and all(why for _row, why in answers)
 
 
 def test_it_marks_the_rows_a_median_is_made_of(client, program):

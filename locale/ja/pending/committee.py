@@ -294,3 +294,15 @@ T["made in %(seconds)s s"] = "作成時間%(seconds)s秒"
 T["started at"] = "開始日時"
 T["laying out page %(page)d"] = "%(page)dページ目を組版中"
 T["pages"] = "ページ数"
+T["no answer before the time abroad"] = "渡航前の回答がない"
+T["no answer after the time abroad yet"] = "渡航後の回答がまだない"
+T["not ended by the as-of date"] = "基準日までに終了していない"
+T["the same paper as a row listed: a paper counts once"] = (
+    "一覧の記録と同じ論文（論文は１件として数える）"
+)
+T["the same paper is dated within a project's window: counted as a paper"] = (
+    "同じ論文が課題期間内の日付で報告されている（論文として数える）"
+)
+T["dated within its project's window: counted as a paper, not here"] = (
+    "課題期間内の日付（ここではなく論文として数える）"
+)
