@@ -210,7 +210,7 @@ class EvaluationReportAdmin(ReadOnlyAdmin):
     """Documents made by a job: staff read and download them, nobody edits them."""
 
     list_display = ["evaluation", "language", "format", "status", "progress", "file"]
-    list_display += ["attempts", "created_at"]
+    list_display += ["attempts", "created_at", "started_at", "finished_at"]
     list_filter = ["status", "format", "language", "evaluation__program"]
     list_select_related = ["evaluation__program"]
     search_fields = ["evaluation__program__code", "message"]

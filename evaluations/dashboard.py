@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractYear, Trim
+from django.utils.translation import gettext as _
 
 from calls.models import CallKind, ProposalStatus
 from calls.services import percentage
@@ -423,11 +424,37 @@ def travel(program: Program, as_of: datetime.date) -> list[dict]:
         .order_by("fiscal_year")
     )
     rows = []
+    to_date = {"cost": 0, "trips": 0}  # the paired figures of this year and the ones before
     for year in years:
-        per_trip = None
-        if year["paired_trips"]:
-            per_trip = int(
-                indicators.rounded(Decimal(year["paired_cost"]) / year["paired_trips"], "1")
-            )
-        rows.append({**year, "cost_per_trip": per_trip})
+        to_date["cost"] += year["paired_cost"]
+        to_date["trips"] += year["paired_trips"]
+        rows.append(
+            {
+                **year,
+                "cost_per_trip": _yen_per_trip(year["paired_cost"], year["paired_trips"]),
+                "cost_per_trip_to_date": _yen_per_trip(to_date["cost"], to_date["trips"]),
+            }
+        )
     return rows
+
+
+def _yen_per_trip(cost: int, trips: int) -> int | None:
+    return int(indicators.rounded(Decimal(cost) / trips, "1")) if trips else None
+
+
+def travel_chart(rows: list[dict]) -> dict[str, Any]:
+    """What static/evaluations/dashboard.js draws of travel(): the yen per trip of each
+    fiscal year, and over all years to date (a year without both figures: a gap)."""
+    return {
+        "years": [f"FY{row['fiscal_year']}" for row in rows],
+        "lines": [
+            {
+                "label": str(_("Yen per trip in the year")),
+                "values": [row["cost_per_trip"] for row in rows],
+            },
+            {
+                "label": str(_("Yen per trip, all years to date")),
+                "values": [row["cost_per_trip_to_date"] for row in rows],
+            },
+        ],
+    }

@@ -52,7 +52,7 @@ def _context(request: HttpRequest, evaluation: Evaluation, bound: dict) -> dict:
         _goal(assessment, document, opinions, seat, bound)
         for assessment in evaluation.assessments.order_by("goal")
     ]
-    files = list(jobs.with_retryable(evaluation.reports.all()))
+    files = _with_times(list(jobs.with_retryable(evaluation.reports.all())))
     return {
         "evaluation": evaluation,
         "goals": goals,
@@ -75,6 +75,19 @@ def _context(request: HttpRequest, evaluation: Evaluation, bound: dict) -> dict:
         "diffs": diff.conflict_diffs(bound["conflicts"]) if bound.get("conflicts") else [],
         "finalised_on": services.finalised_on(evaluation) if evaluation.is_final else None,
     }
+
+
+def _with_times(files: list[EvaluationReport]) -> list[EvaluationReport]:
+    """Each file's step and time (so far, or in all), and for one being made how long the
+    latest finished file of its format took: what the committee may expect to wait."""
+    took: dict[str, float] = {}
+    for file in files:  # newest first: the first finished of a format is the latest
+        if file.status == ReportFileStatus.DONE and file.seconds is not None:
+            took.setdefault(file.format, file.seconds)
+    for file in files:
+        file.stage = report.stage_label(file.progress, file.pages)
+        file.last_took = took.get(file.format)
+    return files
 
 
 def _overall_form(evaluation: Evaluation) -> forms.OverallForm:

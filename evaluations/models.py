@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -296,6 +297,11 @@ class EvaluationReport(Leased):
     file = models.FileField(_("file"), upload_to="evaluations/", blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # The run that made the file (the last claim's): what the page shows as its time.
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A PDF's pages: laid out so far while the job runs, then in all (the next run's guide).
+    pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation report")
@@ -304,3 +310,11 @@ class EvaluationReport(Leased):
 
     def __str__(self) -> str:
         return f"{self.evaluation} {self.language} {self.format}"
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the run that made the file took, or has taken so far."""
+        if self.started_at is None:
+            return None
+        end = self.finished_at or timezone.now()
+        return max(0.0, (end - self.started_at).total_seconds())

@@ -4,14 +4,16 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
+from django_countries.fields import Country
 
 from accounts.rules import (
     reads_figures,
@@ -21,12 +23,13 @@ from accounts.rules import (
     withholds_unfunded,
 )
 from calls.models import Proposal, ProposalStatus
-from evaluations import dashboard, drilldown
+from evaluations import dashboard, drilldown, indicators
 from evaluations.catalogue import INDICATORS, definition
 from evaluations.models import Evaluation
 from evaluations.pace import pace
+from programs.fiscal import format_fiscal_year
 from programs.models import Program
-from projects.models import COUNTED_REPORT_STATUSES
+from projects.models import COUNTED_REPORT_STATUSES, EventKind
 
 
 @login_required
@@ -118,6 +121,10 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
     calls = dashboard.per_call(program, as_of, proposals)
     for call in calls:
         call["links"] = links.call(call["pk"])
+    lab = dashboard.lab(document)
+    for row in lab:  # each value opens the statistics it adds up, one a project
+        for side in ("before", "after"):
+            row[f"{side}_link"] = figure_url(program, f"g3.lab_{row['name']}_{side}", as_of)
     travel = dashboard.travel(program, as_of)
     for year in travel:
         year["link"] = links.reports_of(year["fiscal_year"])
@@ -139,13 +146,14 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
         "unfunded_count": document["indicators"]["g1.adoptable_not_adopted"]["value"],
         "stays": stays,
         "survey": dashboard.survey(program, as_of, document),
-        "lab": dashboard.lab(document),
+        "lab": lab,
         "papers_before": papers_before,
         "papers_before_count": document["indicators"]["g2.intl_coauthored_papers_before_start"][
             "value"
         ],
         "buyout": dashboard.buyout(program, as_of),
         "travel": travel,
+        "travel_chart": dashboard.travel_chart(travel),
         "links": links,
         "evaluations": Evaluation.objects.filter(program=program).order_by("-as_of"),
     }
@@ -177,41 +185,139 @@ def figure_page(request: HttpRequest, code: str, indicator: str) -> HttpResponse
     if error:
         return _refused(request, error, program=program, status=400)
     drilled = drilldown.drill(program, as_of, indicator)
-    rows = (
-        [
-            (row, _cells(request, program, row, drilled.columns))
-            for row in drilled.counted[: drilldown.LIST_LIMIT]
-        ]
-        if drilled.columns
-        else []
-    )
+    count = drilled.counted.count()
+    measure = drilled.measure
+    # A median's rows are listed in order of the value: beyond the limit, the rows shown
+    # are those around the middle, so that the rows it is made of are always on the page.
+    first = 0
+    if measure.kind == "median" and count > drilldown.LIST_LIMIT:
+        first = max(0, (count - 1) // 2 - drilldown.LIST_LIMIT // 2)
+    shown = drilled.counted[first : first + drilldown.LIST_LIMIT] if drilled.columns else []
+    rows = [(row, _cells(request, program, row, drilled.columns, measure)) for row in shown]
+    marked = {i - first for i in drilldown.middle(count)} if measure.kind == "median" else set()
     context = {
         "program": program,
         "as_of": as_of,
         "code": indicator,
         "label": INDICATORS[indicator][1],
         "definition": definition(indicator),
-        "count": drilled.counted.count(),
-        "columns": drilled.columns,
+        "count": count,
+        "value": indicators.json_number(drilldown.figure(drilled, rows=count)),
+        "how": _how(measure, count),
+        "note": drilled.note,
+        "columns": _headers(drilled),
         "rows": rows,
+        "first": first + 1,
+        "last": first + len(rows),
+        "marked": marked,
         "excluded": [
             (_withheld(request, program, row) or row, reason) for row, reason in drilled.excluded
         ],
-        "by_project": drilled.by_project,
+        "breakdown": _breakdown(drilled.by_project),
         "names_hidden": drilled.names_hidden,
         "limit": drilldown.LIST_LIMIT,
     }
     return render(request, "evaluations/figure.html", context)
 
 
-def _cells(request: HttpRequest, program: Program, row, columns: list[str]) -> list[str]:
-    """A row's cells; an unfunded proposal the committee is not shown, as withheld: it
-    still counts, and its call and status stay (accounts.rules.sees_proposal_title)."""
+def _how(measure: drilldown.Measure, count: int) -> str:
+    """How the figure is made of the rows listed, in one sentence."""
+    texts = {
+        "count": ngettext(
+            "%(count)d row: the figure is their number.",
+            "%(count)d rows: the figure is their number.",
+            count,
+        ),
+        "distinct": ngettext(
+            "%(count)d row: the figure is the number of different values of “%(column)s”.",
+            "%(count)d rows: the figure is the number of different values of “%(column)s”.",
+            count,
+        ),
+        "sum": ngettext(
+            "%(count)d row, one a project: the figure is the sum of “%(column)s”.",
+            "%(count)d rows, one a project: the figure is the sum of “%(column)s”.",
+            count,
+        ),
+        "median": ngettext(
+            "%(count)d row in order of “%(column)s”: the figure is the median, the marked row"
+            " (or the mean of the two marked rows).",
+            "%(count)d rows in order of “%(column)s”: the figure is the median, the marked row"
+            " (or the mean of the two marked rows).",
+            count,
+        ),
+        "share": ngettext(
+            "%(count)d row: the figure is the share (%%) of them marked in “%(column)s”.",
+            "%(count)d rows: the figure is the share (%%) of them marked in “%(column)s”.",
+            count,
+        ),
+        "mean": ngettext(
+            "%(count)d row: the figure is the mean of “%(column)s”.",
+            "%(count)d rows: the figure is the mean of “%(column)s”.",
+            count,
+        ),
+    }
+    return texts[measure.kind] % {"count": count, "column": measure.label}
+
+
+# Headings of the columns that are no model field of the row (annotations).
+COLUMN_LABELS = {"fiscal_year": gettext_lazy("fiscal year")}
+
+
+def _headers(drilled: drilldown.Drill) -> list[str]:
+    meta = drilled.counted.model._meta
+    headers = []
+    for column in drilled.columns:
+        try:
+            headers.append(str(meta.get_field(column).verbose_name))
+        except FieldDoesNotExist:
+            headers.append(str(COLUMN_LABELS.get(column, column)))
+    if drilled.measure.kind != "count":
+        headers.append(str(drilled.measure.label))
+    return headers
+
+
+def _breakdown(groups: list[dict]) -> dict:
+    """The per-project (or per-country) counts as headings and rows, in the page's words."""
+    if not groups:
+        return {}
+    labels = {
+        "project__code": _("project"),
+        "kind": _("kind"),
+        "country": _("country"),
+        "n": _("rows"),
+    }
+    keys = list(groups[0])
+    return {
+        "title": _("Per country") if "country" in keys else _("Per project"),
+        "columns": [labels.get(key, key) for key in keys],
+        "rows": [[_group_cell(key, group[key]) for key in keys] for group in groups],
+    }
+
+
+def _group_cell(key: str, value) -> str:
+    if key == "kind":
+        return str(EventKind(value).label)
+    if key == "country":
+        return Country(value).name
+    return str(value)
+
+
+def _cells(request: HttpRequest, program: Program, row, columns: list[str], measure) -> list[str]:
+    """A row's cells, and its value of the measure last; an unfunded proposal the
+    committee is not shown, as withheld: it still counts, and its call and status stay
+    (accounts.rules.sees_proposal_title)."""
     withheld = _withheld(request, program, row)
-    return [
+    cells = [
         withheld if withheld and column in ("ref", "title") else _cell(row, column)
         for column in columns
     ]
+    if measure.kind != "count":
+        value = measure.convert(getattr(row, measure.field))
+        if measure.kind == "share":  # the rows counted in the share marked ✓
+            mark = "✓" if measure.counts(value) else "—"
+            value = mark if isinstance(value, bool) else f"{value} {mark}"
+        cells.append(_cell_text(value))
+    return cells
 
 
 def _withheld(request: HttpRequest, program: Program, row) -> str:
@@ -221,8 +327,15 @@ def _withheld(request: HttpRequest, program: Program, row) -> str:
 
 
 def _cell(row, column: str) -> str:
+    if column == "fiscal_year":
+        return format_fiscal_year(row.fiscal_year)
     display = getattr(row, f"get_{column}_display", None)
-    value = display() if display else getattr(row, column)
+    return _cell_text(display() if display else getattr(row, column))
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, Country):
+        return value.name
     return "" if value is None else str(value)
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
-from evaluations import dashboard, drilldown, indicators
+from evaluations import dashboard, indicators
 from evaluations.catalogue import INDICATORS
 from programs.models import Program
 from projects.models import ReportStatus
@@ -283,10 +283,9 @@ def test_it_links_every_figure_to_its_own_rows_on_the_committees_pages(client, d
     for code in INDICATORS:
         found = re.search(rf'<tr id="{re.escape(code)}"><td>(?:<a href="([^"]+)">)?', html)
         assert found, code
-        if drilldown.supported(code):
-            assert found.group(1) and found.group(1).startswith("/evaluations/"), code
-            links[code] = html_lib.unescape(found.group(1))
-    assert len(links) >= 30
+        assert found.group(1) and found.group(1).startswith("/evaluations/"), code
+        links[code] = html_lib.unescape(found.group(1))
+    assert len(links) == len(INDICATORS)  # every figure, none without its rows
     for link in links.values():
         response = client.get(link)
         assert response.status_code == 200, link
@@ -417,7 +416,11 @@ def test_it_shows_lab_wide_activity_before_and_after(client):
     ]
     sign_in(client, "committee")
     lab = section(client.get(url(program.code)).text, "goal3")
-    assert '<td class="number">4</td><td class="number">6</td><td class="number">+50.0</td>' in lab
+    # Each value opens the statistics it adds up (evaluations/drilldown.py).
+    link = r'<td class="number"><a href="/evaluations/{}/figures/g3.lab_events_{}/\?as_of=[^"]+">'
+    cells = link.format(program.code, "before") + "4</a></td>"
+    cells += link.format(program.code, "after") + "6</a></td>"
+    assert re.search(cells + r'<td class="number">\+50.0</td>', lab)
 
 
 def test_it_shows_papers_dated_before_the_start_apart(client):
@@ -498,6 +501,13 @@ def test_it_shows_buy_out_use_and_travel_costs_per_year(client):
         (2023, 1, 2, 600_000, 300_000),
         (2024, 2, 3, 1_200_000, 400_000),
     ]
+    # Over all years to date: 1,800,000 yen for 5 trips.
+    assert [t["cost_per_trip_to_date"] for t in travel] == [300_000, 360_000]
+    assert dashboard.travel_chart(travel)["years"] == ["FY2023", "FY2024"]
+    assert [line["values"] for line in dashboard.travel_chart(travel)["lines"]] == [
+        [300_000, 400_000],
+        [300_000, 360_000],
+    ]
 
     sign_in(client, "committee")
     html = client.get(url(program.code)).text
@@ -510,7 +520,9 @@ def test_it_shows_buy_out_use_and_travel_costs_per_year(client):
         "3",
         "1,200,000",
         "400,000",
+        "360,000",
     ]
+    assert 'id="travel-chart"' in html and 'id="travel-data"' in html
 
 
 # --- No inline script ----------------------------------------------------------------------
@@ -647,8 +659,9 @@ def test_it_draws_the_charts_in_a_browser_under_the_csp(live_server):
         page.wait_for_load_state()
         assert page.locator(".recovery-codes li").count() == 10
         page.goto(live_server.url + url(program.code))
-        # Eight growth charts (cumulative and per year, for each goal) and the histogram.
-        page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 9")
+        # Eight growth charts (cumulative and per year, for each goal), the histogram and
+        # the travel cost per trip.
+        page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 10")
         tensions = page.evaluate(
             "() => Object.values(Chart.instances).filter(c => c.config.type === 'line')"
             ".flatMap(c => c.data.datasets.map(d => d.tension))"
@@ -658,7 +671,7 @@ def test_it_draws_the_charts_in_a_browser_under_the_csp(live_server):
         )
         browser.close()
     assert refused == []
-    assert sorted(kind for kind, _labels in drawn) == ["bar"] + ["line"] * 8
+    assert sorted(kind for kind, _labels in drawn) == ["bar"] + ["line"] * 9
     assert set(tensions) == {0}  # straight lines: no smoothing that overshoots
     assert ["FY2023", "FY2024"] in [labels for _kind, labels in drawn]
     assert [label for kind, label in drawn if kind == "bar"] == [

@@ -1,9 +1,11 @@
 """The committee's evaluation page: who may do what, conflicts, finalising, report files."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations import report, services
 from evaluations.models import (
@@ -225,6 +227,34 @@ def test_it_queues_a_report_file_and_offers_it_when_done(
     response = client.get(download)
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:2] == b"PK"  # an XLSX is a zip
+
+
+def test_it_shows_the_step_and_the_time_of_a_file_being_made(client, evaluation, member):
+    now = timezone.now()
+    EvaluationReport.objects.create(
+        evaluation=evaluation,
+        language="ja",
+        format="pdf",
+        status=ReportFileStatus.DONE,
+        progress=100,
+        started_at=now - datetime.timedelta(seconds=9.25),
+        finished_at=now - datetime.timedelta(seconds=0.05),
+    )
+    EvaluationReport.objects.create(
+        evaluation=evaluation,
+        language="en",
+        format="pdf",
+        status=ReportFileStatus.RUNNING,
+        progress=report.STAGES["layout"][0],
+        started_at=now - datetime.timedelta(seconds=4),
+        lease_expires_at=now + datetime.timedelta(minutes=1),  # a live run, not stopped
+    )
+    sign_in(client, member)
+    page = client.get(url("evaluation", evaluation)).text
+    assert "laying out the pages" in page
+    assert re.search(r"\b[45] s so far; the last one took 9.2 s", page)
+    assert "made in 9.2 s" in page
+    assert 'http-equiv="refresh"' in page  # and it follows the job until it is done
 
 
 def test_it_refuses_a_report_in_an_unknown_format(client, evaluation, member):

@@ -1,9 +1,12 @@
 """The evaluation report: the seed's structure and figures, as PDF and XLSX, made by a job."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -201,6 +204,9 @@ def test_it_writes_a_sheet_per_goal_into_the_xlsx(evaluation):
     rows = {row[0]: row for row in book["Goal 2"].iter_rows(values_only=True) if row}
     code, _label, value, target_year, target, attainment = rows["g2.intl_coauthored_papers"]
     assert (value, target_year, target, attainment) == (18, 2027, 20, 90.0)
+    travel = list(book["Travel"].iter_rows(values_only=True))
+    assert travel[0][-2:] == ("cost per trip (yen)", "cost per trip, all years to date (yen)")
+    assert all(len(row) == 6 for row in travel)
 
 
 def test_it_keeps_a_finalised_evaluations_figures(evaluation):
@@ -226,6 +232,8 @@ def test_it_generates_the_file_once_and_shows_progress(evaluation):
     requested.refresh_from_db()
     assert requested.status == ReportFileStatus.DONE
     assert requested.progress == 100
+    assert requested.started_at <= requested.finished_at  # the time it took, on the row
+    assert requested.seconds == (requested.finished_at - requested.started_at).total_seconds()
     assert requested.file.name.endswith(".xlsx")
     first_file = requested.file.name
     report.generate(requested.pk)  # a second run (a redelivered job) changes nothing
@@ -244,3 +252,45 @@ def test_it_makes_the_file_on_a_real_worker(settings, tmp_path):
         requested = wait_for(requested, ReportFileStatus.DONE, ReportFileStatus.FAILED)
     assert (requested.status, requested.progress) == (ReportFileStatus.DONE, 100)
     assert requested.file.read()[:4] == b"%PDF"
+
+
+def test_it_names_each_step_of_the_pdf_as_it_is_made(evaluation):
+    steps = []
+    content = report.render_pdf(evaluation, "ja", lambda *step: steps.append(step))
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    # Each page WeasyPrint lays out is a step of its own (its progress logger).
+    layout = [("layout", page) for page in range(1, pages + 1)]
+    assert steps == [("figures",), ("document",), ("layout",), *layout, ("file", pages)]
+
+
+def _progress_written(requested: EvaluationReport) -> list[int]:
+    """The progress values the job writes to the row, in order: what the page reads."""
+    with CaptureQueriesContext(connection) as queries:
+        report.generate(requested.pk)
+    return [
+        int(found)
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "evaluations_evaluationreport"')
+        for found in re.findall(r'"progress" = (\d+)', query["sql"])
+    ]
+
+
+def test_it_writes_each_steps_progress_to_the_row_while_the_pdf_job_runs(
+    evaluation, settings, tmp_path
+):
+    """The row's progress rises step by step, and page by page through the layout."""
+    settings.MEDIA_ROOT = tmp_path
+    first = EvaluationReport.objects.create(evaluation=evaluation, language="ja", format="pdf")
+    written = _progress_written(first)
+    first.refresh_from_db()
+    assert first.status == ReportFileStatus.DONE and first.seconds > 0
+    assert first.pages == len(PdfReader(first.file.open("rb")).pages)
+    assert written[0] == 0 and written[-1] == 100 and written == sorted(written)
+    assert {start for start, _label in report.STAGES.values()} <= set(written)
+    layout, file = report.STAGES["layout"][0], report.STAGES["file"][0]
+    assert len([n for n in written if layout < n < file]) >= first.pages - 1
+    # The next run knows how many pages to expect: the layout's last page nears the file's.
+    again = EvaluationReport.objects.create(evaluation=evaluation, language="ja", format="pdf")
+    assert max(n for n in _progress_written(again) if n < file) == file - 1
+    assert report.stage_label(layout) == "laying out the pages"
+    assert report.stage_label(layout + 10, pages=3) == "laying out page 3"

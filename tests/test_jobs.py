@@ -215,15 +215,18 @@ def test_it_completes_a_job_after_its_worker_is_killed_mid_job(settings, tmp_pat
     try:
         with routed_to(queue):
             row = report.request_report(evaluation, "ja", "pdf")
-        # Laying out the PDF (progress 20) is the long step: kill the worker there.
+        # Laying out the PDF is the long step (its progress moves page by page from
+        # report.STAGES["layout"]): kill the worker there.
+        layout, written = report.STAGES["layout"][0], report.STAGES["file"][0]
         deadline = time.monotonic() + 180
-        while row.progress < 20:
+        while row.progress <= layout:  # past the first page
             assert time.monotonic() < deadline, "the first worker never started the job"
             time.sleep(0.05)
             row.refresh_from_db()
         kill(first)
         row.refresh_from_db()
-        assert (row.status, row.progress, row.attempts) == (Status.RUNNING, 20, 1)
+        assert (row.status, row.attempts) == (Status.RUNNING, 1)
+        assert layout < row.progress < written and row.pages  # killed mid-layout
 
         second = worker_process(queue, **env)
         row = wait_for(row, Status.DONE, Status.FAILED)

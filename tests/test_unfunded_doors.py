@@ -178,6 +178,15 @@ DOORS = {
     "drill-down of the adoption rate": (lambda w: _figure(w, "g1.adoption_rate"), REJECTED_TITLE),
     "drill-down of the adoptable": (lambda w: _figure(w, "g1.adoptable"), REJECTED_TITLE),
     "drill-down of the unfunded": (lambda w: _figure(w, "g1.adoptable_not_adopted"), None),
+    # A median's rows name each PI with an h-index: the adopted proposals' PIs only.
+    "drill-down of the Japanese PIs' h-index": (
+        lambda w: _figure(w, "g1.jp_pi_hindex_median"),
+        None,
+    ),
+    "drill-down of the partner PIs' h-index": (
+        lambda w: _figure(w, "g1.partner_pi_hindex_median"),
+        None,
+    ),
     "dashboard": (
         lambda w: reverse("evaluations:dashboard", args=["ZQ"]) + f"?as_of={AS_OF}",
         REJECTED_TITLE,

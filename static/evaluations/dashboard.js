@@ -29,6 +29,26 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // Travel cost per trip over time: the year's own, and over all years to date. Straight
+  // segments, and a year without the figures is a gap rather than a line drawn through it.
+  const travel = read("travel-data");
+  const travelCanvas = document.getElementById("travel-chart");
+  if (travel && travelCanvas) {
+    new Chart(travelCanvas, {
+      type: "line",
+      data: {
+        labels: travel.years,
+        datasets: travel.lines.map((line) => ({
+          label: line.label,
+          data: line.values,
+          tension: 0,
+          spanGaps: false,
+        })),
+      },
+      options: { ...common, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+  }
+
   // Stays abroad: a histogram of their length in days.
   const stays = read("stay-data");
   const canvas = document.getElementById("stay-chart");

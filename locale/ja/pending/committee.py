@@ -224,3 +224,85 @@ T["Events of this kind held."] = "この種別のイベントの開催。"
 T["Workshops, symposia, seminars, lecture tours and other events held."] = (
     "ワークショップ、シンポジウム、セミナー、レクチャーツアー等の開催。"
 )
+# Drill-downs for every figure (lab-wide sums, partner countries, h-index medians)
+T["adopted (✓)"] = "採択（✓）"
+T["days (✓: %(days)d or fewer)"] = "日数（✓：%(days)d日以内）"
+T["after − before"] = "渡航後 − 渡航前"
+T["a Japanese agency, not a partner"] = "日本のFAのため相手国FAではない"
+T["takes part only in calls not opened by the as-of date"] = (
+    "基準日までに開始していない公募にのみ参加"
+)
+T["no partner PI is named"] = "相手側研究代表者が登録されていない"
+T["the PI's h-index is not known"] = "研究代表者のh-indexが不明"
+T["the value of the other side (before / after)"] = "もう一方（事業開始前／直近年度）の値"
+T["a fiscal year after the as-of date's"] = "基準日の年度より後の年度"
+T["earlier than the fiscal year just before the start"] = "開始前年度より前の年度"
+T["its project has no value for the year before its start: it adds to neither side"] = (
+    "課題に開始前年度の値がないため、どちらの合計にも含めない"
+)
+T["its project has no value from its start year on: it adds to neither side"] = (
+    "課題に開始年度以降の値がないため、どちらの合計にも含めない"
+)
+T["an earlier year's value: the latest year counts"] = "以前の年度の値（直近年度の値を数える）"
+T["%(count)d row: the figure is their number."] = "%(count)d件：その件数が値である。"
+T["%(count)d row: the figure is the number of different values of “%(column)s”."] = (
+    "%(count)d件：「%(column)s」の異なる値の数が値である。"
+)
+T["%(count)d row, one a project: the figure is the sum of “%(column)s”."] = (
+    "%(count)d件（１課題１件）：「%(column)s」の合計が値である。"
+)
+T[
+    "%(count)d row in order of “%(column)s”: the figure is the median, the marked row (or the mean of the two marked rows)."
+] = "%(count)d件（「%(column)s」の順）：中央値（強調した行、または強調した２行の平均）が値である。"
+T["%(count)d row: the figure is the share (%%) of them marked in “%(column)s”."] = (
+    "%(count)d件：そのうち「%(column)s」に印のあるものの割合（%%）が値である。"
+)
+T["%(count)d row: the figure is the mean of “%(column)s”."] = (
+    "%(count)d件：「%(column)s」の平均が値である。"
+)
+T["Per country"] = "国ごと"
+T["← the median"] = "← 中央値"
+T["Rows %(first)s–%(last)s of %(count)s are shown."] = (
+    "全%(count)s件のうち%(first)s〜%(last)s件目を表示している。"
+)
+T[
+    "A row is an adopted proposal with its PI's h-index as recorded now: a PI of two adopted proposals counts twice, as in the figure."
+] = "１行は採択課題１件で、代表者の現在登録されているh-indexを示す。２件の採択課題の代表者は、値と同じく２回数える。"
+T[
+    "A row is a project that has both values: its value of the fiscal year just before its start (before), or of its latest year up to the as-of date (after)."
+] = "１行は両方の値がある課題１件で、開始前年度の値（事業開始前）または基準日までの直近年度の値（直近年度）を示す。"
+T["A row is a partner agency of an opened call; the figure counts their countries."] = (
+    "１行は開始済みの公募に参加する相手国FA１機関で、値はその国の数である。"
+)
+# Travel cost per trip over time
+T["Yen per trip in the year"] = "当該年度の１回あたりの旅費（円）"
+T["Yen per trip, all years to date"] = "これまでの全年度の１回あたりの旅費（円）"
+T["Yen per trip counts only the reports that give both the trips and their cost."] = (
+    "１回あたりの旅費は、渡航回数と旅費の両方の記載がある報告のみから算出している。"
+)
+T["Travel cost per trip over time"] = "１回あたりの旅費の推移"
+T["cost per trip, all years to date (yen)"] = "これまでの全年度の１回あたりの旅費（円）"
+# Progress and time of the report's job
+T["reading the figures and texts"] = "数値と文章を読み込み中"
+T["writing the document"] = "文書を作成中"
+T["laying out the pages"] = "ページを組版中"
+T["writing the file"] = "ファイルを書き出し中"
+T["saving the file"] = "ファイルを保存中"
+T["%(seconds)s s so far"] = "経過%(seconds)s秒"
+T["the last one took %(seconds)s s"] = "前回は%(seconds)s秒"
+T["made in %(seconds)s s"] = "作成時間%(seconds)s秒"
+T["started at"] = "開始日時"
+T["laying out page %(page)d"] = "%(page)dページ目を組版中"
+T["pages"] = "ページ数"
+T["no answer before the time abroad"] = "渡航前の回答がない"
+T["no answer after the time abroad yet"] = "渡航後の回答がまだない"
+T["not ended by the as-of date"] = "基準日までに終了していない"
+T["the same paper as a row listed: a paper counts once"] = (
+    "一覧の記録と同じ論文（論文は１件として数える）"
+)
+T["the same paper is dated within a project's window: counted as a paper"] = (
+    "同じ論文が課題期間内の日付で報告されている（論文として数える）"
+)
+T["dated within its project's window: counted as a paper, not here"] = (
+    "課題期間内の日付（ここではなく論文として数える）"
+)
