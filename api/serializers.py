@@ -1,5 +1,6 @@
 """What the API shows of each record: never reviews, reviewers or contact data."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
@@ -10,6 +11,7 @@ from accounts.rules import within_scope
 from aspire.fields import CODE_PATTERN
 from calls.models import Call, Proposal, Review
 from evaluations.models import CommitteeMember, Evaluation, Target
+from programs import codes
 from programs.models import FundingAgency, Program, SupportType
 from projects.models import (
     AnnualReport,
@@ -89,11 +91,11 @@ class AgencySerializer(Writable):
         fields = ["code", "name", "name_ja", "country", "updated_at"]
 
     def validate_code(self, code: str) -> str:
-        clash = FundingAgency.objects.filter(code__iexact=code).first()
-        if clash is not None:
-            raise serializers.ValidationError(
-                _("The code %(code)s exists already.") % {"code": clash.code}, code="unique"
-            )
+        # The rule of every door (a code another agency has or had): a 409 when taken.
+        try:
+            codes.refuse_taken(FundingAgency, code)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["code"], code="unique") from None
         return code
 
 

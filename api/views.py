@@ -17,7 +17,7 @@ from django.db.models import (
     UniqueConstraint,
 )
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
@@ -193,6 +193,22 @@ class FollowsRenames:
 
     def _readable(self, code: str) -> bool:
         return self.filter_queryset(self.get_queryset()).filter(code=code).exists()
+
+
+def program_named(request, code: str) -> Program:
+    """The program of a `/programs/<code>/…` address among those the caller may read; a
+    former code of one answers 301 (Moved) to the same address under its code now."""
+    readable = within_scope(request.user, Program.objects.all())
+    program = readable.filter(code=code).first()
+    if program is not None:
+        return program
+    now = codes.moved(readable, code)
+    if now is None:
+        raise Http404
+    match = request.resolver_match
+    where = reverse(match.view_name, kwargs=match.kwargs | {"code": now})
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    raise Moved(request.build_absolute_uri(where + query), request.method)
 
 
 class AgencyViewSet(FollowsRenames, Downloads, SafeWrites, viewsets.ModelViewSet):
@@ -585,7 +601,7 @@ class IndicatorsView(APIView):
     def get(self, request, code: str) -> Response:
         if not reads_figures(request.user):  # as the dashboard: not PIs, not reviewers
             raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
-        program = get_object_or_404(within_scope(request.user, Program.objects.all()), code=code)
+        program = program_named(request, code)
         params = AsOf(data=filters.given(request.query_params))
         params.is_valid(raise_exception=True)
         as_of = params.validated_data.get("as_of") or timezone.localdate()

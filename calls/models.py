@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from aspire.fields import CodeField, LineField, NameField, updated_at_field
 from aspire.versions import Versioned
-from programs.models import FundingAgency, Program, SupportType
+from programs.models import Coded, FundingAgency, Program, SupportType
 
 SCORE_MIN, SCORE_MAX = Decimal(1), Decimal(10)
 DEFAULT_ADOPTABLE_SCORE = Decimal(6)  # AMED's 評点6以上
@@ -46,7 +46,7 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Call(models.Model):
+class Call(Coded, models.Model):
     program = models.ForeignKey(
         Program, models.PROTECT, related_name="calls", verbose_name=_("program")
     )

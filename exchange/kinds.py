@@ -74,6 +74,7 @@ from calls.models import (
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from exchange import cells
+from programs import codes
 from programs.models import DOMESTIC_COUNTRY, FundingAgency, Program, SupportType
 from projects.models import (
     SURVEY_ITEMS,
@@ -184,7 +185,11 @@ class ImportContext:
     def _get(self, column: str, model, what: str, **lookup):
         key = (model, *sorted(lookup.items()))
         if key not in self._found:
-            self._found[key] = model.objects.filter(**lookup).first()
+            found = model.objects.filter(**lookup).first()
+            if found is None and "code" in lookup:  # a former code names the record still
+                now = codes.current_code(model, lookup["code"])
+                found = model.objects.filter(code=now).first() if now else None
+            self._found[key] = found
         if self._found[key] is None:
             raise unknown(column, what, next(iter(lookup.values())))
         return self._found[key]

@@ -14,6 +14,7 @@ from aspire.fields import CodeField, DOIField, LineField, NameField, updated_at_
 from aspire.versions import Versioned
 from calls.models import CareerStage, Proposal
 from programs.fiscal import fiscal_year
+from programs.models import Coded
 
 
 def _ends_after_start(start: str, end: str, name: str) -> models.CheckConstraint:
@@ -27,7 +28,7 @@ def _check_dates(start: datetime.date | None, end: datetime.date | None, field: 
         raise ValidationError({field: _("The end cannot be before the start.")})
 
 
-class Project(models.Model):
+class Project(Coded, models.Model):
     """An adopted proposal, funded for some fiscal years."""
 
     proposal = models.OneToOneField(

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from calls import services as calls_services
 from calls.models import Proposal, ProposalStatus
+from programs import codes
 from programs.fiscal import fiscal_year, fiscal_year_end, fiscal_year_start
 from projects import notices
 from projects.models import MemberRole, NoticeKind, Project, ProjectBudget, ProjectMember
@@ -109,6 +110,7 @@ def adopt(proposal: Proposal, plan: Plan | None = None, by=None) -> Project:
     errors = plan_errors(proposal, plan)
     if errors:
         raise ValidationError(errors)
+    codes.refuse_taken(Project, proposal.ref)  # the project's code: no other's, now or before
     mark_adopted(proposal, reason=plan.reason)
     project = _create_project(proposal, plan)
     notices.proposal_decided(proposal, NoticeKind.ADOPTED, by)
