@@ -161,6 +161,10 @@ class ResearcherField(serializers.Serializer):
     erad_number = serializers.CharField(
         help_text="e-Rad researcher number (8 digits); empty if unknown."
     )
+    ror = serializers.CharField(
+        source="institution_ror",
+        help_text="The institution's ROR id (ror.org), such as 057zh3y96; empty if unknown.",
+    )
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -174,7 +178,10 @@ class ProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["ref", "call", "title", "status", "jp_pi", "partner_pi", "final_score"]
-        fields += ["requested_annual_budget_yen", "requested_years", "updated_at"]
+        fields += ["requested_annual_budget_yen", "requested_years", "decided_on", "updated_at"]
+        extra_kwargs = {
+            "decided_on": {"help_text": "When it was adopted or rejected; null until it is."}
+        }
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -183,7 +190,15 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["code", "title", "proposal", "program", "start_date", "end_date", "updated_at"]
+        fields = ["code", "title", "proposal", "program", "start_date", "end_date"]
+        fields += ["awarded_annual_yen", "awarded_total_yen", "updated_at"]
+        extra_kwargs = {
+            "awarded_annual_yen": {"help_text": "The budget a fiscal year awarded at adoption."},
+            "awarded_total_yen": {
+                "help_text": "The budget awarded at adoption over all the project's fiscal "
+                "years; /budgets/ has each year's, as revised since."
+            },
+        }
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -259,8 +259,10 @@ class CallViewSet(FollowsRenames, Downloads, viewsets.ReadOnlyModelViewSet):
 # cloned per request (a queryset is never evaluated in place, so this one stays empty).
 _PROPOSALS = Proposal.objects.with_scores().select_related("call", "jp_pi", "partner_pi")
 _PI = {name: name for name in ["name", "institution", "country", "orcid", "erad_number"]}
+_PI["ror"] = "institution_ror"  # ResearcherField's source
 _FINAL_SCORE = s.ProposalSerializer().fields["final_score"]
 _UPDATED = s.ProposalSerializer().fields["updated_at"]
+_DECIDED_ON = s.ProposalSerializer().fields["decided_on"]
 
 
 class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
@@ -277,11 +279,12 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
         "title": "title",
         "status": "status",
         "final_score": "final_score",
-        **{f"jp_pi__{name}": f"jp_pi__{path}" for name, path in _PI.items()},
+        **{f"jp_pi__{path}": f"jp_pi__{path}" for path in _PI.values()},
         "partner_pi": "partner_pi",
-        **{f"partner_pi__{name}": f"partner_pi__{path}" for name, path in _PI.items()},
+        **{f"partner_pi__{path}": f"partner_pi__{path}" for path in _PI.values()},
         "requested_annual_budget_yen": "requested_annual_budget_yen",
         "requested_years": "requested_years",
+        "decided_on": "decided_on",
         "updated_at": "updated_at",
     }
 
@@ -295,13 +298,14 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
             "call": row["call__code"],
             "title": row["title"],
             "status": row["status"],
-            "jp_pi": {name: row[f"jp_pi__{name}"] for name in _PI},
-            "partner_pi": {name: row[f"partner_pi__{name}"] for name in _PI}
+            "jp_pi": {name: row[f"jp_pi__{path}"] for name, path in _PI.items()},
+            "partner_pi": {name: row[f"partner_pi__{path}"] for name, path in _PI.items()}
             if row["partner_pi"] is not None
             else None,
             "final_score": None if score is None else _FINAL_SCORE.to_representation(score),
             "requested_annual_budget_yen": row["requested_annual_budget_yen"],
             "requested_years": row["requested_years"],
+            "decided_on": _DECIDED_ON.to_representation(row["decided_on"]),
             "updated_at": _UPDATED.to_representation(row["updated_at"]),
         }
 

@@ -143,7 +143,9 @@ class ProposalBatches:
         if not is_new:
             self.claimed[ref] = number
         before = {} if is_new else _state(obj)
+        was = obj.status, obj.decided_on
         Kind.assign(self.kind, obj, values, self.ctx)  # the plain columns
+        self.kind.decide(obj, values, was)  # status and decision date, as the kind does
         obj.call = self.calls.get(values["call"]) or _unknown_call(values["call"])
         pis = [("jp_pi", DOMESTIC_COUNTRY)]
         if "partner_pi_name" in values:
@@ -202,7 +204,7 @@ class ProposalBatches:
         # Researchers first: bulk_create gives them their ids, which the proposals then take.
         Researcher.objects.bulk_create(self.new_researchers.values())
         if self.changed_researchers:
-            fields = ["country", "h_index"]
+            fields = ["country", "h_index", "institution_ror"]  # PI_FACTS
             Researcher.objects.bulk_update(self.changed_researchers.values(), fields)
         if self.created:
             create_with_history(self.created)

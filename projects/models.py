@@ -38,6 +38,18 @@ class Project(Coded, models.Model):
     title = LineField(_("title"), max_length=500, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+    # What the decision awarded (projects.services.adopt writes both); the budgets of
+    # each fiscal year (ProjectBudget) start from it and may be revised after.
+    awarded_annual_yen = models.BigIntegerField(
+        _("awarded a fiscal year (yen)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    awarded_total_yen = models.BigIntegerField(
+        _("awarded in all (yen)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Over all the project's fiscal years, as decided at adoption."),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="ProjectMember",

@@ -146,21 +146,29 @@ def mark_adopted(proposal: Proposal, reason: str = "") -> None:
     refusal = adoption_refusal(proposal)
     if refusal:
         raise ValidationError(refusal)
-    proposal.status = ProposalStatus.ADOPTED
+    calls_services.decide(proposal, ProposalStatus.ADOPTED)  # dated today
     if reason.strip():
         proposal._change_reason = reason.strip()[:100]  # the history says why
-    proposal.save(update_fields=["status"])  # save(), not update(): history records who
+    # save(), not update(): history records who
+    proposal.save(update_fields=["status", "decided_on", "updated_at"])
 
 
 def _create_project(proposal: Proposal, plan: Plan) -> Project:
     start, end = plan.start_date, project_end(plan.start_date, plan.years)
+    years = range(fiscal_year(start), fiscal_year(end) + 1)
+    annual = plan.annual_budget_yen
     project = Project.objects.create(
-        proposal=proposal, code=proposal.ref, title=proposal.title, start_date=start, end_date=end
+        proposal=proposal,
+        code=proposal.ref,
+        title=proposal.title,
+        start_date=start,
+        end_date=end,
+        awarded_annual_yen=annual,
+        awarded_total_yen=None if annual is None else annual * len(years),
     )
-    if plan.annual_budget_yen is not None:
+    if annual is not None:
         budgets = [
-            ProjectBudget(project=project, fiscal_year=year, amount_yen=plan.annual_budget_yen)
-            for year in range(fiscal_year(start), fiscal_year(end) + 1)
+            ProjectBudget(project=project, fiscal_year=year, amount_yen=annual) for year in years
         ]
         bulk_create_with_history(budgets, ProjectBudget)  # budgets keep their history
     pi_user = proposal.jp_pi.user
