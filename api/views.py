@@ -22,9 +22,10 @@ from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
@@ -343,9 +344,81 @@ class OutputWrites:
     project's DOI or title, a title on a day) is there already is a 409 naming it."""
 
     write_serializer: type
+    # The natural key's fields beside the project (the contract's; a paper's is its DOI,
+    # else its title): the query of `PUT …/by-key/` names a row by them.
+    key_fields: tuple[str, ...]
 
     def get_serializer_class(self):
-        return self.write_serializer if self.action == "create" else self.serializer_class
+        if self.action in ("create", "upsert"):
+            return self.write_serializer
+        return self.serializer_class
+
+    @action(detail=False, methods=["put"], url_path="by-key")
+    def upsert(self, request, *args, **kwargs) -> Response:
+        """Create or replace the row its natural key names (`?project=…&title=…`): 201 with
+        its address when new, 200 when replaced; `If-Match` with the row's ETag replaces
+        only the version the writer read (412 otherwise, and for a row not there yet),
+        `If-None-Match: *` only creates. Fields left out of the body are emptied."""
+        data = self._keyed_body(request)
+        serializer = self.get_serializer(data=data)
+        # Not its unique-together check: a row there already is the one to replace (the
+        # report's own rules check the row that is written, projects.reporting).
+        serializer.validators = []
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        report = values.pop("report")
+        model = self.serializer_class.Meta.model
+        row = model(project=report.project, report=report, **values)
+        known = _known(row)
+        expected = request.headers.get("If-Match", "").strip()
+        if known is None:
+            if expected:  # a version of a row that is not there (RFC 9110 §13.1.1)
+                return _precondition_failed_absent()
+            with written_by(request.user):
+                saved = _refused_as_api(reporting.add_row, report, row)
+            data = self.serializer_class(saved, context=self.get_serializer_context()).data
+            return Response(data, status=201, headers=_address(request, saved))
+        if not self.get_queryset().filter(pk=known.pk).exists() or known.report_id != report.pk:
+            return _duplicate(request, known)  # another scope's, or in another year's report
+        if request.headers.get("If-None-Match", "").strip() == "*":
+            return _precondition_failed(known)
+        if expected and expected not in ("*", etag(known)):
+            return _precondition_failed(known)
+        base = known.version if expected else None
+        replaced = _replacement(serializer, values)
+        try:
+            with written_by(request.user):
+                saved = _refused_as_api(reporting.edit_row, report, known, base, replaced)
+        except versions.EditConflict as conflict:
+            return _precondition_failed(conflict.current)
+        data = self.serializer_class(saved, context=self.get_serializer_context()).data
+        return Response(data, headers=_address(request, saved))
+
+    def _keyed_body(self, request) -> dict:
+        """The body with the key the query names: a key field the body gives too must
+        agree with it (a 400 naming it); the query names the project and each key field."""
+        keys = {"project", *self.key_fields}
+        filters.refuse_unknown(request.query_params, keys)
+        named = filters.given(request.query_params)
+        body = request.data
+        if not isinstance(body, dict):
+            raise serializers.ValidationError({"non_field_errors": [_("Send one row, an object.")]})
+        paper = self.key_fields == PAPER_KEY
+        # A paper is named by its DOI, or by its title when it has none.
+        needed = {"project", "doi" if body.get("doi") or "title" not in named else "title"}
+        missing = sorted((needed if paper else keys) - named.keys())
+        if missing:
+            message = _("Name the row by its key: %(key)s.") % {"key": ", ".join(sorted(keys))}
+            raise serializers.ValidationError({name: [message] for name in missing})
+        differs = _("The address names %(value)s.")
+        clashes = {
+            name: [differs % {"value": value}]
+            for name, value in named.items()
+            if name in body and str(body[name]) != value
+        }
+        if clashes:
+            raise serializers.ValidationError(clashes)
+        return {**body, **named}
 
     def retrieve(self, request, *args, **kwargs) -> Response:
         record = self.get_object()
@@ -410,6 +483,36 @@ def _known(row) -> object | None:
     return None
 
 
+PAPER_KEY = ("doi", "title")  # the DOI, else the title (projects.models.paper_key)
+
+
+def _replacement(serializer, values: dict) -> dict:
+    """What a PUT writes: the body's fields, and every other writable field emptied (its
+    model default), so that the row is the body and nothing of what was there before."""
+    model = serializer.Meta.model
+    replaced = dict(values)
+    for name, field in serializer.fields.items():
+        if field.read_only or name in replaced or name in ("project", "fiscal_year"):
+            continue
+        source = field.source if field.source != "*" else name
+        replaced[source] = model._meta.get_field(source).get_default()
+    return replaced
+
+
+def _address(request, record) -> dict:
+    """A row's ETag and its address (by id), wherever the write came in."""
+    base = request.path.rstrip("/").removesuffix("/by-key")
+    return {"ETag": etag(record), "Location": request.build_absolute_uri(f"{base}/{record.pk}/")}
+
+
+def _precondition_failed_absent() -> Response:
+    body = {
+        "detail": _("No row has this key yet: `If-Match` names a version of none."),
+        "code": "precondition_failed",
+    }
+    return Response(body, status=412)
+
+
 def _where(request, record) -> dict:
     where = f"{request.path.rstrip('/')}/{record.pk}/"
     if request.method != "POST":
@@ -462,11 +565,44 @@ def output_viewset(
                 return within_scope(self.request.user, outputs).order_by("pk")
             return visible_reports(self.request.user, outputs).order_by("pk")
 
+    if writable:
+        OutputViewSet.key_fields = OUTPUT_KEYS[model]
+        key = [
+            OpenApiParameter(
+                name,
+                OpenApiTypes.DATE if name.endswith("_on") else OpenApiTypes.STR,
+                required=name == "project" or model is not Paper,
+                description=KEY_HELP[name],
+            )
+            for name in ("project", *OUTPUT_KEYS[model])
+        ]
+        schema = extend_schema(
+            parameters=key,
+            request=OutputViewSet.write_serializer,
+            responses={200: serializer, 201: serializer},
+            summary="Create or replace the row its natural key names",
+        )
+        OutputViewSet = extend_schema_view(upsert=schema)(OutputViewSet)
     OutputViewSet.__name__ = f"{model.__name__}ViewSet"
     # In English, written here: the schema's words never depend on the active language.
     OutputViewSet.__doc__ = doc
     OutputViewSet.kind = kind
     return OutputViewSet
+
+
+# The natural key of each writable output beside its project (data-exchange.md).
+OUTPUT_KEYS = {
+    Paper: PAPER_KEY,
+    Presentation: ("title", "presented_on"),
+    Event: ("title", "held_on"),
+}
+KEY_HELP = {
+    "project": "The project's code (one of the key's programs).",
+    "doi": "The paper's DOI, canonical (10.…): its key where it has one.",
+    "title": "The title, as in the body; a paper's key where it has no DOI.",
+    "presented_on": "The day it was presented (YYYY-MM-DD).",
+    "held_on": "The day it was held (YYYY-MM-DD).",
+}
 
 
 PaperViewSet = output_viewset(

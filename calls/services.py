@@ -179,13 +179,13 @@ def decide(proposal: Proposal, status: str, on: datetime.date | None = None) -> 
     every door that changes a status (adoption, rejection, the admin's form, imports).
 
     A decision (adopted or rejected) is dated the day it is made, or `on` for one recorded
-    later (an import of past years); the same decision again keeps its date; any other
-    status has none (a decision taken back). The caller saves."""
+    later (an import of past years); the same status again keeps the date it has; any
+    other status has none (a decision taken back). The caller saves."""
     if status not in DECISIONS:
         proposal.decided_on = None
     elif on is not None:
         proposal.decided_on = on
-    elif proposal.status != status or proposal.decided_on is None:
+    elif proposal.status != status:
         proposal.decided_on = timezone.localdate()
     proposal.status = status
 

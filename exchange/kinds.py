@@ -744,13 +744,18 @@ class Proposals(Kind):
     @staticmethod
     def decide(obj: Proposal, values: dict, was: tuple) -> None:
         """The row's status and decision date, by the rule of every door (calls.services.
-        decide; `was`: status and date before the row): a date given is the decision's,
-        for an adopted or rejected proposal only; none given dates a new decision today."""
+        decide; `was`: status and date before the row). A date given is the decision's,
+        for an adopted or rejected proposal only; none given dates a decision the row
+        changes today and keeps the date of one it repeats. A proposal the file brings in
+        was decided elsewhere, at a time only the file can say: dated only if it does."""
         status, given = obj.status, values.get("decided_on")
-        obj.status, obj.decided_on = was
         if given and status not in calls_services.DECISIONS:
             message = _("only an adopted or rejected proposal has a decision date.")
             raise RowError("decided_on", message)
+        if obj.pk is None:
+            obj.decided_on = given if status in calls_services.DECISIONS else None
+            return
+        obj.status, obj.decided_on = was
         calls_services.decide(obj, status, on=given)
 
     def to_row(self, obj):
