@@ -398,8 +398,8 @@ class OutputWrites:
         """The body with the key the query names: a key field the body gives too must
         agree with it (a 400 naming it); the query names the project and each key field."""
         keys = {"project", *self.key_fields}
-        filters.refuse_unknown(request.query_params, keys)
-        named = filters.given(request.query_params)
+        filters.refuse_unknown(request.query_params, keys | {filters.FORMAT})  # as every write
+        named = {k: v for k, v in filters.given(request.query_params).items() if k in keys}
         body = request.data
         if not isinstance(body, dict):
             raise serializers.ValidationError({"non_field_errors": [_("Send one row, an object.")]})
