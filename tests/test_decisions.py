@@ -3,8 +3,10 @@ a decision at every door, adoption writes the award, and each is read back throu
 admin, the API and the files."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from aspire import normalise
 from calls import services as calls_services
 from calls.models import Proposal, Researcher
 from exchange.services import export_table, import_table
+from projects.models import ProjectBudget
 from projects.services import Plan, adopt, reject
 from tests.factories import ProjectFactory, ProposalFactory, ResearcherFactory
 
@@ -204,3 +207,49 @@ def test_it_refuses_a_wrong_ror_id_in_an_import_naming_the_column():
     proposal = ProposalFactory()
     result = import_table("proposals", [proposal_row(proposal, jp_pi_ror="057zh3y97")])
     assert len(result.errors) == 1 and result.errors[0].startswith("row 2, column jp_pi_ror:")
+
+
+# --- The migrations that date what was decided before -------------------------------------
+
+decisions_migration = importlib.import_module("calls.migrations.0010_proposal_decided_on")
+awards_migration = importlib.import_module("projects.migrations.0018_project_awards")
+
+
+def _status(proposal: Proposal, status: str) -> None:
+    proposal.status = status
+    proposal.save()
+
+
+def test_it_dates_past_decisions_on_the_day_the_history_first_shows_them():
+    rejected, readopted, pending = ProposalFactory(), ProposalFactory(), ProposalFactory()
+    _status(rejected, "rejected")
+    for status in ("adopted", "under_review", "adopted", "adopted"):
+        _status(readopted, status)
+    history = Proposal.history.model.objects
+    history.filter(id=rejected.pk, status="submitted").update(
+        history_date=datetime.datetime(2023, 1, 10, tzinfo=datetime.UTC)  # received, then
+    )
+    history.filter(id=rejected.pk, status="rejected").update(
+        history_date=datetime.datetime(2023, 3, 31, 16, tzinfo=datetime.UTC)  # 1 April in Tokyo
+    )
+    last_run = history.filter(id=readopted.pk, status="adopted").order_by("history_date")[1]
+    Proposal.objects.update(decided_on=None)
+    decisions_migration.date_past_decisions(django_apps, None)
+    dated = dict(Proposal.objects.values_list("pk", "decided_on"))
+    assert dated[rejected.pk] == datetime.date(2023, 4, 1)
+    assert dated[readopted.pk] == timezone.localdate(last_run.history_date)  # after taken back
+    assert dated[pending.pk] is None
+
+
+def test_it_takes_past_awards_from_the_first_budgets():
+    project, unfunded = ProjectFactory(), ProjectFactory()
+    for year in (2024, 2025):
+        ProjectBudget.objects.create(project=project, fiscal_year=year, amount_yen=10)
+    revised = ProjectBudget.objects.get(project=project, fiscal_year=2025)
+    revised.amount_yen = 99  # revised since: the award was what it first said
+    revised.save()
+    awards_migration.award_from_first_budgets(django_apps, None)
+    project.refresh_from_db()
+    unfunded.refresh_from_db()
+    assert (project.awarded_annual_yen, project.awarded_total_yen) == (10, 20)
+    assert (unfunded.awarded_annual_yen, unfunded.awarded_total_yen) == (None, None)
