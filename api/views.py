@@ -272,7 +272,7 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
     kind = "proposals"
     serializer_class = s.ProposalSerializer
     filterset_class = filters.ProposalFilter
-    ordering_fields = ["ref", "final_score", "status"]
+    ordering_fields = ["ref", "final_score", "status", "decided_on"]
     lookup_field = "ref"
     columns = {
         "ref": "ref",

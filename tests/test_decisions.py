@@ -122,12 +122,23 @@ def test_it_refuses_a_decision_date_for_a_proposal_not_decided():
     ]
 
 
-def test_it_shows_the_decision_date_in_the_api():
+def test_it_shows_filters_and_orders_by_the_decision_date_in_the_api():
     ProposalFactory(ref="R-1", status="rejected", decided_on=PAST)
+    ProposalFactory(ref="R-2", status="adopted", decided_on=datetime.date(2024, 5, 1))
+    ProposalFactory(ref="R-3", status="submitted")
     api = keyed()
     listed = api.get("/api/v1/proposals/").json()["results"]
-    assert listed[0]["decided_on"] == "2023-02-01"
+    assert [row["decided_on"] for row in listed] == ["2023-02-01", "2024-05-01", None]
     assert api.get("/api/v1/proposals/R-1/").json()["decided_on"] == "2023-02-01"
+    since = api.get("/api/v1/proposals/?decided_on_after=2024-01-01").json()["results"]
+    assert [row["ref"] for row in since] == ["R-2"]
+    for ordering in ("decided_on", "-decided_on"):  # a cursor walk over the empty dates too
+        url, walked = f"/api/v1/proposals/?ordering={ordering}&page_size=1", []
+        while url:
+            page = api.get(url).json()
+            walked += [row["ref"] for row in page["results"]]
+            url = page["next"]
+        assert sorted(walked) == ["R-1", "R-2", "R-3"], ordering
 
 
 # --- What adoption awards -----------------------------------------------------------------
