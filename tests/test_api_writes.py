@@ -212,3 +212,23 @@ def test_it_puts_a_presentation_at_its_title_and_day(draft):
     assert draft.presentations.get().conference == "NeurIPS"
     missing = api.put(url.split("&presented_on")[0], body, format="json")
     assert missing.status_code == 400 and set(missing.json()) == {"presented_on"}
+
+
+def test_it_puts_an_event_at_its_title_and_day_and_only_with_a_write_key(draft):
+    body = {
+        "project": draft.project.code,
+        "fiscal_year": draft.fiscal_year,
+        "kind": "workshop",
+        "title": "Joint workshop",
+        "held_on": "2024-09-10",
+        "country": "JP",
+        "participants": 40,
+    }
+    key = f"project={draft.project.code}&title=Joint+workshop&held_on=2024-09-10"
+    url = f"/api/v1/events/by-key/?{key}"
+    refused = client_for(_program(draft), can_write=False).put(url, body, format="json")
+    assert refused.status_code == 403 and not draft.events.exists()
+    api = client_for(_program(draft))
+    assert api.put(url, body, format="json").status_code == 201
+    assert api.put(url, body | {"participants": 45}, format="json").status_code == 200
+    assert list(draft.events.values_list("participants", flat=True)) == [45]
