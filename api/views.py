@@ -355,10 +355,11 @@ class OutputWrites:
 
     @action(detail=False, methods=["put"], url_path="by-key")
     def upsert(self, request, *args, **kwargs) -> Response:
-        """Create or replace the row its natural key names (`?project=…&title=…`): 201 with
-        its address when new, 200 when replaced; `If-Match` with the row's ETag replaces
-        only the version the writer read (412 otherwise, and for a row not there yet),
-        `If-None-Match: *` only creates. Fields left out of the body are emptied."""
+        """Create or replace the row its natural key names (`?project=…&title=…`, which
+        replace the body's): 201 with its address when new, 200 when replaced; `If-Match`
+        with the row's ETag replaces only the version the writer read (412 otherwise, and
+        for a row not there yet), `If-None-Match: *` only creates. Fields left out of the
+        body are emptied."""
         data = self._keyed_body(request)
         serializer = self.get_serializer(data=data)
         # Not its unique-together check: a row there already is the one to replace (the
@@ -395,29 +396,19 @@ class OutputWrites:
         return Response(data, headers=_address(request, saved))
 
     def _keyed_body(self, request) -> dict:
-        """The body with the key the query names: a key field the body gives too must
-        agree with it (a 400 naming it); the query names the project and each key field."""
+        """The body with the key the address names: the address's key fields replace the
+        body's (the address names the row). A paper's address may leave its DOI and title
+        out, to be named by the body's (its DOI, else its title)."""
         keys = {"project", *self.key_fields}
         filters.refuse_unknown(request.query_params, keys | {filters.FORMAT})  # as every write
         named = {k: v for k, v in filters.given(request.query_params).items() if k in keys}
         body = request.data
         if not isinstance(body, dict):
             raise serializers.ValidationError({"non_field_errors": [_("Send one row, an object.")]})
-        paper = self.key_fields == PAPER_KEY
-        # A paper is named by its DOI, or by its title when it has none.
-        needed = {"project", "doi" if body.get("doi") or "title" not in named else "title"}
-        missing = sorted((needed if paper else keys) - named.keys())
-        if missing:
+        needed = {"project"} if self.key_fields == PAPER_KEY else keys
+        if missing := sorted(needed - named.keys()):
             message = _("Name the row by its key: %(key)s.") % {"key": ", ".join(sorted(keys))}
             raise serializers.ValidationError({name: [message] for name in missing})
-        differs = _("The address names %(value)s.")
-        clashes = {
-            name: [differs % {"value": value}]
-            for name, value in named.items()
-            if name in body and str(body[name]) != value
-        }
-        if clashes:
-            raise serializers.ValidationError(clashes)
         return {**body, **named}
 
     def retrieve(self, request, *args, **kwargs) -> Response:
@@ -570,7 +561,7 @@ def output_viewset(
         key = [
             OpenApiParameter(
                 name,
-                OpenApiTypes.DATE if name.endswith("_on") else OpenApiTypes.STR,
+                KEY_SCHEMA.get(name, OpenApiTypes.DATE),
                 required=name == "project" or model is not Paper,
                 description=KEY_HELP[name],
             )
@@ -595,6 +586,12 @@ OUTPUT_KEYS = {
     Paper: PAPER_KEY,
     Presentation: ("title", "presented_on"),
     Event: ("title", "held_on"),
+}
+# As the body's fields take them: the address's value replaces the body's.
+KEY_SCHEMA = {
+    "project": {"type": "string", "pattern": CODE_PATTERN},
+    "doi": {"type": "string", "maxLength": 200, "pattern": s.DOI_PATTERN},
+    "title": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "^[^\x00]*$"},
 }
 KEY_HELP = {
     "project": "The project's code (one of the key's programs).",

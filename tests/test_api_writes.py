@@ -171,15 +171,17 @@ def test_it_honours_if_match_and_if_none_match_on_a_put(draft):
     assert stale.status_code == 412 and Paper.objects.get().journal == "Nature"
 
 
-def test_it_refuses_a_put_whose_body_names_another_row_than_its_address(draft):
+def test_it_writes_the_row_its_address_names_whatever_the_body_says(draft):
     api = client_for(_program(draft))
     other = _put(api, draft, f"project={draft.project.code}&doi=10.1234/other")
-    assert other.status_code == 400 and "doi" in other.json()
+    assert other.status_code == 201 and Paper.objects.get().doi == "10.1234/other"
     unnamed = _put(api, draft, "")
-    assert unnamed.status_code == 400 and set(unnamed.json()) == {"project", "doi"}
+    assert unnamed.status_code == 400 and set(unnamed.json()) == {"project"}
     unknown = _put(api, draft, f"project={draft.project.code}&doi={PAPER['doi']}&x=1")
     assert unknown.status_code == 400 and "x" in unknown.json()
-    assert not Paper.objects.exists()
+    by_body = _put(api, draft, f"project={draft.project.code}")  # a paper: named by its DOI
+    assert by_body.status_code == 201 and Paper.objects.count() == 2
+    assert _put(api, draft, f"project={draft.project.code}").status_code == 200
 
 
 def test_it_keeps_a_handed_in_report_frozen_to_a_put(draft):

@@ -43,7 +43,6 @@ T["only an adopted or rejected proposal has a decision date."] = (
 # PUT by natural key (api/views.py, OutputWrites.upsert).
 T["Name the row by its key: %(key)s."] = "行をキーで指定してください: %(key)s"
 T["Send one row, an object."] = "1 行をオブジェクトとして送ってください。"
-T["The address names %(value)s."] = "アドレスでは %(value)s が指定されています。"
 T["No row has this key yet: `If-Match` names a version of none."] = (
     "このキーの行はまだありません。`If-Match` はどの行の版も指していません。"
 )
