@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from api import views
 from api.archive import ArchiveView
+from api.surveys import SurveyGainsView
 
 router = DefaultRouter()
 router.register("agencies", views.AgencyViewSet, basename="agency")
@@ -27,6 +28,7 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 urlpatterns = [
     path("v1/programs/<str:code>/indicators/", views.IndicatorsView.as_view(), name="indicators"),
     path("v1/programs/<str:code>/archive/", ArchiveView.as_view(), name="program-archive"),
+    path("v1/programs/<str:code>/survey-gains/", SurveyGainsView.as_view(), name="survey-gains"),
     path("v1/indicators/", views.IndicatorTableView.as_view(), name="indicator-table"),
     path(
         "v1/indicators/definitions/",

@@ -281,27 +281,43 @@ class RenamesCodes:
     """A code is set when the record is made; after that it changes only on the rename
     page, which keeps the old code leading to the record (programs/codes.py)."""
 
+    shown_codes = ("code", "code_shown", "code_renamable")
+
     def get_fields(self, request, obj=None) -> list[str]:
-        fields = [f for f in super().get_fields(request, obj) if f not in ("code", "code_shown")]
-        return ["code" if obj is None else "code_shown", *fields]
+        fields = [f for f in super().get_fields(request, obj) if f not in self.shown_codes]
+        return [self._code_field(request, obj), *fields]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
-        return fields if obj is None else [*fields, "code_shown"]
+        return fields if obj is None else [*fields, self._code_field(request, obj)]
+
+    def _code_field(self, request, obj) -> str:
+        # The Rename button only for those the rename page lets in: a view-only
+        # user would follow it to a 403.
+        if obj is None:
+            return "code"
+        return "code_renamable" if self.has_change_permission(request, obj) else "code_shown"
 
     @admin.display(description=gettext_lazy("code"))
     def code_shown(self, obj) -> str:
+        return format_html("{}{}", obj.code, self._former(obj))
+
+    @admin.display(description=gettext_lazy("code"))
+    def code_renamable(self, obj) -> str:
         rename = reverse(
             f"admin:{obj._meta.app_label}_{obj._meta.model_name}_rename", args=[obj.pk]
         )
-        former = codes.former_codes(obj)
         return format_html(
             '{} <a class="button" href="{}">{}</a>{}',
             obj.code,
             rename,
             _("Rename"),
-            format_html(" ({}: {})", _("formerly"), ", ".join(former)) if former else "",
+            self._former(obj),
         )
+
+    def _former(self, obj) -> str:
+        former = codes.former_codes(obj)
+        return format_html(" ({}: {})", _("formerly"), ", ".join(former)) if former else ""
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.rename_view)

@@ -309,8 +309,13 @@ def check_item(item: models.Model) -> None:
 
 def lock(report: AnnualReport) -> AnnualReport:
     """The report row, locked until the transaction ends: one transition at a time, and
-    no row joins a report while it is being handed in."""
-    return AnnualReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    no row joins a report while it is being handed in. The call comes along: the rules
+    ask for its program (the reporting period), and in the same query it costs nothing."""
+    related = AnnualReport.objects.select_related("project__proposal__call")
+    # The report and its project are locked, as before (the duplicate check spans the
+    # project's years); not the call every report of the program shares, on which 200
+    # PIs handing in at once would queue.
+    return related.select_for_update(of=("self", "project")).get(pk=report.pk)
 
 
 def _editable(report: AnnualReport) -> AnnualReport:
@@ -599,15 +604,15 @@ def summary(report: AnnualReport, today: datetime.date | None = None) -> Summary
         days_left=(due - today).days if due else None,
         year_finished=today > end,
         counts=counts,
-        missing=_missing(report, counts),
+        missing=_missing(report, counts["lab_statistics"]),
         warnings=warnings,
         drafts_waiting=report.drafts.filter(duplicate=False).count(),
     )
 
 
-def _missing(report: AnnualReport, counts: dict[str, int]) -> list[Finding]:
+def _missing(report: AnnualReport, lab_statistics: int) -> list[Finding]:
     missing = []
-    if not counts["lab_statistics"]:
+    if not lab_statistics:
         missing.append(Finding("lab_statistics", _("The lab-wide statistics are missing.")))
     if report.buyout_used is None:
         missing.append(Finding("details", _("Say whether the buy-out was used.")))
@@ -671,9 +676,11 @@ def submission_refusal(
                 "Nothing to report can be said only once the fiscal year has ended (after %(end)s)."
             ) % {"end": fiscal_year_end(report.fiscal_year).isoformat()}
         return None if confirmed else _("Please confirm that there is nothing to report.")
-    found = summary(report, today)
-    if found.missing:
-        return " ".join(warning.message for warning in found.missing)
-    if found.warnings and not confirmed:
+    # What is missing costs one count; the warnings read every row of the report, and
+    # once confirmed they no longer matter (200 PIs hand in at the deadline).
+    missing = _missing(report, LabStatistic.objects.filter(report=report).count())
+    if missing:
+        return " ".join(finding.message for finding in missing)
+    if not confirmed and summary(report, today).warnings:
         return _("Please confirm the report with its warnings.")
     return None

@@ -117,6 +117,13 @@ def test_it_lets_only_those_who_may_change_rename(client):
     assert Call.objects.get().code == "JC-1"
 
 
+def test_it_offers_the_rename_button_only_to_those_who_may_rename(client):
+    codes.rename(call := CallFactory(code="JC-1"), "JC-2", UserFactory())
+    sign_in(client, UserFactory(roles=["committee"], is_staff=True))
+    page = client.get(change_url(call)).text
+    assert "JC-2" in page and "JC-1" in page and rename_url(call) not in page
+
+
 def test_it_answers_the_old_address_in_the_api_with_the_new_one():
     agency = AgencyFactory(code="NWO")
     codes.rename(agency, "NWO-NL")

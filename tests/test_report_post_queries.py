@@ -14,6 +14,7 @@ from tests.factories import (
     PaperFactory,
     PresentationFactory,
     ReportFactory,
+    complete_report,
 )
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,23 @@ def test_it_confirms_drafts_at_a_fixed_cost_per_draft(
     with django_assert_num_queries(SIGNED_IN_EDITOR + CONFIRM + CONFIRM_PER_DRAFT * size):
         client.post(url, {"draft": ticked})
     assert (report.presentations.count(), report.drafts.count()) == (size, 0)
+
+
+# reporting.submit, confirmed: its savepoint, the report locked with its project, proposal
+# and call (one query), the count of its lab statistics (what is required); the stored
+# status (aspire/frozen.py's last guard), the update, its history row, the release. The
+# warnings, which read every row, are not looked at once the PI has confirmed them.
+SUBMIT = 7
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_it_hands_a_report_in_in_a_fixed_number_of_queries(
+    client, report, pi, django_assert_num_queries, size
+):
+    # What 200 PIs at the deadline each cost (benchmarks/scenarios/rush.py).
+    complete_report(report)
+    PaperFactory.create_batch(size, report=report)
+    with django_assert_num_queries(SIGNED_IN_EDITOR + SUBMIT):
+        client.post(reverse("projects:submit", args=[report.pk]), {"confirmed": "1"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED

@@ -13,3 +13,6 @@ T["This output is there already (id %(id)s): change it with PUT at its address."
 T["A download holds every row: it has no pages."] = (
     "ダウンロードはすべての行を含みます。ページはありません。"
 )
+T["Survey gains per project; groups under three people show a count only."] = (
+    "プロジェクトごとの調査の伸び。3人未満のグループは人数のみを示します。"
+)
