@@ -209,6 +209,8 @@ def test_it_answers_a_program_address_under_a_former_code_in_the_api():
     assert response["Location"].endswith("/api/v1/programs/MINE-2/indicators/?as_of=2025-03-31")
     archive = api.get("/api/v1/programs/MINE/archive/")
     assert archive.status_code == 301 and "/programs/MINE-2/archive/" in archive["Location"]
+    gains = api.get("/api/v1/programs/MINE/survey-gains/")
+    assert gains.status_code == 301 and "/programs/MINE-2/survey-gains/" in gains["Location"]
     refused = api.get("/api/v1/programs/THEIRS/indicators/")
     assert refused.status_code == 404 and "THEIRS-2" not in refused.text
 
