@@ -9,7 +9,6 @@ manifest. Reviewers are accounts, which the API never lists: no archive holds th
 
 from types import SimpleNamespace
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -21,7 +20,6 @@ from accounts.rules import is_staff_member, within_scope
 from api import filters
 from api import views as v
 from api.downloads import ARCHIVE_FORMATS, ZIP, Part, archive
-from programs.models import Program
 
 # Every kind the API lists, in the contract's order (exchange.kinds.KINDS: importing the
 # files in this order fills an empty database).
@@ -116,6 +114,6 @@ class ArchiveView(APIView):
         filters.refuse_unknown(request.query_params, {"format"})
         params = ArchiveParameters(data=filters.given(request.query_params))
         params.is_valid(raise_exception=True)
-        program = get_object_or_404(within_scope(request.user, Program.objects.all()), code=code)
+        program = v.program_named(request, code)
         readable, left_out = parts(request)
         return archive(program, readable, params.validated_data.get("format", "csv"), left_out)

@@ -195,10 +195,11 @@ class ProposalFilter(UpdatedSince):
     program = _program("call__program")
     call = _code("call", Call, "call code")
     partner_country = CountryFilter(field_name="partner_pi__country")
+    decided_on = filters.DateFromToRangeFilter()
 
     class Meta:
         model = Proposal
-        fields = ["program", "call", "status", "partner_country", "updated_since"]
+        fields = ["program", "call", "status", "partner_country", "decided_on", "updated_since"]
 
 
 class ProjectFilter(UpdatedSince):

@@ -74,7 +74,7 @@ def document(result: dict, generator, request, public: bool) -> dict:
     for path, operations in result["paths"].items():
         for method, operation in operations.items():
             _responses(operation, method, detail=path.rstrip("/").endswith("}"))
-            if path.rstrip("/").endswith("{code}"):
+            if "{code}" in path:  # a record's address, or one under it (indicators, archive)
                 operation["responses"].update(_moved(method))
             for parameter in operation.get("parameters", []):
                 _parameter(parameter)

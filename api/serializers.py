@@ -1,5 +1,6 @@
 """What the API shows of each record: never reviews, reviewers or contact data."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
@@ -10,6 +11,7 @@ from accounts.rules import within_scope
 from aspire.fields import CODE_PATTERN
 from calls.models import Call, Proposal, Review
 from evaluations.models import CommitteeMember, Evaluation, Target
+from programs import codes
 from programs.models import FundingAgency, Program, SupportType
 from projects.models import (
     AnnualReport,
@@ -89,11 +91,11 @@ class AgencySerializer(Writable):
         fields = ["code", "name", "name_ja", "country", "updated_at"]
 
     def validate_code(self, code: str) -> str:
-        clash = FundingAgency.objects.filter(code__iexact=code).first()
-        if clash is not None:
-            raise serializers.ValidationError(
-                _("The code %(code)s exists already.") % {"code": clash.code}, code="unique"
-            )
+        # The rule of every door (a code another agency has or had): a 409 when taken.
+        try:
+            codes.refuse_taken(FundingAgency, code)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["code"], code="unique") from None
         return code
 
 
@@ -159,6 +161,10 @@ class ResearcherField(serializers.Serializer):
     erad_number = serializers.CharField(
         help_text="e-Rad researcher number (8 digits); empty if unknown."
     )
+    ror = serializers.CharField(
+        source="institution_ror",
+        help_text="The institution's ROR id (ror.org), such as 057zh3y96; empty if unknown.",
+    )
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -172,7 +178,10 @@ class ProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["ref", "call", "title", "status", "jp_pi", "partner_pi", "final_score"]
-        fields += ["requested_annual_budget_yen", "requested_years", "updated_at"]
+        fields += ["requested_annual_budget_yen", "requested_years", "decided_on", "updated_at"]
+        extra_kwargs = {
+            "decided_on": {"help_text": "When it was adopted or rejected; null until it is."}
+        }
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -181,7 +190,15 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["code", "title", "proposal", "program", "start_date", "end_date", "updated_at"]
+        fields = ["code", "title", "proposal", "program", "start_date", "end_date"]
+        fields += ["awarded_annual_yen", "awarded_total_yen", "updated_at"]
+        extra_kwargs = {
+            "awarded_annual_yen": {"help_text": "The budget a fiscal year awarded at adoption."},
+            "awarded_total_yen": {
+                "help_text": "The budget awarded at adoption over all the project's fiscal "
+                "years; /budgets/ has each year's, as revised since."
+            },
+        }
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -13,7 +13,6 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,9 +22,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.rules import reads_figures, within_scope
+from accounts.rules import reads_figures
 from api import filters
-from api.views import AsOf
+from api.views import AsOf, program_named
 from evaluations.indicators import SURVEY_ITEMS, rounded, survey_pairs
 from programs.models import Program
 
@@ -108,7 +107,7 @@ class SurveyGainsView(APIView):
     def get(self, request, code: str) -> Response:
         if not reads_figures(request.user):
             raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
-        program = get_object_or_404(within_scope(request.user, Program.objects.all()), code=code)
+        program = program_named(request, code)  # a former code answers 301
         filters.refuse_unknown(request.query_params, {"as_of", "format"})
         params = AsOf(data=filters.given(request.query_params))
         params.is_valid(raise_exception=True)

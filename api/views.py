@@ -17,14 +17,15 @@ from django.db.models import (
     UniqueConstraint,
 )
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
@@ -195,6 +196,22 @@ class FollowsRenames:
         return self.filter_queryset(self.get_queryset()).filter(code=code).exists()
 
 
+def program_named(request, code: str) -> Program:
+    """The program of a `/programs/<code>/…` address among those the caller may read; a
+    former code of one answers 301 (Moved) to the same address under its code now."""
+    readable = within_scope(request.user, Program.objects.all())
+    program = readable.filter(code=code).first()
+    if program is not None:
+        return program
+    now = codes.moved(readable, code)
+    if now is None:
+        raise Http404
+    match = request.resolver_match
+    where = reverse(match.view_name, kwargs=match.kwargs | {"code": now})
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    raise Moved(request.build_absolute_uri(where + query), request.method)
+
+
 class AgencyViewSet(FollowsRenames, Downloads, SafeWrites, viewsets.ModelViewSet):
     """Funding agencies; `country` JP marks a domestic one. Write keys may add and edit;
     an agency's code never changes through the API."""
@@ -243,8 +260,10 @@ class CallViewSet(FollowsRenames, Downloads, viewsets.ReadOnlyModelViewSet):
 # cloned per request (a queryset is never evaluated in place, so this one stays empty).
 _PROPOSALS = Proposal.objects.with_scores().select_related("call", "jp_pi", "partner_pi")
 _PI = {name: name for name in ["name", "institution", "country", "orcid", "erad_number"]}
+_PI["ror"] = "institution_ror"  # ResearcherField's source
 _FINAL_SCORE = s.ProposalSerializer().fields["final_score"]
 _UPDATED = s.ProposalSerializer().fields["updated_at"]
+_DECIDED_ON = s.ProposalSerializer().fields["decided_on"]
 
 
 class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
@@ -253,7 +272,7 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
     kind = "proposals"
     serializer_class = s.ProposalSerializer
     filterset_class = filters.ProposalFilter
-    ordering_fields = ["ref", "final_score", "status"]
+    ordering_fields = ["ref", "final_score", "status", "decided_on"]
     lookup_field = "ref"
     columns = {
         "ref": "ref",
@@ -261,11 +280,12 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
         "title": "title",
         "status": "status",
         "final_score": "final_score",
-        **{f"jp_pi__{name}": f"jp_pi__{path}" for name, path in _PI.items()},
+        **{f"jp_pi__{path}": f"jp_pi__{path}" for path in _PI.values()},
         "partner_pi": "partner_pi",
-        **{f"partner_pi__{name}": f"partner_pi__{path}" for name, path in _PI.items()},
+        **{f"partner_pi__{path}": f"partner_pi__{path}" for path in _PI.values()},
         "requested_annual_budget_yen": "requested_annual_budget_yen",
         "requested_years": "requested_years",
+        "decided_on": "decided_on",
         "updated_at": "updated_at",
     }
 
@@ -279,13 +299,14 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
             "call": row["call__code"],
             "title": row["title"],
             "status": row["status"],
-            "jp_pi": {name: row[f"jp_pi__{name}"] for name in _PI},
-            "partner_pi": {name: row[f"partner_pi__{name}"] for name in _PI}
+            "jp_pi": {name: row[f"jp_pi__{path}"] for name, path in _PI.items()},
+            "partner_pi": {name: row[f"partner_pi__{path}"] for name, path in _PI.items()}
             if row["partner_pi"] is not None
             else None,
             "final_score": None if score is None else _FINAL_SCORE.to_representation(score),
             "requested_annual_budget_yen": row["requested_annual_budget_yen"],
             "requested_years": row["requested_years"],
+            "decided_on": _DECIDED_ON.to_representation(row["decided_on"]),
             "updated_at": _UPDATED.to_representation(row["updated_at"]),
         }
 
@@ -323,9 +344,72 @@ class OutputWrites:
     project's DOI or title, a title on a day) is there already is a 409 naming it."""
 
     write_serializer: type
+    # The natural key's fields beside the project (the contract's; a paper's is its DOI,
+    # else its title): the query of `PUT …/by-key/` names a row by them.
+    key_fields: tuple[str, ...]
 
     def get_serializer_class(self):
-        return self.write_serializer if self.action == "create" else self.serializer_class
+        if self.action in ("create", "upsert"):
+            return self.write_serializer
+        return self.serializer_class
+
+    @action(detail=False, methods=["put"], url_path="by-key")
+    def upsert(self, request, *args, **kwargs) -> Response:
+        """Create or replace the row its natural key names (`?project=…&title=…`, which
+        replace the body's): 201 with its address when new, 200 when replaced; `If-Match`
+        with the row's ETag replaces only the version the writer read (412 otherwise, and
+        for a row not there yet), `If-None-Match: *` only creates. Fields left out of the
+        body are emptied."""
+        data = self._keyed_body(request)
+        serializer = self.get_serializer(data=data)
+        # Not its unique-together check: a row there already is the one to replace (the
+        # report's own rules check the row that is written, projects.reporting).
+        serializer.validators = []
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        report = values.pop("report")
+        model = self.serializer_class.Meta.model
+        row = model(project=report.project, report=report, **values)
+        known = _known(row)
+        expected = request.headers.get("If-Match", "").strip()
+        if known is None:
+            if expected:  # a version of a row that is not there (RFC 9110 §13.1.1)
+                return _precondition_failed_absent()
+            with written_by(request.user):
+                saved = _refused_as_api(reporting.add_row, report, row)
+            data = self.serializer_class(saved, context=self.get_serializer_context()).data
+            return Response(data, status=201, headers=_address(request, saved))
+        if not self.get_queryset().filter(pk=known.pk).exists() or known.report_id != report.pk:
+            return _duplicate(request, known)  # another scope's, or in another year's report
+        if request.headers.get("If-None-Match", "").strip() == "*":
+            return _precondition_failed(known)
+        if expected and expected not in ("*", etag(known)):
+            return _precondition_failed(known)
+        base = known.version if expected else None
+        replaced = _replacement(serializer, values)
+        try:
+            with written_by(request.user):
+                saved = _refused_as_api(reporting.edit_row, report, known, base, replaced)
+        except versions.EditConflict as conflict:
+            return _precondition_failed(conflict.current)
+        data = self.serializer_class(saved, context=self.get_serializer_context()).data
+        return Response(data, headers=_address(request, saved))
+
+    def _keyed_body(self, request) -> dict:
+        """The body with the key the address names: the address's key fields replace the
+        body's (the address names the row). A paper's address may leave its DOI and title
+        out, to be named by the body's (its DOI, else its title)."""
+        keys = {"project", *self.key_fields}
+        filters.refuse_unknown(request.query_params, keys | {filters.FORMAT})  # as every write
+        named = {k: v for k, v in filters.given(request.query_params).items() if k in keys}
+        body = request.data
+        if not isinstance(body, dict):
+            raise serializers.ValidationError({"non_field_errors": [_("Send one row, an object.")]})
+        needed = {"project"} if self.key_fields == PAPER_KEY else keys
+        if missing := sorted(needed - named.keys()):
+            message = _("Name the row by its key: %(key)s.") % {"key": ", ".join(sorted(keys))}
+            raise serializers.ValidationError({name: [message] for name in missing})
+        return {**body, **named}
 
     def retrieve(self, request, *args, **kwargs) -> Response:
         record = self.get_object()
@@ -390,6 +474,36 @@ def _known(row) -> object | None:
     return None
 
 
+PAPER_KEY = ("doi", "title")  # the DOI, else the title (projects.models.paper_key)
+
+
+def _replacement(serializer, values: dict) -> dict:
+    """What a PUT writes: the body's fields, and every other writable field emptied (its
+    model default), so that the row is the body and nothing of what was there before."""
+    model = serializer.Meta.model
+    replaced = dict(values)
+    for name, field in serializer.fields.items():
+        if field.read_only or name in replaced or name in ("project", "fiscal_year"):
+            continue
+        source = field.source if field.source != "*" else name
+        replaced[source] = model._meta.get_field(source).get_default()
+    return replaced
+
+
+def _address(request, record) -> dict:
+    """A row's ETag and its address (by id), wherever the write came in."""
+    base = request.path.rstrip("/").removesuffix("/by-key")
+    return {"ETag": etag(record), "Location": request.build_absolute_uri(f"{base}/{record.pk}/")}
+
+
+def _precondition_failed_absent() -> Response:
+    body = {
+        "detail": _("No row has this key yet: `If-Match` names a version of none."),
+        "code": "precondition_failed",
+    }
+    return Response(body, status=412)
+
+
 def _where(request, record) -> dict:
     where = f"{request.path.rstrip('/')}/{record.pk}/"
     if request.method != "POST":
@@ -442,11 +556,50 @@ def output_viewset(
                 return within_scope(self.request.user, outputs).order_by("pk")
             return visible_reports(self.request.user, outputs).order_by("pk")
 
+    if writable:
+        OutputViewSet.key_fields = OUTPUT_KEYS[model]
+        key = [
+            OpenApiParameter(
+                name,
+                KEY_SCHEMA.get(name, OpenApiTypes.DATE),
+                required=name == "project" or model is not Paper,
+                description=KEY_HELP[name],
+            )
+            for name in ("project", *OUTPUT_KEYS[model])
+        ]
+        schema = extend_schema(
+            parameters=key,
+            request=OutputViewSet.write_serializer,
+            responses={200: serializer, 201: serializer},
+            summary="Create or replace the row its natural key names",
+        )
+        OutputViewSet = extend_schema_view(upsert=schema)(OutputViewSet)
     OutputViewSet.__name__ = f"{model.__name__}ViewSet"
     # In English, written here: the schema's words never depend on the active language.
     OutputViewSet.__doc__ = doc
     OutputViewSet.kind = kind
     return OutputViewSet
+
+
+# The natural key of each writable output beside its project (data-exchange.md).
+OUTPUT_KEYS = {
+    Paper: PAPER_KEY,
+    Presentation: ("title", "presented_on"),
+    Event: ("title", "held_on"),
+}
+# As the body's fields take them: the address's value replaces the body's.
+KEY_SCHEMA = {
+    "project": {"type": "string", "pattern": CODE_PATTERN},
+    "doi": {"type": "string", "maxLength": 200, "pattern": s.DOI_PATTERN},
+    "title": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "^[^\x00]*$"},
+}
+KEY_HELP = {
+    "project": "The project's code (one of the key's programs).",
+    "doi": "The paper's DOI, canonical (10.…): its key where it has one.",
+    "title": "The title, as in the body; a paper's key where it has no DOI.",
+    "presented_on": "The day it was presented (YYYY-MM-DD).",
+    "held_on": "The day it was held (YYYY-MM-DD).",
+}
 
 
 PaperViewSet = output_viewset(
@@ -585,7 +738,7 @@ class IndicatorsView(APIView):
     def get(self, request, code: str) -> Response:
         if not reads_figures(request.user):  # as the dashboard: not PIs, not reviewers
             raise PermissionDenied(_("The evaluation's figures are for staff and the committee."))
-        program = get_object_or_404(within_scope(request.user, Program.objects.all()), code=code)
+        program = program_named(request, code)
         params = AsOf(data=filters.given(request.query_params))
         params.is_valid(raise_exception=True)
         as_of = params.validated_data.get("as_of") or timezone.localdate()

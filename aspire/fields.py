@@ -84,6 +84,30 @@ class DOIField(NormalisedCharField):
     default_validators = [validate_doi]
 
 
+def validate_ror(value: str) -> None:
+    if value and not normalise.is_ror(value):
+        raise ValidationError(
+            _(
+                "“%(value)s” is no ROR id, or its check digits are wrong: "
+                "enter one such as 057zh3y96."
+            ),
+            code="invalid_ror",
+            params={"value": value},
+        )
+
+
+class RORField(NormalisedCharField):
+    """An organisation's ROR id (ror.org) in canonical form: `057zh3y96`, however typed
+    (`https://ror.org/057ZH3Y96`); its check digits checked."""
+
+    normaliser = staticmethod(normalise.ror)
+    default_validators = [validate_ror]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 9)
+        super().__init__(*args, **kwargs)
+
+
 def updated_at_field() -> models.DateTimeField:
     """When a row last changed, for `?updated_since=` (the API) and for readers who sync.
 

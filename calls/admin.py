@@ -362,6 +362,23 @@ class ProposalForm(ReasonedAdminForm):
     # The panel's score replaces the reviewers' mean: an override the history explains.
     reasoned_fields = ("panel_score",)
 
+    def _decision(self) -> dict:
+        """The status the form sets, with the decision's date by the one rule
+        (services.decide): a status changed here is a decision made, or taken back."""
+        stored = Proposal.objects.filter(pk=self.instance.pk).values("status", "decided_on")
+        proposal = Proposal(**(stored.first() or {"status": None, "decided_on": None}))
+        services.decide(proposal, self.cleaned_data.get("status", proposal.status))
+        return {"status": proposal.status, "decided_on": proposal.decided_on}
+
+    def _values(self) -> dict:
+        values = super()._values()
+        return values | self._decision() if "status" in self.changed_data else values
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.instance.pk is None and "status" in self.cleaned_data:  # a proposal added
+            self.instance.decided_on = self._decision()["decided_on"]
+
 
 @admin.register(Proposal)
 class ProposalAdmin(WithholdsUnfunded, LargeList, VersionedAdmin, HistoryAdmin):
@@ -373,6 +390,7 @@ class ProposalAdmin(WithholdsUnfunded, LargeList, VersionedAdmin, HistoryAdmin):
     list_select_related = ["call", "jp_pi"]
     search_fields = ["ref", "title", "jp_pi__name", "partner_pi__name"]
     autocomplete_fields = ["jp_pi", "partner_pi"]
+    readonly_fields = ["decided_on"]  # written with the status (services.decide)
     inlines = [ReviewInline, DocumentInline]
     actions = ["assign_reviewers", "reject"]
 

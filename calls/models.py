@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from aspire.fields import CodeField, LineField, NameField, updated_at_field
+from aspire.fields import CodeField, LineField, NameField, RORField, updated_at_field
 from aspire.versions import Versioned
-from programs.models import FundingAgency, Program, SupportType
+from programs.models import Coded, FundingAgency, Program, SupportType
 
 SCORE_MIN, SCORE_MAX = Decimal(1), Decimal(10)
 DEFAULT_ADOPTABLE_SCORE = Decimal(6)  # AMED's 評点6以上
@@ -46,7 +46,7 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Call(models.Model):
+class Call(Coded, models.Model):
     program = models.ForeignKey(
         Program, models.PROTECT, related_name="calls", verbose_name=_("program")
     )
@@ -148,6 +148,11 @@ YOUNG_CAREER_STAGES = [CareerStage.STUDENT, CareerStage.POSTDOC, CareerStage.EAR
 class Researcher(models.Model):
     name = NameField(_("name"), max_length=200)
     institution = NameField(_("institution"), max_length=200, blank=True)
+    institution_ror = RORField(
+        _("institution's ROR id"),
+        blank=True,
+        help_text=_("The institution in the Research Organization Registry, e.g. 057zh3y96."),
+    )
     country = CountryField(_("country"), blank=True)
     h_index = models.PositiveSmallIntegerField(_("h-index"), null=True, blank=True)
     orcid = models.CharField(
@@ -272,6 +277,13 @@ class Proposal(Versioned):
         blank=True,
         validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
         help_text=_("Where set, it replaces the mean of the reviewers' scores."),
+    )
+    # Written with the status by calls.services.decide, at every door that decides.
+    decided_on = models.DateField(
+        _("decided on"),
+        null=True,
+        blank=True,
+        help_text=_("When the proposal was adopted or rejected; empty until it is."),
     )
     updated_at = updated_at_field()
     history = HistoricalRecords()

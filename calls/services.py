@@ -1,6 +1,7 @@
 """What staff do with calls and proposals: assigning reviewers, scoring, rejecting."""
 
 import dataclasses
+import datetime
 import statistics
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -170,6 +171,23 @@ def score_figures(scores: list[Decimal]) -> ScoreFigures:
 
 
 REJECTABLE = {ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW}
+DECISIONS = {ProposalStatus.ADOPTED, ProposalStatus.REJECTED}
+
+
+def decide(proposal: Proposal, status: str, on: datetime.date | None = None) -> None:
+    """Set a proposal's status and, with it, the date of its decision: the one rule of
+    every door that changes a status (adoption, rejection, the admin's form, imports).
+
+    A decision (adopted or rejected) is dated the day it is made, or `on` for one recorded
+    later (an import of past years); the same status again keeps the date it has; any
+    other status has none (a decision taken back). The caller saves."""
+    if status not in DECISIONS:
+        proposal.decided_on = None
+    elif on is not None:
+        proposal.decided_on = on
+    elif proposal.status != status:
+        proposal.decided_on = timezone.localdate()
+    proposal.status = status
 
 
 @transaction.atomic
@@ -177,8 +195,9 @@ def reject(proposals) -> int:
     """Reject proposals still under consideration; adopted ones keep their project."""
     count = 0
     for proposal in proposals.select_for_update().filter(status__in=REJECTABLE):
-        proposal.status = ProposalStatus.REJECTED
-        proposal.save(update_fields=["status"])  # save(), not update(): history records it
+        decide(proposal, ProposalStatus.REJECTED)
+        # save(), not update(): history records it
+        proposal.save(update_fields=["status", "decided_on", "updated_at"])
         count += 1
     return count
 

@@ -1129,12 +1129,21 @@ def _proposals(calls: dict) -> list[tuple[dict, Proposal]]:
             "requested_years": 5,
             "status": plan["status"],
             "panel_score": plan["panel"],
+            "decided_on": _decided_on(plan),
         }
         for plan in plans
     ]
     refs = [row["ref"] for row in rows]
     proposals = _sync(Proposal, ("ref",), rows, Proposal.objects.filter(ref__in=refs))
     return [(plan, proposals[plan["ref"]]) for plan in plans]
+
+
+def _decided_on(plan: dict) -> date | None:
+    """Adoption and rejection are decided about three months after a call closes (as
+    calls.services.decide would have dated them then); a withdrawn proposal has no date."""
+    close = plan["call"].close_date
+    decided = plan["status"] in (ProposalStatus.ADOPTED, ProposalStatus.REJECTED)
+    return close + datetime.timedelta(days=90) if decided and close else None
 
 
 def _researchers(plans: list[dict]) -> dict:
@@ -1223,6 +1232,13 @@ def _projects(proposals: list, users: dict) -> list[tuple[Flagship | None, Proje
                 "end_date": _add_years(start, 5) - datetime.timedelta(days=1),
             }
         )
+        # What adoption awarded: the budget a fiscal year, over each year it touches.
+        end = rows[-1]["end_date"]
+        years = fiscal_year(end) - fiscal_year(start) + 1
+        rows[-1] |= {
+            "awarded_annual_yen": plan["budget"],
+            "awarded_total_yen": plan["budget"] * years,
+        }
         plans.append((flagship, plan))
     codes = [row["code"] for row in rows]
     projects = _sync(Project, ("code",), rows, Project.objects.filter(code__in=codes))

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from evaluations import dashboard, drilldown, indicators
 from evaluations.catalogue import INDICATORS, definition
 from evaluations.models import Evaluation
 from evaluations.pace import pace
+from programs import codes
 from programs.fiscal import format_fiscal_year
 from programs.models import Program
 from projects.models import COUNTED_REPORT_STATUSES, EventKind
@@ -59,12 +60,28 @@ def dashboard_page(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     program = Program.objects.filter(code=code).first()
     if program is None:
+        if renamed := _renamed(request, code):
+            return renamed
         error = _("No program has the code “%(code)s”.") % {"code": code}
         return _refused(request, error, status=404)
     as_of, error = _as_of(request)
     if error:
         return _refused(request, error, program=program, status=400)
     return render(request, "evaluations/dashboard.html", _context(request, program, as_of))
+
+
+def _renamed(request: HttpRequest, code: str) -> HttpResponse | None:
+    """A program's former code (programs/codes.py) leads to the same page under its code
+    now, the rest of the address and the query kept; None where it names no program the
+    user may read, who is then answered as for an unknown code (a rename reveals nothing).
+    Those who read figures read every program's."""
+    now = codes.moved(Program.objects.all(), code)
+    if now is None:
+        return None
+    match = request.resolver_match
+    where = reverse(match.view_name, kwargs=match.kwargs | {"code": now})
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    return HttpResponsePermanentRedirect(where + query)
 
 
 def _refused(request: HttpRequest, error: str, status: int, program=None) -> HttpResponse:
@@ -179,6 +196,8 @@ def figure_page(request: HttpRequest, code: str, indicator: str) -> HttpResponse
     if not reads_figures(request.user):
         raise PermissionDenied
     program = Program.objects.filter(code=code).first()
+    if program is None and drilldown.supported(indicator) and (renamed := _renamed(request, code)):
+        return renamed
     if program is None or not drilldown.supported(indicator):
         raise Http404
     as_of, error = _as_of(request)

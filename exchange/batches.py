@@ -41,6 +41,7 @@ from exchange.kinds import (
     pi_of,
     unknown,
 )
+from programs.codes import current_codes
 from programs.models import DOMESTIC_COUNTRY
 
 BATCH = 2000  # rows checked and written together; a few queries each
@@ -99,8 +100,13 @@ class ProposalBatches:
         found = Proposal.objects.select_related("project").filter(ref__in=refs)
         self.existing = {proposal.ref: proposal for proposal in found}
         codes = {values["call"] for values in rows} - self.calls.keys()
-        calls = Call.objects.select_related("support_type").filter(code__in=codes)
-        self.calls |= dict.fromkeys(codes) | {call.code: call for call in calls}
+        calls = Call.objects.select_related("support_type")
+        named = {call.code: call for call in calls.filter(code__in=codes)}
+        # A former code names the call still (one more query, only when a code is unknown).
+        if renamed := current_codes(Call, codes - named.keys()):
+            now = {call.code: call for call in calls.filter(code__in=renamed.values())}
+            named |= {old: now.get(new) for old, new in renamed.items()}
+        self.calls |= dict.fromkeys(codes) | named
         keys = {
             (values[f"{prefix}_name"], values.get(f"{prefix}_institution", ""))
             for values in rows
@@ -137,7 +143,9 @@ class ProposalBatches:
         if not is_new:
             self.claimed[ref] = number
         before = {} if is_new else _state(obj)
+        was = obj.status, obj.decided_on
         Kind.assign(self.kind, obj, values, self.ctx)  # the plain columns
+        self.kind.decide(obj, values, was)  # status and decision date, as the kind does
         obj.call = self.calls.get(values["call"]) or _unknown_call(values["call"])
         pis = [("jp_pi", DOMESTIC_COUNTRY)]
         if "partner_pi_name" in values:
@@ -196,7 +204,7 @@ class ProposalBatches:
         # Researchers first: bulk_create gives them their ids, which the proposals then take.
         Researcher.objects.bulk_create(self.new_researchers.values())
         if self.changed_researchers:
-            fields = ["country", "h_index"]
+            fields = ["country", "h_index", "institution_ror"]  # PI_FACTS
             Researcher.objects.bulk_update(self.changed_researchers.values(), fields)
         if self.created:
             create_with_history(self.created)

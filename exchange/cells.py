@@ -45,6 +45,12 @@ def code(cell: str) -> str:
     return normalise.name(cell)
 
 
+def ror(cell: str) -> str:
+    """A ROR id as stored (`057zh3y96`, also from `https://ror.org/057zh3y96`); the
+    field's validator checks it."""
+    return normalise.ror(cell)
+
+
 def _plain(cell: str) -> str:
     """Full-width digits and signs as ASCII (NFKC), without surrounding spaces."""
     return unicodedata.normalize("NFKC", cell).strip()

@@ -61,6 +61,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from aspire import normalise
 from aspire.fields import NormalisedCharField
+from calls import services as calls_services
 from calls.models import (
     DEFAULT_ADOPTABLE_SCORE,
     Call,
@@ -74,6 +75,7 @@ from calls.models import (
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from exchange import cells
+from programs import codes
 from programs.models import DOMESTIC_COUNTRY, FundingAgency, Program, SupportType
 from projects.models import (
     SURVEY_ITEMS,
@@ -184,7 +186,11 @@ class ImportContext:
     def _get(self, column: str, model, what: str, **lookup):
         key = (model, *sorted(lookup.items()))
         if key not in self._found:
-            self._found[key] = model.objects.filter(**lookup).first()
+            found = model.objects.filter(**lookup).first()
+            if found is None and "code" in lookup:  # a former code names the record still
+                now = codes.current_code(model, lookup["code"])
+                found = model.objects.filter(code=now).first() if now else None
+            self._found[key] = found
         if self._found[key] is None:
             raise unknown(column, what, next(iter(lookup.values())))
         return self._found[key]
@@ -305,7 +311,7 @@ def _key_labels(model: type[models.Model]) -> Iterator[str]:
 
 # A column named after a field of a record the row names ("jp_pi_institution"): the column
 # suffix where it is not the field's own name.
-RELATED_FIELDS = {"hindex": "h_index"}
+RELATED_FIELDS = {"hindex": "h_index", "ror": "institution_ror"}
 
 
 def _related_label(model: type[models.Model], name: str) -> str | None:
@@ -666,7 +672,8 @@ def _support_type(program: Program, code: str) -> SupportType | None:
 
 # --- Proposals, reviews, projects, targets -----------------------------------------------
 
-PI_FACTS = {"h_index": "hindex", "country": "country"}  # Researcher field → column suffix
+# Researcher field → column suffix
+PI_FACTS = {"h_index": "hindex", "country": "country", "institution_ror": "ror"}
 
 
 class Proposals(Kind):
@@ -684,6 +691,10 @@ class Proposals(Kind):
         reference("partner_pi_country", cells.country, needed=False),
         reference("partner_pi_hindex", cells.integer, needed=False),
         optional("panel_score", cells.decimal),
+        # Beyond the contract, at the end (docs/data-exchange.md).
+        optional("decided_on", cells.date),
+        reference("jp_pi_ror", cells.ror, needed=False),
+        reference("partner_pi_ror", cells.ror, needed=False),
     ]
     natural_key = ("ref",)
     # The requested budget and duration are no columns: a call whose support type does
@@ -719,7 +730,9 @@ class Proposals(Kind):
         return Proposal.objects.select_related("project").filter(ref=values["ref"]).first()
 
     def assign(self, obj, values, ctx):
+        was = obj.status, obj.decided_on
         super().assign(obj, values, ctx)
+        self.decide(obj, values, was)
         obj.call = ctx.call(values["call"])
         obj.jp_pi = _researcher(values, "jp_pi", ctx, default_country=DOMESTIC_COUNTRY)
         if "partner_pi_name" in values:
@@ -727,6 +740,23 @@ class Proposals(Kind):
         if obj.pk and obj.status != ProposalStatus.ADOPTED and hasattr(obj, "project"):
             message = _("the proposal has the project %(code)s, so it stays adopted.")
             raise RowError("status", message % {"code": obj.project.code})
+
+    @staticmethod
+    def decide(obj: Proposal, values: dict, was: tuple) -> None:
+        """The row's status and decision date, by the rule of every door (calls.services.
+        decide; `was`: status and date before the row). A date given is the decision's,
+        for an adopted or rejected proposal only; none given dates a decision the row
+        changes today and keeps the date of one it repeats. A proposal the file brings in
+        was decided elsewhere, at a time only the file can say: dated only if it does."""
+        status, given = obj.status, values.get("decided_on")
+        if given and status not in calls_services.DECISIONS:
+            message = _("only an adopted or rejected proposal has a decision date.")
+            raise RowError("decided_on", message)
+        if obj.pk is None:
+            obj.decided_on = given if status in calls_services.DECISIONS else None
+            return
+        obj.status, obj.decided_on = was
+        calls_services.decide(obj, status, on=given)
 
     def to_row(self, obj):
         jp, partner = obj.jp_pi, obj.partner_pi
@@ -739,6 +769,8 @@ class Proposals(Kind):
             "partner_pi_institution": partner.institution if partner else "",
             "partner_pi_country": partner.country if partner else "",
             "partner_pi_hindex": partner.h_index if partner else None,
+            "jp_pi_ror": jp.institution_ror,
+            "partner_pi_ror": partner.institution_ror if partner else "",
         }
 
 
@@ -905,6 +937,9 @@ class Projects(Kind):
         optional("title"),
         required("start_date", cells.date),
         required("end_date", cells.date),
+        # Beyond the contract, at the end (docs/data-exchange.md): what adoption awarded.
+        optional("awarded_annual_yen", cells.integer),
+        optional("awarded_total_yen", cells.integer),
     ]
     natural_key = ("code",)
 

@@ -16,7 +16,14 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +40,7 @@ from exchange import imports, limits
 from exchange.kinds import KINDS, Kind
 from exchange.models import ImportJob
 from exchange.services import export_table, section_template, write_csv, write_xlsx
+from programs import codes
 from programs.models import Program
 from projects.views import editable_report
 
@@ -268,6 +276,20 @@ def _names(kind: Kind) -> dict:
 # --- Export ------------------------------------------------------------------------------
 
 
+def _renamed_program(request: HttpRequest) -> HttpResponse | None:
+    """An export link naming a program by a former code (programs/codes.py) leads to the
+    same export under its code now; staff, who export, see every program."""
+    asked = request.GET.get("program", "")
+    if not asked or Program.objects.filter(code=asked).exists():
+        return None
+    now = codes.moved(Program.objects.all(), asked)
+    if now is None:
+        return None
+    query = request.GET.copy()
+    query["program"] = now
+    return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+
+
 @staff_member_required
 def export_view(request: HttpRequest, kind: str) -> HttpResponse:
     """Without a format, a page to choose one (and a program); with one, the file."""
@@ -280,6 +302,8 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
             title=_("Export %(name)s") % _names(spec),
         )
         return render(request, "exchange/export.html", context)
+    if renamed := _renamed_program(request):
+        return renamed
     form = ExportForm(request.GET)
     if not form.is_valid():
         context = _context(request, spec, form=form, title=_("Export %(name)s") % _names(spec))

@@ -5,10 +5,13 @@ that nothing handed out before breaks. The API never renames (api/serializers.St
 Records are known here only as models with a `code` field: programs imports no other app.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from aspire.fields import CODE_PATTERN
 from programs.models import FormerCode
 
 
@@ -36,18 +39,53 @@ def _check(record: models.Model, old: str) -> None:
     record.clean_fields(exclude=others)  # normalises and validates the code alone
     if record.code == old:
         raise ValidationError({"code": _("This is the code already.")})
-    model, kind = type(record), record._meta.label_lower
-    if model.objects.filter(code__iexact=record.code).exclude(pk=record.pk).exists():
-        raise ValidationError({"code": _("Another record has this code.")})
-    taken = FormerCode.objects.filter(kind=kind, code__iexact=record.code)
-    if taken.exclude(record_id=record.pk).exists():
-        raise ValidationError({"code": _("This was another record's code, and still leads to it.")})
+    refuse_taken(type(record), record.code, record.pk)
+
+
+def refuse_taken(model: type[models.Model], code: str, pk=None) -> None:
+    """The one rule of every door that makes a record or renames one (the admin's add and
+    rename pages, imports, the API, adoption): a code names one record of its kind, now
+    or formerly, whatever the case (AMED and amed are one). The message names only the
+    code asked for, never the record it names: the caller may not see that one.
+
+    `pk` is the record's own, whose current and former codes are its own to keep.
+    """
+    params = {"code": code}
+    if model._default_manager.filter(code__iexact=code).exclude(pk=pk).exists():
+        message = _("The code %(code)s is another record's.")
+        raise ValidationError({"code": ValidationError(message, code="unique", params=params)})
+    taken = FormerCode.objects.filter(kind=model._meta.label_lower, code__iexact=code)
+    if taken.exclude(record_id=pk).exists():
+        message = _("%(code)s was another record's code, and still leads to it.")
+        raise ValidationError({"code": ValidationError(message, code="unique", params=params)})
+
+
+def moved(records: models.QuerySet, code: str) -> str | None:
+    """The code now of the record `code` named before a rename, if `records` (what the
+    caller may see) holds it: else None, and the caller answers as for an unknown code."""
+    if not isinstance(code, str) or not re.fullmatch(CODE_PATTERN, code):
+        return None  # never a code (a NUL cannot even be looked up)
+    now = current_code(records.model, code)
+    return now if now is not None and records.filter(code=now).exists() else None
 
 
 def current_code(model: type[models.Model], code: str) -> str | None:
     """The code now of the record that `code` named before a rename, if any did."""
     former = FormerCode.objects.filter(kind=model._meta.label_lower, code__iexact=code)
     return former.values_list("renamed_to", flat=True).first()
+
+
+def current_codes(model: type[models.Model], olds: set[str]) -> dict[str, str]:
+    """current_code of each of `olds` that names a renamed record, in one query."""
+    if not olds:
+        return {}
+    kind = model._meta.label_lower
+    lookup = models.Q()
+    for old in olds:
+        lookup |= models.Q(code__iexact=old)
+    found = FormerCode.objects.filter(lookup, kind=kind).values_list("code", "renamed_to")
+    by_case = {old.casefold(): old for old in olds}
+    return {by_case[code.casefold()]: now for code, now in found if code.casefold() in by_case}
 
 
 def former_codes(record: models.Model) -> list[str]:

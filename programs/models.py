@@ -12,7 +12,32 @@ from aspire.versions import Versioned
 DOMESTIC_COUNTRY = "JP"
 
 
-class FundingAgency(Versioned):
+class Coded(models.Model):
+    """A record named by a code. Its uniqueness check, which the admin's forms and
+    imports run through full_clean(), also refuses a code another record has in another
+    case or had before a rename: programs.codes.refuse_taken, the rule of every door."""
+
+    class Meta:
+        abstract = True
+
+    def validate_unique(self, exclude=None) -> None:
+        errors: dict = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "code" not in (exclude or ()) and "code" not in errors and self.code:
+            from programs import codes  # noqa: PLC0415 - codes.py builds on this module
+
+            try:
+                codes.refuse_taken(type(self), self.code, self.pk)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class FundingAgency(Coded, Versioned):
     """A funding agency (FA): Japanese ones run programs, the others are partners."""
 
     code = CodeField(_("code"), unique=True)
@@ -34,7 +59,7 @@ class FundingAgency(Versioned):
         return self.country.code == DOMESTIC_COUNTRY
 
 
-class Program(models.Model):
+class Program(Coded, models.Model):
     code = CodeField(_("code"), unique=True)
     name = NameField(_("name (English)"), max_length=200)
     name_ja = NameField(_("name (Japanese)"), max_length=200, blank=True)

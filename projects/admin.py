@@ -235,6 +235,7 @@ class ProjectAdmin(RenamesCodes, HistoryAdmin):
     search_fields = ["code", "title", "proposal__ref", "proposal__jp_pi__name"]
     autocomplete_fields = ["proposal"]
     date_hierarchy = "start_date"
+    readonly_fields = ["awarded_annual_yen", "awarded_total_yen"]  # written by adoption
     inlines = [BudgetInline, MemberInline, HubInline]
 
     def get_queryset(self, request) -> QuerySet:

@@ -14,6 +14,7 @@ from aspire.fields import CodeField, DOIField, LineField, NameField, updated_at_
 from aspire.versions import Versioned
 from calls.models import CareerStage, Proposal
 from programs.fiscal import fiscal_year
+from programs.models import Coded
 
 
 def _ends_after_start(start: str, end: str, name: str) -> models.CheckConstraint:
@@ -27,7 +28,7 @@ def _check_dates(start: datetime.date | None, end: datetime.date | None, field: 
         raise ValidationError({field: _("The end cannot be before the start.")})
 
 
-class Project(models.Model):
+class Project(Coded, models.Model):
     """An adopted proposal, funded for some fiscal years."""
 
     proposal = models.OneToOneField(
@@ -37,6 +38,18 @@ class Project(models.Model):
     title = LineField(_("title"), max_length=500, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+    # What the decision awarded (projects.services.adopt writes both); the budgets of
+    # each fiscal year (ProjectBudget) start from it and may be revised after.
+    awarded_annual_yen = models.BigIntegerField(
+        _("awarded a fiscal year (yen)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    awarded_total_yen = models.BigIntegerField(
+        _("awarded in all (yen)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Over all the project's fiscal years, as decided at adoption."),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="ProjectMember",

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from calls import services as calls_services
 from calls.models import Proposal, ProposalStatus
+from programs import codes
 from programs.fiscal import fiscal_year, fiscal_year_end, fiscal_year_start
 from projects import notices
 from projects.models import MemberRole, NoticeKind, Project, ProjectBudget, ProjectMember
@@ -109,6 +110,7 @@ def adopt(proposal: Proposal, plan: Plan | None = None, by=None) -> Project:
     errors = plan_errors(proposal, plan)
     if errors:
         raise ValidationError(errors)
+    codes.refuse_taken(Project, proposal.ref)  # the project's code: no other's, now or before
     mark_adopted(proposal, reason=plan.reason)
     project = _create_project(proposal, plan)
     notices.proposal_decided(proposal, NoticeKind.ADOPTED, by)
@@ -144,21 +146,29 @@ def mark_adopted(proposal: Proposal, reason: str = "") -> None:
     refusal = adoption_refusal(proposal)
     if refusal:
         raise ValidationError(refusal)
-    proposal.status = ProposalStatus.ADOPTED
+    calls_services.decide(proposal, ProposalStatus.ADOPTED)  # dated today
     if reason.strip():
         proposal._change_reason = reason.strip()[:100]  # the history says why
-    proposal.save(update_fields=["status"])  # save(), not update(): history records who
+    # save(), not update(): history records who
+    proposal.save(update_fields=["status", "decided_on", "updated_at"])
 
 
 def _create_project(proposal: Proposal, plan: Plan) -> Project:
     start, end = plan.start_date, project_end(plan.start_date, plan.years)
+    years = range(fiscal_year(start), fiscal_year(end) + 1)
+    annual = plan.annual_budget_yen
     project = Project.objects.create(
-        proposal=proposal, code=proposal.ref, title=proposal.title, start_date=start, end_date=end
+        proposal=proposal,
+        code=proposal.ref,
+        title=proposal.title,
+        start_date=start,
+        end_date=end,
+        awarded_annual_yen=annual,
+        awarded_total_yen=None if annual is None else annual * len(years),
     )
-    if plan.annual_budget_yen is not None:
+    if annual is not None:
         budgets = [
-            ProjectBudget(project=project, fiscal_year=year, amount_yen=plan.annual_budget_yen)
-            for year in range(fiscal_year(start), fiscal_year(end) + 1)
+            ProjectBudget(project=project, fiscal_year=year, amount_yen=annual) for year in years
         ]
         bulk_create_with_history(budgets, ProjectBudget)  # budgets keep their history
     pi_user = proposal.jp_pi.user

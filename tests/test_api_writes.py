@@ -121,3 +121,116 @@ def test_it_refuses_what_the_report_page_refuses(draft):
     response = _post(client_for(_program(draft)), draft, doi="10.1234/old", title="Old")
     assert response.status_code == 409, response.json()
     assert Paper.objects.count() == 1
+
+
+# --- PUT by natural key: create or replace -----------------------------------------------
+
+
+def _put(api, report, query: str, headers=None, **changes):
+    body = PAPER | {"project": report.project.code, "fiscal_year": report.fiscal_year} | changes
+    body = {name: value for name, value in body.items() if value is not None}
+    return api.put(f"/api/v1/papers/by-key/?{query}", body, format="json", headers=headers or {})
+
+
+def test_it_creates_then_replaces_a_paper_put_at_its_natural_key(draft):
+    api = client_for(_program(draft))
+    query = f"project={draft.project.code}&doi={PAPER['doi']}"
+    created = _put(api, draft, query)
+    assert created.status_code == 201, created.json()
+    paper = Paper.objects.get()
+    assert created["Location"].endswith(f"/api/v1/papers/{paper.pk}/")
+    replaced = _put(api, draft, query, journal=None, title="Retitled")  # journal left out
+    assert replaced.status_code == 200, replaced.json()
+    assert replaced["Location"] == created["Location"]
+    paper.refresh_from_db()
+    assert (paper.title, paper.journal) == ("Retitled", "")  # the row is the body
+    again = _put(api, draft, query, journal=None, title="Retitled")
+    assert again.status_code == 200 and Paper.objects.count() == 1
+    entries = list(paper.history.order_by("history_date"))
+    assert [entry.history_type for entry in entries] == ["+", "~"]  # the same again: nothing
+    assert all(e.history_change_reason.startswith("API client university-ris (") for e in entries)
+
+
+def test_it_puts_a_paper_without_a_doi_at_its_title(draft):
+    api = client_for(_program(draft))
+    query = f"project={draft.project.code}&title=Untitled+work"
+    assert _put(api, draft, query, doi="", title="Untitled work").status_code == 201
+    assert _put(api, draft, query, doi="", title="Untitled work", journal="X").status_code == 200
+    assert Paper.objects.get().journal == "X"
+
+
+def test_it_honours_if_match_and_if_none_match_on_a_put(draft):
+    api = client_for(_program(draft))
+    query = f"project={draft.project.code}&doi={PAPER['doi']}"
+    absent = _put(api, draft, query, headers={"If-Match": '"1"'})
+    assert absent.status_code == 412 and not Paper.objects.exists()
+    tag = _put(api, draft, query)["ETag"]
+    assert _put(api, draft, query, headers={"If-None-Match": "*"}).status_code == 412
+    assert _put(api, draft, query, journal="Nature", headers={"If-Match": tag}).status_code == 200
+    stale = _put(api, draft, query, journal="Lancet", headers={"If-Match": tag})
+    assert stale.status_code == 412 and Paper.objects.get().journal == "Nature"
+
+
+def test_it_writes_the_row_its_address_names_whatever_the_body_says(draft):
+    api = client_for(_program(draft))
+    other = _put(api, draft, f"project={draft.project.code}&doi=10.1234/other")
+    assert other.status_code == 201 and Paper.objects.get().doi == "10.1234/other"
+    unnamed = _put(api, draft, "")
+    assert unnamed.status_code == 400 and set(unnamed.json()) == {"project"}
+    unknown = _put(api, draft, f"project={draft.project.code}&doi={PAPER['doi']}&x=1")
+    assert unknown.status_code == 400 and "x" in unknown.json()
+    by_body = _put(api, draft, f"project={draft.project.code}")  # a paper: named by its DOI
+    assert by_body.status_code == 201 and Paper.objects.count() == 2
+    assert _put(api, draft, f"project={draft.project.code}").status_code == 200
+
+
+def test_it_keeps_a_handed_in_report_frozen_to_a_put(draft):
+    api = client_for(_program(draft))
+    query = f"project={draft.project.code}&doi={PAPER['doi']}"
+    _put(api, draft, query)
+    draft.status = ReportStatus.SUBMITTED
+    draft.save()
+    refused = _put(api, draft, query, journal="Changed")
+    assert refused.status_code == 409 and refused.json()["code"] == "frozen"
+    assert Paper.objects.get().journal == PAPER["journal"]
+
+
+def test_it_puts_a_presentation_at_its_title_and_day(draft):
+    api = client_for(_program(draft))
+    body = {
+        "project": draft.project.code,
+        "fiscal_year": draft.fiscal_year,
+        "title": "Talk",
+        "conference": "ICML",
+        "country": "US",
+        "presented_on": "2024-07-01",
+        "international": True,
+    }
+    key = f"project={draft.project.code}&title=Talk&presented_on=2024-07-01"
+    url = f"/api/v1/presentations/by-key/?{key}"
+    assert api.put(url, body, format="json").status_code == 201
+    replaced = api.put(url, body | {"conference": "NeurIPS"}, format="json")
+    assert replaced.status_code == 200, replaced.json()
+    assert draft.presentations.get().conference == "NeurIPS"
+    missing = api.put(url.split("&presented_on")[0], body, format="json")
+    assert missing.status_code == 400 and set(missing.json()) == {"presented_on"}
+
+
+def test_it_puts_an_event_at_its_title_and_day_and_only_with_a_write_key(draft):
+    body = {
+        "project": draft.project.code,
+        "fiscal_year": draft.fiscal_year,
+        "kind": "workshop",
+        "title": "Joint workshop",
+        "held_on": "2024-09-10",
+        "country": "JP",
+        "participants": 40,
+    }
+    key = f"project={draft.project.code}&title=Joint+workshop&held_on=2024-09-10"
+    url = f"/api/v1/events/by-key/?{key}"
+    refused = client_for(_program(draft), can_write=False).put(url, body, format="json")
+    assert refused.status_code == 403 and not draft.events.exists()
+    api = client_for(_program(draft))
+    assert api.put(url, body, format="json").status_code == 201
+    assert api.put(url, body | {"participants": 45}, format="json").status_code == 200
+    assert list(draft.events.values_list("participants", flat=True)) == [45]

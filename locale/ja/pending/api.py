@@ -16,3 +16,33 @@ T["A code never changes through the API; staff rename it in the admin."] = (
 )
 T["The code %(code)s exists already."] = "コード %(code)s はすでに存在します。"
 T["This ORCID's check digit is wrong."] = "この ORCID のチェックディジットが正しくありません。"
+# Issue 17, stop 21: codes at every door, decision dates, awards, ROR ids.
+T["The code %(code)s is another record's."] = "コード %(code)s は別のレコードが使っています。"
+T["%(code)s was another record's code, and still leads to it."] = (
+    "%(code)s は別のレコードの旧コードで、今もそのレコードを指しています。"
+)
+T["decided on"] = "決定日"
+T["When the proposal was adopted or rejected; empty until it is."] = (
+    "採択または不採択が決定した日。決定までは空欄です。"
+)
+T["institution's ROR id"] = "所属機関の ROR ID"
+T["The institution in the Research Organization Registry, e.g. 057zh3y96."] = (
+    "Research Organization Registry（ROR）での所属機関の ID。例: 057zh3y96"
+)
+T["“%(value)s” is no ROR id, or its check digits are wrong: enter one such as 057zh3y96."] = (
+    "「%(value)s」は ROR ID ではないか、チェックディジットが正しくありません。057zh3y96 のように入力してください。"
+)
+T["awarded a fiscal year (yen)"] = "採択時の年度あたり配分額（円）"
+T["awarded in all (yen)"] = "採択時の配分総額（円）"
+T["Over all the project's fiscal years, as decided at adoption."] = (
+    "採択時に決定した、課題の全年度の合計。"
+)
+T["only an adopted or rejected proposal has a decision date."] = (
+    "決定日を持てるのは採択または不採択の課題だけです。"
+)
+# PUT by natural key (api/views.py, OutputWrites.upsert).
+T["Name the row by its key: %(key)s."] = "行をキーで指定してください: %(key)s"
+T["Send one row, an object."] = "1 行をオブジェクトとして送ってください。"
+T["No row has this key yet: `If-Match` names a version of none."] = (
+    "このキーの行はまだありません。`If-Match` はどの行の版も指していません。"
+)
