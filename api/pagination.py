@@ -192,9 +192,13 @@ def _rows_after(model: type[Model], keys: Sequence[Key], values: list, backwards
         after |= same & _beyond(model, name, desc != backwards, value)
         same &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
     (first, desc), start = keys[0], values[0]
-    if len(keys) > 1 and start is not None and not _column(model, first)[1]:
+    descending = desc != backwards
+    # Going down, NULLs come first: every row after a value is at or below it, nullable or
+    # not (a final score). Going up they come last, after every value: no bound holds.
+    bounded = descending or not _column(model, first)[1]
+    if len(keys) > 1 and start is not None and bounded:
         # Implied by the OR above, but only this form lets an index start at the cursor.
-        after &= Q(**{f"{first}__lte" if desc != backwards else f"{first}__gte": start})
+        after &= Q(**{f"{first}__lte" if descending else f"{first}__gte": start})
     return after
 
 
