@@ -232,6 +232,8 @@ class ProposalQuerySet(models.QuerySet):
 # The reviewers' figures a proposal stores (calls/scores.py): derived rows, never edited,
 # left out of the history (they change with the reviews, whose history has them).
 FIGURE_FIELDS = ("score_count", "score_mean", "score_spread")
+# What the proposal stores of other rows: saves never write it back from memory.
+DERIVED_FIELDS = (*FIGURE_FIELDS, "score_final", "partner_country")
 
 
 class Proposal(Versioned):
@@ -293,7 +295,15 @@ class Proposal(Versioned):
         null=True,
         verbose_name=_("final score"),
     )
-    history = HistoricalRecords(excluded_fields=[*FIGURE_FIELDS, "score_final"])
+    # The partner PI's country, for the API's ?partner_country= (an index lookup rather
+    # than a join through two million researchers). Database triggers (migration
+    # calls/0011) write it on every insert or change of the partner PI and on every change
+    # of a researcher's country, whoever writes: a page, an import's COPY or bulk update,
+    # the admin. Never written from here.
+    partner_country = models.CharField(
+        _("partner country"), max_length=2, blank=True, default="", db_default="", editable=False
+    )
+    history = HistoricalRecords(excluded_fields=[*DERIVED_FIELDS])
 
     objects = ProposalQuerySet.as_manager()
 
@@ -306,6 +316,8 @@ class Proposal(Versioned):
         indexes = [
             models.Index(fields=["score_final", "id"], name="proposal_final_score"),
             models.Index(fields=["-score_final", "id"], name="proposal_final_score_desc"),
+            # ?partner_country= in the lists' default order.
+            models.Index(fields=["partner_country", "ref"], name="proposal_partner_country"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -319,13 +331,13 @@ class Proposal(Versioned):
         return self.ref
 
     def save(self, *args, **kwargs):
-        # A whole-row save writes back only what it may change: the stored figures it
-        # holds in memory may be older than the reviews (calls/scores.py writes them).
+        # A whole-row save writes back only what it may change: the stored figures and the
+        # partner's country it holds in memory may be older than the rows they come from.
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and not field.generated and field.name not in FIGURE_FIELDS
+                if not field.primary_key and field.name not in DERIVED_FIELDS
             ]
         super().save(*args, **kwargs)
 

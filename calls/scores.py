@@ -11,8 +11,9 @@ applies it:
 - `refresh_set(proposals)`: the same for many rows at once, set-based (one UPDATE from one
   grouped scan of the reviews), for writers that COPY reviews (evaluations/synthetic.py)
   or delete many (the admin's bulk deletion).
-- `differences(program)`: the figures recomputed from the raw reviews, compared with the
-  stored ones (`manage.py verify_figures`).
+- `differences(program)`: the figures recomputed from the raw reviews (and the partner
+  PI's country, which triggers store: calls/migrations/0011), compared with the stored
+  ones (`manage.py verify_figures`).
 
 The spread is highest minus lowest, not a standard deviation: it is what the staff pages,
 the disagreement filter (calls.services.DISAGREEMENT: 3 points) and the exports have always
@@ -23,7 +24,20 @@ less plainly.
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Avg, Case, Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -100,14 +114,21 @@ def refresh_set(proposals: QuerySet) -> int:
         return cursor.rowcount
 
 
+# What differences() checks: the figures, and the partner PI's country (calls/0011's
+# triggers keep it; a stale copy would make ?partner_country= answer wrong).
+CHECKED = (*FIGURE_FIELDS, "partner_country")
+
+
 def differences(program: Program | str) -> list[str]:
-    """Every proposal of the program whose stored figures differ from those its reviews
-    give now, one line each (empty: all exact). One grouped query."""
+    """Every proposal of the program whose stored figures (or partner country) differ
+    from what its reviews (its partner PI) give now, one line each; empty when all are
+    exact. One grouped query over the program's proposals and reviews."""
     code = program if isinstance(program, str) else program.code
-    aggregates = figures("reviews__score").items()
-    computed = {f"computed_{name}": aggregate for name, aggregate in aggregates}
+    computed = {f"computed_{name}": value for name, value in figures("reviews__score").items()}
+    # One partner PI a proposal: Max() only makes the column a value of the group.
+    computed["computed_partner_country"] = Coalesce(Max("partner_pi__country"), Value(""))
     same = Q()
-    for name in FIGURE_FIELDS:
+    for name in CHECKED:
         same &= Q(**{name: F(f"computed_{name}")}) | Q(
             **{f"{name}__isnull": True, f"computed_{name}__isnull": True}
         )
@@ -118,7 +139,7 @@ def differences(program: Program | str) -> list[str]:
         .annotate(**computed)
         .annotate(same=Case(When(same, then=True), default=False))
         .filter(same=False)
-        .values("ref", *FIGURE_FIELDS, *computed)
+        .values("ref", *CHECKED, *computed)
         .order_by("ref")
     )
     return [_difference(row) for row in rows]
@@ -126,13 +147,17 @@ def differences(program: Program | str) -> list[str]:
 
 def _difference(row: dict) -> str:
     wrong = [
-        _("%(figure)s is %(stored)s, its reviews give %(computed)s")
+        _("%(field)s is %(stored)s where its rows give %(computed)s")
         % {
-            "figure": Proposal._meta.get_field(name).verbose_name,
-            "stored": row[name],
-            "computed": row[f"computed_{name}"],
+            "field": Proposal._meta.get_field(name).verbose_name,
+            "stored": _shown(row[name]),
+            "computed": _shown(row[f"computed_{name}"]),
         }
-        for name in FIGURE_FIELDS
+        for name in CHECKED
         if row[name] != row[f"computed_{name}"]
     ]
     return _("Proposal %(ref)s: %(wrong)s.") % {"ref": row["ref"], "wrong": "; ".join(wrong)}
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
