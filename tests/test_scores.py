@@ -210,7 +210,8 @@ def test_it_counts_both_of_two_reviewers_submitting_at_once():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit, args=(r, s)) for r, s in zip(reviews, (4, 9))]
+    pairs = zip(reviews, (4, 9), strict=True)
+    threads = [threading.Thread(target=submit, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -20,6 +20,8 @@ WHERE p.id = s.proposal_id
 
 def fill(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
+        # Checked now, not at commit: the indexes below cannot be built over pending checks.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute(FILL)
         return
     from django.db.models import Avg, Count, Max, Min, OuterRef, Subquery

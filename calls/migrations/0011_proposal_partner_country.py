@@ -10,6 +10,8 @@ from django.db import migrations, models
 LOOKUP = "COALESCE((SELECT country FROM calls_researcher WHERE id = NEW.partner_pi_id), '')"
 
 POSTGRES = [
+    # Checked now, not at commit: the index below cannot be built over pending checks.
+    "SET CONSTRAINTS ALL IMMEDIATE",
     """
     UPDATE calls_proposal AS p SET partner_country = r.country
     FROM calls_researcher AS r WHERE r.id = p.partner_pi_id AND r.country <> ''
