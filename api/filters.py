@@ -194,7 +194,8 @@ class CallFilter(UpdatedSince):
 class ProposalFilter(UpdatedSince):
     program = _program("call__program")
     call = _code("call", Call, "call code")
-    partner_country = CountryFilter(field_name="partner_pi__country")
+    # The partner PI's country as the proposal stores it (indexed; calls/0013's triggers).
+    partner_country = CountryFilter(field_name="partner_country")
     decided_on = filters.DateFromToRangeFilter()
 
     class Meta:

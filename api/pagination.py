@@ -7,6 +7,8 @@ cursor instead names the last row seen (its values of the ordering), and the nex
 "the rows after it" — an index range scan, the same cost on page 1 and page 20,000. Any
 `ordering` a list allows still works: the primary key breaks ties, NULLs sort where
 PostgreSQL puts them (last ascending, first descending), so no row is skipped or repeated.
+Going up a nullable column (a final score), the page where the values end reads the NULLs
+that follow them with one more query, so that every other page stays one index range.
 Totals are what the indicators endpoint is for.
 """
 
@@ -47,14 +49,24 @@ class Pages(BasePagination):
         self.base_url = request.build_absolute_uri()
         keys = ordering_keys(queryset)
         values, backwards = self._decode(request, len(keys))
+        nulls = None  # the rows whose first key is NULL, when they come after the page's start
         if values is not None:
+            model, (first, desc) = queryset.model, keys[0]
+            # Going up a nullable column from a value, the NULLs come after every value: no
+            # index range holds both, so they are read apart, once the values run out.
+            split = values[0] is not None and desc == backwards and _column(model, first)[1]
             try:
-                queryset = queryset.filter(_rows_after(queryset.model, keys, values, backwards))
+                if split:
+                    nulls = queryset.filter(**{f"{first}__isnull": True})
+                after = _rows_after(model, keys, values, backwards, nulls_after=not split)
+                queryset = queryset.filter(after)
             except (ValueError, TypeError, ValidationError):
                 raise _bad_cursor() from None  # a value of the wrong type: 400, not 500
         size = self.page_size_of(request)
         order = [f"{'-' if desc != backwards else ''}{name}" for name, desc in keys]
         rows = list(queryset.order_by(*order)[: size + 1])
+        if nulls is not None and len(rows) <= size:  # the page reaches the NULLs
+            rows += nulls.order_by(*order)[: size + 1 - len(rows)]
         more, rows = len(rows) > size, rows[:size]
         if backwards:
             rows.reverse()
@@ -185,16 +197,27 @@ def _unique(model: type[Model], path: str) -> bool:
     return "__" not in path and field is not None and field.unique and not nullable
 
 
-def _rows_after(model: type[Model], keys: Sequence[Key], values: list, backwards: bool) -> Q:
-    """The rows that come after `values` in the ordering (before them when `backwards`)."""
+def _rows_after(
+    model: type[Model], keys: Sequence[Key], values: list, backwards: bool, nulls_after=True
+) -> Q:
+    """The rows that come after `values` in the ordering (before them when `backwards`);
+    without the rows whose first key is NULL when not `nulls_after` (the caller reads
+    those apart)."""
     after, same = Q(pk__in=[]), Q()
     for (name, desc), value in zip(keys, values, strict=True):
         after |= same & _beyond(model, name, desc != backwards, value)
         same &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
     (first, desc), start = keys[0], values[0]
-    if len(keys) > 1 and start is not None and not _column(model, first)[1]:
+    descending = desc != backwards
+    # Going down, NULLs come first: every row after a value is at or below it, nullable or
+    # not (a final score). Going up they come last, after every value: bounded only once
+    # they are left out.
+    bounded = descending or not _column(model, first)[1] or not nulls_after
+    if not nulls_after:
+        after &= Q(**{f"{first}__isnull": False})
+    if len(keys) > 1 and start is not None and bounded:
         # Implied by the OR above, but only this form lets an index start at the cursor.
-        after &= Q(**{f"{first}__lte" if desc != backwards else f"{first}__gte": start})
+        after &= Q(**{f"{first}__lte" if descending else f"{first}__gte": start})
     return after
 
 

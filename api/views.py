@@ -256,8 +256,8 @@ class CallViewSet(FollowsRenames, Downloads, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-# Resolving with_scores' subqueries costs more than the page they annotate: done once here,
-# cloned per request (a queryset is never evaluated in place, so this one stays empty).
+# with_scores() names the stored, indexed final score (calls/scores.py): ordering by it reads
+# a page off its index. Built once, cloned per request (never evaluated in place).
 _PROPOSALS = Proposal.objects.with_scores().select_related("call", "jp_pi", "partner_pi")
 _PI = {name: name for name in ["name", "institution", "country", "orcid", "erad_number"]}
 _PI["ror"] = "institution_ror"  # ResearcherField's source

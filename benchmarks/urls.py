@@ -5,14 +5,13 @@ throttle, no serializer, no pagination object — `.values()` and `JsonResponse`
 """
 
 from django.db import transaction
-from django.db.models import Avg, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from calls.models import Proposal, Review
+from calls.models import Proposal
 from projects.models import AnnualReport, Paper
 
 PAGE = 50
@@ -20,29 +19,20 @@ PAGE = 50
 
 def bare_proposals(request: HttpRequest) -> JsonResponse:
     """The API's proposal page: ref, call, title, status, both PIs, the final score."""
-    rows = (
-        Proposal.objects.annotate(final_score=Coalesce("panel_score", _mean_review()))
-        .order_by("ref")
-        .values(
-            "ref",
-            "title",
-            "status",
-            "final_score",
-            call_code=F("call__code"),
-            jp_pi_name=F("jp_pi__name"),
-            jp_pi_institution=F("jp_pi__institution"),
-            jp_pi_country=F("jp_pi__country"),
-            partner_pi_name=F("partner_pi__name"),
-            partner_pi_institution=F("partner_pi__institution"),
-            partner_pi_country=F("partner_pi__country"),
-        )
+    rows = Proposal.objects.order_by("ref").values(
+        "ref",
+        "title",
+        "status",
+        final_score=F("score_final"),
+        call_code=F("call__code"),
+        jp_pi_name=F("jp_pi__name"),
+        jp_pi_institution=F("jp_pi__institution"),
+        jp_pi_country=F("jp_pi__country"),
+        partner_pi_name=F("partner_pi__name"),
+        partner_pi_institution=F("partner_pi__institution"),
+        partner_pi_country=F("partner_pi__country"),
     )
     return JsonResponse({"results": list(_after(rows, request, "ref")[:PAGE])})
-
-
-def _mean_review() -> Subquery:
-    scored = Review.objects.filter(proposal=OuterRef("pk"), score__isnull=False).order_by()
-    return Subquery(scored.values("proposal").annotate(mean=Avg("score")).values("mean"))
 
 
 def bare_papers(request: HttpRequest) -> JsonResponse:

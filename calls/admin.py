@@ -1,16 +1,18 @@
 """Staff's view of calls, researchers, proposals and reviews.
 
-The proposal list shows the figures of shared/design/indicators.md from
-Proposal.objects.with_scores(): subqueries in the one list query, never a query per row.
+The proposal list shows the figures of shared/design/indicators.md, which each proposal
+stores (calls/scores.py), with `adoptable` from Proposal.objects.with_scores(): columns of
+the one list query, never a query per row.
 Adoption creates a project, so its action lives in projects/admin.py (calls must not
 import projects).
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -29,14 +31,13 @@ from accounts.rules import (
     without_unfunded,
 )
 from aspire.admin_site import ReadOnlyAdmin
-from calls import services
+from calls import scores, services
 from calls.models import (
     Call,
     CallStatus,
     ConflictOfInterest,
     Proposal,
     ProposalDocument,
-    ProposalStatus,
     Researcher,
     Review,
     ReviewerAffiliation,
@@ -193,18 +194,19 @@ class CallStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _proposal_count(**conditions) -> Coalesce:
-    """How many of the call's proposals meet the conditions: withdrawn ones never count."""
-    proposals = (
-        Proposal.objects.with_scores()
-        .filter(call=OuterRef("pk"), **conditions)
-        .exclude(status=ProposalStatus.WITHDRAWN)
-        .order_by()
-        .values("call")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(proposals), 0)
+class CallChangeList(ChangeList):
+    """The page of calls, then the figures of those calls in one grouped query: counted
+    per row (three subqueries a call), the list read every proposal of every call shown."""
+
+    def get_results(self, request) -> None:
+        super().get_results(request)
+        calls = list(self.result_list)  # evaluated once: the page shows these objects
+        summaries = services.call_summaries(Proposal.objects.filter(call__in=calls))
+        for call in calls:
+            figures = summaries.get(call.pk, {})  # a call without proposals: none
+            call.received = figures.get("received", 0)
+            call.adopted = figures.get("adopted", 0)
+            call.adoptable = figures.get("adoptable", 0)
 
 
 @admin.register(Call)
@@ -219,17 +221,8 @@ class CallAdmin(RenamesCodes, admin.ModelAdmin):
     readonly_fields = ["summary"]
     inlines = [ProposalInline]
 
-    def get_queryset(self, request) -> QuerySet:
-        # The figures of call_summary, as subqueries in the list's one query.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                received=_proposal_count(),
-                adopted=_proposal_count(status=ProposalStatus.ADOPTED),
-                adoptable=_proposal_count(adoptable=True),
-            )
-        )
+    def get_changelist(self, request, **kwargs):
+        return CallChangeList
 
     def get_fields(self, request, obj=None) -> list[str]:
         fields = [field for field in super().get_fields(request, obj) if field != "summary"]
@@ -245,15 +238,15 @@ class CallAdmin(RenamesCodes, admin.ModelAdmin):
     def status(self, call: Call) -> str:
         return CallStatus(call.status).label
 
-    @admin.display(description=_("Received"), ordering="received")
+    @admin.display(description=_("Received"))
     def received(self, call: Call) -> int:
         return call.received
 
-    @admin.display(description=_("Adopted"), ordering="adopted")
+    @admin.display(description=_("Adopted"))
     def adopted(self, call: Call) -> int:
         return call.adopted
 
-    @admin.display(description=_("Adoptable"), ordering="adoptable")
+    @admin.display(description=_("Adoptable"))
     def adoptable(self, call: Call) -> int:
         return call.adoptable
 
@@ -493,6 +486,13 @@ class ReviewAdmin(WithholdsUnfunded, LargeList, VersionedAdmin, HistoryAdmin):
     search_fields = ["proposal__ref", "reviewer__email", "reviewer__full_name"]
     autocomplete_fields = ["proposal", "reviewer"]
     exclude = ["draft_score", "draft_comment"]  # the reviewer's, until they submit
+
+    def delete_queryset(self, request, queryset: QuerySet) -> None:
+        # A queryset's delete() runs no Review.delete(): the figures are refreshed here.
+        with transaction.atomic():
+            proposals = set(queryset.values_list("proposal", flat=True).order_by())
+            super().delete_queryset(request, queryset)
+            scores.refresh(proposals)
 
     @admin.display(description=_("call"), ordering="proposal__call__code")
     def call(self, review: Review) -> Call:

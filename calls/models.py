@@ -10,8 +10,8 @@ from django.core.validators import (
     MinValueValidator,
     RegexValidator,
 )
-from django.db import models
-from django.db.models import Avg, Case, Count, F, Max, Min, OuterRef, Q, Subquery, When
+from django.db import models, transaction
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -217,25 +217,28 @@ class ProposalQuerySet(models.QuerySet):
         """Annotate the review figures and the final score of shared/design/indicators.md.
 
         final_score is the panel score where set, else the mean of the reviewers' scores;
-        compared unrounded against the call's adoptable score. Subqueries rather than
-        joins, so that callers can still filter, aggregate and count over the result.
+        compared unrounded against the call's adoptable score. Each is a column the
+        proposal stores (calls/scores.py keeps them), named here as every reader knows
+        them: ordering or filtering by one is an index or a column, never an aggregate.
         """
         return self.annotate(
-            review_count=Coalesce(_review_stat(Count("pk")), 0),
-            review_mean=_review_stat(Avg("score")),
-            review_spread=_review_stat(Max("score") - Min("score")),
-            final_score=Coalesce("panel_score", "review_mean"),
+            review_count=F("score_count"),
+            review_mean=F("score_mean"),
+            review_spread=F("score_spread"),
+            final_score=F("score_final"),
             adoptable=Case(
-                When(final_score__gte=F("call__adoptable_score"), then=True),
+                When(score_final__gte=F("call__adoptable_score"), then=True),
                 default=False,
                 output_field=models.BooleanField(),
             ),
         )
 
 
-def _review_stat(expression) -> Subquery:
-    scored = Review.objects.filter(proposal=OuterRef("pk"), score__isnull=False).order_by()
-    return Subquery(scored.values("proposal").annotate(stat=expression).values("stat"))
+# The reviewers' figures a proposal stores (calls/scores.py): derived rows, never edited,
+# left out of the history (they change with the reviews, whose history has them).
+FIGURE_FIELDS = ("score_count", "score_mean", "score_spread")
+# What the proposal stores of other rows: saves never write it back from memory.
+DERIVED_FIELDS = (*FIGURE_FIELDS, "score_final", "partner_country")
 
 
 class Proposal(Versioned):
@@ -286,7 +289,33 @@ class Proposal(Versioned):
         help_text=_("When the proposal was adopted or rejected; empty until it is."),
     )
     updated_at = updated_at_field()
-    history = HistoricalRecords()
+    # The submitted reviews' count, mean and spread (highest minus lowest), kept by
+    # calls/scores.py in the transaction that writes a review; read through with_scores()
+    # as review_count, review_mean, review_spread and final_score. The mean is
+    # PostgreSQL's avg() as it comes (numeric without a fixed scale), so that it equals a
+    # mean computed from the reviews, rounding included.
+    score_count = models.PositiveIntegerField(_("reviews"), default=0, db_default=0, editable=False)
+    score_mean = models.DecimalField(_("mean score"), null=True, blank=True, editable=False)
+    score_spread = models.DecimalField(
+        _("spread of scores"), max_digits=4, decimal_places=2, null=True, blank=True, editable=False
+    )
+    # The database derives it, so that no writer of the panel score or the mean can forget it.
+    score_final = models.GeneratedField(
+        expression=Coalesce("panel_score", "score_mean"),
+        output_field=models.DecimalField(),
+        db_persist=True,
+        null=True,
+        verbose_name=_("final score"),
+    )
+    # The partner PI's country, for the API's ?partner_country= (an index lookup rather
+    # than a join through two million researchers). Database triggers (migration
+    # calls/0013) write it on every insert or change of the partner PI and on every change
+    # of a researcher's country, whoever writes: a page, an import's COPY or bulk update,
+    # the admin. Never written from here.
+    partner_country = models.CharField(
+        _("partner country"), max_length=2, blank=True, default="", db_default="", editable=False
+    )
+    history = HistoricalRecords(excluded_fields=[*DERIVED_FIELDS])
 
     objects = ProposalQuerySet.as_manager()
 
@@ -294,6 +323,14 @@ class Proposal(Versioned):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         ordering = ["call", "ref"]
+        # Lists by final score, either way, with the primary key that breaks ties (the
+        # API's cursor and the admin's ordering): a page reads its rows off the index.
+        indexes = [
+            models.Index(fields=["score_final", "id"], name="proposal_final_score"),
+            models.Index(fields=["-score_final", "id"], name="proposal_final_score_desc"),
+            # ?partner_country= in the lists' default order.
+            models.Index(fields=["partner_country", "ref"], name="proposal_partner_country"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(panel_score__gte=SCORE_MIN, panel_score__lte=SCORE_MAX)
@@ -304,6 +341,17 @@ class Proposal(Versioned):
 
     def __str__(self) -> str:
         return self.ref
+
+    def save(self, *args, **kwargs):
+        # A whole-row save writes back only what it may change: the stored figures and the
+        # partner's country it holds in memory may be older than the rows they come from.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in DERIVED_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.call_id:
@@ -436,7 +484,43 @@ class Review(Versioned):
     def from_db(cls, db, field_names, values):
         review = super().from_db(db, field_names, values)
         review._loaded_reviewer = review.__dict__.get("reviewer_id")
+        review._loaded_proposal = review.__dict__.get("proposal_id")
         return review
+
+    # Every door that writes one review (the reviewer's page, the admin, an import, the
+    # demo, a factory) saves or deletes it here: its proposal's stored figures follow in
+    # the same transaction (calls/scores.py). Writers of many rows at once (COPY, a
+    # queryset's delete) refresh the figures themselves.
+
+    def save(self, *args, **kwargs):
+        from calls import scores
+
+        adding, update_fields = self._state.adding, kwargs.get("update_fields")
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            if self._changes_figures(adding, update_fields):
+                moved_from = getattr(self, "_loaded_proposal", None)
+                scores.refresh({self.proposal_id, moved_from} - {None})
+        self._loaded_proposal = self.proposal_id
+
+    def delete(self, *args, **kwargs):
+        from calls import scores
+
+        proposal = getattr(self, "_loaded_proposal", None) or self.proposal_id
+        with transaction.atomic(savepoint=False):
+            deleted = super().delete(*args, **kwargs)
+            scores.refresh([proposal])
+        return deleted
+
+    def _changes_figures(self, adding: bool, update_fields) -> bool:
+        """Whether this save may change a proposal's figures. A new assignment without a
+        score and an edit of other fields (a due date, a draft) cannot; any other save
+        might, even with the score it read (someone may have changed it since)."""
+        if adding:
+            return self.score is not None
+        if update_fields is not None:
+            return bool({"score", "proposal", "proposal_id"} & set(update_fields))
+        return True
 
 
 class ReviewStatus(models.TextChoices):

@@ -209,13 +209,29 @@ def call_summary(proposals) -> dict:
     are not counted as received, as in indicators.md. One query: a count per
     (status, adoptable) group, of which there are at most ten.
     """
-    groups = (
+    return _tally(_groups(proposals, "status", "adoptable"))
+
+
+def call_summaries(proposals) -> dict[int, dict]:
+    """call_summary of each call of `proposals`, by the call's id, in one query (a count
+    per call, status and adoptable)."""
+    by_call: dict[int, list[dict]] = {}
+    for group in _groups(proposals, "call", "status", "adoptable"):
+        by_call.setdefault(group["call"], []).append(group)
+    return {call: _tally(groups) for call, groups in by_call.items()}
+
+
+def _groups(proposals, *keys: str):
+    return (
         proposals.exclude(status=ProposalStatus.WITHDRAWN)
         .with_scores()
-        .values("status", "adoptable")
+        .values(*keys)
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def _tally(groups) -> dict:
     figures = {"received": 0, "adopted": 0, "adoptable": 0, "adoptable_not_adopted": 0}
     for group in groups:
         adopted = group["status"] == ProposalStatus.ADOPTED

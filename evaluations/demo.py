@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts import two_factor
 from accounts.models import Role, User
 from aspire.fields import NormalisedCharField
+from calls import scores
 from calls.models import (
     Call,
     CallKind,
@@ -1198,6 +1199,7 @@ def _reviews(program: Program, proposals: list, users: dict) -> None:
             )
     existing = Review.objects.filter(proposal__call__program=program)
     _sync(Review, ("proposal", "reviewer"), rows, existing)
+    scores.refresh_set(Proposal.objects.filter(call__program=program))  # new ones: bulk
     by_ref = {proposal.ref: proposal for _plan, proposal in proposals}
     conflicts = [
         {"reviewer": users[email], "proposal": by_ref[ref], "reason": reason}

@@ -16,6 +16,7 @@ from django.db import connection, models, transaction
 
 from accounts.models import User
 from aspire.db import copy_rows
+from calls import scores
 from calls.models import Call, Proposal, Researcher, Review
 from programs.models import FundingAgency, Program
 from projects.models import AnnualReport, Event, Exchange, Paper, Presentation, Project
@@ -237,6 +238,7 @@ def _proposals(calls: list[Call], reviewers: list[int], scale: Scale, rng: rando
         ["id", "proposal_id", "reviewer_id", "score", "comment"],
         _review_rows(proposal_ids, IDS.take(Review, total * 3), reviewers, rng),
     )
+    scores.refresh_set(Proposal.objects.filter(call__in=calls))  # COPY runs no save()
     counts = {"researchers": len(researchers), "proposals": total, "reviews": reviews}
     adopted_ids = [proposal_ids[n] for n in sorted(adopted)]
     counts.update(_projects(calls, per_call, proposal_ids, adopted_ids, scale, rng))

@@ -225,7 +225,7 @@ def create_with_history(objs: list[models.Model]) -> None:
         return
     for obj in objs:  # what bulk_create does: ids of researchers made in this batch
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-    fields = model._meta.concrete_fields
+    fields = [f for f in model._meta.concrete_fields if not f.generated]  # the database's
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
