@@ -151,6 +151,7 @@ class Researcher(models.Model):
     institution_ror = RORField(
         _("institution's ROR id"),
         blank=True,
+        db_default="",  # writers that COPY researchers (evaluations/synthetic.py) need not know it
         help_text=_("The institution in the Research Organization Registry, e.g. 057zh3y96."),
     )
     country = CountryField(_("country"), blank=True)

@@ -177,8 +177,8 @@ def test_it_sends_a_dashboard_under_a_former_code_to_its_code_now(client):
     assert moved.status_code == 301
     assert moved["Location"] == "/evaluations/WPI-2/figures/g1.adoption_rate/"
     assert client.get(reverse("evaluations:dashboard", args=["NOPE"])).status_code == 404
-    unsupported = reverse("evaluations:figure", args=["WPI", "g1.partner_countries"])
-    assert client.get(unsupported).status_code == 404  # as under the code now
+    unknown = reverse("evaluations:figure", args=["WPI", "g9.no_such_figure"])
+    assert client.get(unknown).status_code == 404  # as under the code now
 
 
 def test_it_tells_a_user_who_may_not_read_figures_nothing_of_a_rename(client):

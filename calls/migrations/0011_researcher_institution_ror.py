@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='researcher',
             name='institution_ror',
-            field=aspire.fields.RORField(blank=True, help_text='The institution in the Research Organization Registry, e.g. 057zh3y96.', max_length=9, verbose_name="institution's ROR id"),
+            field=aspire.fields.RORField(blank=True, db_default='', help_text='The institution in the Research Organization Registry, e.g. 057zh3y96.', max_length=9, verbose_name="institution's ROR id"),
         ),
     ]
