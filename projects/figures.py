@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection, models
 from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, F, Min, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -126,32 +127,47 @@ def paper_source(keys) -> models.QuerySet:
     )
 
 
-def _insert_select(model, columns: list[str], source: models.QuerySet) -> None:
-    """INSERT INTO model's table (columns) SELECT … FROM (source): one statement."""
-    quote = connection.ops.quote_name
+NULLABLE = {"end_day", "counted_from", "before_from", "after_from"}
+
+
+def _sync(scope: models.QuerySet, columns: list[str], source: models.QuerySet) -> None:
+    """Make the stored rows of `scope` those `source` computes from the raw rows, in two
+    set-based statements: delete the stored rows no computed row matches, then insert the
+    computed rows no stored row matches. A row that is right stays as it is (same id), so
+    that refreshing twice changes nothing."""
+    model, quote = scope.model, connection.ops.quote_name
+    table = quote(model._meta.db_table)
     sql, params = source.order_by().query.sql_with_params()
-    aliases = ", ".join(quote(name) for name in source.query.annotation_select)
-    names = ", ".join(quote(model._meta.get_field(c.removesuffix("_id")).column) for c in columns)
+    aliases = [quote(name) for name in source.query.annotation_select]
+    names = [quote(model._meta.get_field(c.removesuffix("_id")).column) for c in columns]
+    same = " IS NOT DISTINCT FROM " if connection.vendor == "postgresql" else " IS "
+    match = " AND ".join(
+        f"stored.{name}{same if column in NULLABLE else ' = '}source.{alias}"
+        for column, name, alias in zip(columns, names, aliases, strict=True)
+    )
+    # Table and column names come from our models; values only as parameters.
+    matched = f"SELECT stored.id FROM {table} AS stored JOIN ({sql}) AS source ON {match}"  # noqa: S608
+    scope.exclude(pk__in=RawSQL(matched, params)).delete()  # noqa: S611
     with connection.cursor() as cursor:
-        cursor.execute(  # names from our models; values only as parameters
-            f"INSERT INTO {quote(model._meta.db_table)} ({names}) "  # noqa: S608
-            f"SELECT {aliases} FROM ({sql}) AS source",
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
+            f"SELECT {', '.join(aliases)} FROM ({sql}) AS source "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS stored WHERE {match})",
             params,
         )
 
 
 def refresh_reports(reports) -> None:
     """Recompute the OutputFigure rows of the reports (a queryset or a list of ids)."""
-    OutputFigure.objects.filter(report__in=reports).delete()
-    for source in output_sources(reports):
-        _insert_select(OutputFigure, OUTPUT_COLUMNS, source)
+    for kind, source in zip(FigureKind.values, output_sources(reports), strict=True):
+        scope = OutputFigure.objects.filter(report__in=reports, kind=kind)
+        _sync(scope, OUTPUT_COLUMNS, source)
 
 
 def refresh_papers(keys) -> None:
     """Recompute the PaperFigure rows of the paper keys (a list or a values() queryset),
     in every program that has one."""
-    PaperFigure.objects.filter(dedupe_key__in=keys).delete()
-    _insert_select(PaperFigure, PAPER_COLUMNS, paper_source(keys))
+    _sync(PaperFigure.objects.filter(dedupe_key__in=keys), PAPER_COLUMNS, paper_source(keys))
 
 
 def refresh_program(program: Program | int) -> None:

@@ -1,0 +1,10 @@
+# ruff: noqa
+# Japanese for the msgids of issue 18's stored figures (fill_po.py reads T).
+T["%(count)d stored figure differs from the raw rows."] = (
+    "保存された集計値 %(count)d 件が元のデータと一致しません。"
+)
+T["The stored figures of %(code)s agree with the raw rows."] = (
+    "%(code)s の保存された集計値は元のデータと一致しています。"
+)
+T["International presentations"] = "国際学会発表"
+T["Program-funded exchanges"] = "事業の資金による研究者交流"
