@@ -283,12 +283,14 @@ def stored_outputs(kind: str, program: Program, as_of: datetime.date, **filters)
     project window as of `as_of`: the same rows as counted_outputs().filter(in_window()),
     a row per report, date and attribute instead of a row per output."""
     return OutputFigure.objects.filter(
+        program=program,
         kind=kind,
-        project__proposal__call__program=program,
-        project__start_date__lte=as_of,
         status__in=COUNTED_REPORT_STATUSES,
+        project_start__lte=as_of,
+        day__gte=F("project_start"),  # in_window(), with the start copied beside the day
+        day__lte=as_of,
         **filters,
-    ).filter(in_window("day", as_of))
+    )
 
 
 def summed(rows: QuerySet, *fields: str, **columns) -> Groups:

@@ -57,6 +57,8 @@ from projects.models import (
 OUTPUT_COLUMNS = [
     "report_id",
     "project_id",
+    "program_id",
+    "project_start",
     "fiscal_year",
     "status",
     "kind",
@@ -76,6 +78,8 @@ def _output_rows(model, kind: str, date_field: str, reports, label=None, young=N
     columns = {
         "f_report": F("report_id"),
         "f_project": F("project_id"),
+        "f_program": F("project__proposal__call__program"),
+        "f_project_start": F("project__start_date"),
         "f_fiscal_year": F("report__fiscal_year"),
         "f_status": F("report__status"),
         "f_kind": Value(kind),
@@ -259,11 +263,13 @@ def _report_saved(sender, instance, created=False, **kwargs) -> None:
 
 
 def _project_saved(sender, instance, created=False, **kwargs) -> None:
-    """A project's start (or program) decides where its papers count."""
+    """A project's start (or program) decides where its outputs count: copied into its
+    reports' counts, and the window of its papers."""
     if created:
         return
     keys = Paper.objects.filter(project=instance).values_list("dedupe_key", flat=True)
-    touch(papers=list(keys))
+    reports = AnnualReport.objects.filter(project=instance).values_list("pk", flat=True)
+    touch(reports=list(reports), papers=list(keys))
 
 
 def register() -> None:
@@ -327,6 +333,8 @@ def _in_order(row: dict) -> list:
     names = [
         "f_report",
         "f_project",
+        "f_program",
+        "f_project_start",
         "f_fiscal_year",
         "f_status",
         "f_kind",

@@ -814,11 +814,16 @@ class OutputFigure(models.Model):
     Kept by projects/figures.py in the transaction of every write; never edited. The
     report's status is copied here so that counted and uncounted years read apart, and
     the output's own date is kept to the day, so that every window of indicators.md (the
-    project's start, any as-of date) stays exact.
+    project's start, any as-of date) stays exact. The project's program and start are
+    copied too: a project's save refreshes its reports.
     """
 
     report = models.ForeignKey(AnnualReport, models.CASCADE, related_name="+")
     project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    # The project's program and start, copied so that the indicators read this table
+    # alone (no walk through 50k proposals to find a program's projects).
+    program = models.ForeignKey("programs.Program", models.CASCADE, related_name="+")
+    project_start = models.DateField()
     fiscal_year = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=16, choices=ReportStatus.choices)
     kind = models.CharField(max_length=16, choices=FigureKind.choices)
@@ -831,7 +836,10 @@ class OutputFigure(models.Model):
     n = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["project", "kind"], name="outputfigure_project_kind")]
+        indexes = [
+            models.Index(fields=["program", "kind"], name="outputfigure_program_kind"),
+            models.Index(fields=["report"], name="outputfigure_report"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.kind} {self.day}: {self.n}"
