@@ -429,14 +429,16 @@ def ended_stays(program: Program, as_of: datetime.date) -> QuerySet:
     )
 
 
+def stored_stays(program: Program, as_of: datetime.date) -> QuerySet:
+    """The stored counts of ended_stays(): program-funded dispatches ended by as_of."""
+    return stored_outputs(FigureKind.EXCHANGE, program, as_of, label="dispatch", end_day__lte=as_of)
+
+
 def stay_series(program: Program, dates: Dates) -> list[Figures]:
     """Stays (end - start + 1 days) of the program-funded dispatches that have ended, one
     query: counted per (end date, length); medians from those counts."""
     length = ExpressionWrapper(F("end_day") - F("day"), output_field=DurationField())
-    stays = stored_outputs(
-        FigureKind.EXCHANGE, program, dates[-1], label="dispatch", end_day__lte=dates[-1]
-    )
-    groups = summed(stays, end_date=F("end_day"), length=length)
+    groups = summed(stored_stays(program, dates[-1]), end_date=F("end_day"), length=length)
     figures = []
     for day in dates:
         days: dict[int, int] = {}

@@ -161,11 +161,13 @@ def _sync(scope: models.QuerySet, columns: list[str], source: models.QuerySet) -
         )
 
 
-def refresh_reports(reports) -> None:
-    """Recompute the OutputFigure rows of the reports (a queryset or a list of ids)."""
+def refresh_reports(reports, kinds: Iterable[str] = tuple(FigureKind.values)) -> None:
+    """Recompute the OutputFigure rows of the reports (a queryset or a list of ids), of
+    the kinds given (default: all): two statements a kind."""
     for kind, source in zip(FigureKind.values, output_sources(reports), strict=True):
-        scope = OutputFigure.objects.filter(report__in=reports, kind=kind)
-        _sync(scope, OUTPUT_COLUMNS, source)
+        if kind in kinds:
+            scope = OutputFigure.objects.filter(report__in=reports, kind=kind)
+            _sync(scope, OUTPUT_COLUMNS, source)
 
 
 def refresh_papers(keys) -> None:
@@ -191,13 +193,14 @@ class Touched:
     """The keys a write (or a batch of them) made stale."""
 
     def __init__(self) -> None:
-        self.reports: set[int] = set()
+        self.reports: dict[str, set[int]] = {kind: set() for kind in FigureKind.values}
         self.papers: set[str] = set()
 
     def refresh(self) -> None:
         # Lists of ids in chunks: SQLite caps the parameters of one statement.
-        for chunk in _chunks(sorted(self.reports)):
-            refresh_reports(chunk)
+        for kind, reports in self.reports.items():
+            for chunk in _chunks(sorted(reports)):
+                refresh_reports(chunk, kinds=[kind])
         for chunk in _chunks(sorted(self.papers)):
             refresh_papers(chunk)
 
@@ -225,33 +228,41 @@ def batched() -> Iterator[None]:
     touched.refresh()  # not reached when the block failed: its transaction rolls back
 
 
-def touch(reports: Iterable[int | None] = (), papers: Iterable[str | None] = ()) -> None:
-    """Refresh these keys now, or at the end of the current batched() block."""
+def touch(
+    reports: Iterable[int | None] = (),
+    papers: Iterable[str | None] = (),
+    kinds: Iterable[str] = tuple(FigureKind.values),
+) -> None:
+    """Refresh these keys (the reports' counts of the kinds given) now, or at the end of
+    the current batched() block."""
     touched = getattr(_state, "touched", None)
     now = touched is None
     touched = touched or Touched()
-    touched.reports.update(r for r in reports if r is not None)
+    for kind in kinds:
+        touched.reports[kind].update(r for r in reports if r is not None)
     touched.papers.update(p for p in papers if p)
     if now:
         touched.refresh()
 
 
 def _remember(sender, instance, raw=False, **kwargs) -> None:
-    """Before a stored row changes: the keys it counted under (its report, its paper)."""
-    if instance.pk is None or instance._state.adding:
-        instance._figure_keys = ((), ())
-        return
-    fields = ["report_id", "dedupe_key"] if sender is Paper else ["report_id"]
-    stored = sender._default_manager.filter(pk=instance.pk).values_list(*fields).first()
-    instance._figure_keys = ((stored[0],), stored[1:]) if stored else ((), ())
+    """Before a stored paper changes: the key it counted under (an edit of its title or
+    DOI changes its key; other rows never move to another report: reporting.check_row)."""
+    stored = None
+    if instance.pk is not None and not instance._state.adding:
+        stored = Paper.objects.filter(pk=instance.pk).values_list("dedupe_key", flat=True).first()
+    instance._figure_key = stored
+
+
+KINDS = {Presentation: FigureKind.PRESENTATION, Event: FigureKind.EVENT}
+KINDS[Exchange] = FigureKind.EXCHANGE
 
 
 def _output_written(sender, instance, **kwargs) -> None:
-    reports, papers = getattr(instance, "_figure_keys", ((), ()))
     if sender is Paper:
-        touch(papers=[*papers, instance.dedupe_key])
+        touch(papers=[getattr(instance, "_figure_key", None), instance.dedupe_key])
     else:
-        touch(reports=[*reports, instance.report_id])
+        touch(reports=[instance.report_id], kinds=[KINDS[sender]])
 
 
 def _report_saved(sender, instance, created=False, **kwargs) -> None:
@@ -274,9 +285,9 @@ def _project_saved(sender, instance, created=False, **kwargs) -> None:
 
 def register() -> None:
     """Connected once by ProjectsConfig.ready()."""
+    pre_save.connect(_remember, sender=Paper, dispatch_uid="projects.figures.paper")
     for model in (Paper, Presentation, Event, Exchange):
         uid = f"projects.figures.{model._meta.label}"
-        pre_save.connect(_remember, sender=model, dispatch_uid=uid)
         post_save.connect(_output_written, sender=model, dispatch_uid=uid)
         post_delete.connect(_output_written, sender=model, dispatch_uid=uid)
     post_save.connect(_report_saved, sender=AnnualReport, dispatch_uid="projects.figures.report")
