@@ -836,6 +836,8 @@ class OutputFigure(models.Model):
     n = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("stored output count")
+        verbose_name_plural = _("stored output counts")
         indexes = [
             models.Index(fields=["program", "kind"], name="outputfigure_program_kind"),
             models.Index(fields=["report"], name="outputfigure_report"),
@@ -862,6 +864,8 @@ class PaperFigure(models.Model):
     after_from = models.DateField(null=True)
 
     class Meta:
+        verbose_name = _("stored paper dates")
+        verbose_name_plural = _("stored paper dates")
         indexes = [models.Index(fields=["dedupe_key"], name="paperfigure_dedupe_key")]
         constraints = [
             models.UniqueConstraint(fields=["program", "dedupe_key"], name="one_paper_figure")

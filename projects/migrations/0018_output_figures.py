@@ -38,6 +38,10 @@ class Migration(migrations.Migration):
                 ('end_day', models.DateField(blank=True, null=True)),
                 ('n', models.PositiveIntegerField()),
             ],
+            options={
+                'verbose_name': 'stored output count',
+                'verbose_name_plural': 'stored output counts',
+            },
         ),
         migrations.CreateModel(
             name='PaperFigure',
@@ -48,6 +52,10 @@ class Migration(migrations.Migration):
                 ('before_from', models.DateField(null=True)),
                 ('after_from', models.DateField(null=True)),
             ],
+            options={
+                'verbose_name': 'stored paper dates',
+                'verbose_name_plural': 'stored paper dates',
+            },
         ),
         migrations.AddIndex(
             model_name='paper',

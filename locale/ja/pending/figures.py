@@ -8,3 +8,6 @@ T["The stored figures of %(code)s agree with the raw rows."] = (
 )
 T["International presentations"] = "国際学会発表"
 T["Program-funded exchanges"] = "事業の資金による研究者交流"
+T["stored output count"] = "保存された成果集計"
+T["stored output counts"] = "保存された成果集計"
+T["stored paper dates"] = "保存された論文集計"
