@@ -8,14 +8,18 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.services import create_client
+from evaluations import synthetic
 from evaluations.figures import differences
 from evaluations.indicators import compute
 from exchange.services import import_table, read_table, write_xlsx
+from programs.models import Program
 from projects import reporting, sources
 from projects.models import (
     Event,
@@ -163,11 +167,15 @@ def test_it_keeps_the_figures_of_a_pis_upload(client, draft):
     agree(draft)
 
 
-def test_it_keeps_the_figures_of_a_staff_import_in_one_refresh(django_assert_max_num_queries):
+def test_it_keeps_the_figures_of_a_staff_import_in_one_refresh():
     project = ProjectFactory()
     header = "project,fiscal_year,title,conference,country,presented_on,international\n"
     lines = [f"{project.code},2024,Talk {n},ISMB,US,2024-07-{n:02d},true\n" for n in range(1, 9)]
-    assert import_table("presentations", read_table((header + "".join(lines)).encode(), "t.csv"))
+    rows = read_table((header + "".join(lines)).encode(), "talks.csv")
+    with CaptureQueriesContext(connection) as queries:
+        assert import_table("presentations", rows).created == 8
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "projects_outputfigure"')]
+    assert len(inserts) == 1  # the eight rows' keys refreshed once, at the end
     report = project.reports.get()
     assert report.status == ReportStatus.ACCEPTED  # an import's year is accepted
     agree(report)
@@ -204,6 +212,14 @@ def test_it_keeps_the_figures_of_outputs_researchmap_brings_in(draft, source_rep
     assert confirmed >= 2
     agree(draft)
     assert OutputFigure.objects.filter(report=draft, kind="presentation").exists()
+
+
+def test_it_keeps_the_figures_of_rows_copied_in_by_generate_data():
+    """COPY sends no signal: generate() refreshes every key of its program, set-based."""
+    synthetic.generate("S")
+    program = Program.objects.get(code=synthetic.PROGRAM)
+    assert differences(program) == []
+    assert OutputFigure.objects.exists() and PaperFigure.objects.exists()
 
 
 def test_it_names_a_stored_figure_that_differs_and_fails():
