@@ -32,7 +32,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, F, Min, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -225,7 +225,10 @@ def batched() -> Iterator[None]:
         yield
     finally:
         _state.touched = None
-    touched.refresh()  # not reached when the block failed: its transaction rolls back
+    # Not reached when the block raised; skipped when it marked its transaction for
+    # rollback (an import with errors, a dry run): nothing it wrote will stay.
+    if not (connection.in_atomic_block and transaction.get_rollback()):
+        touched.refresh()
 
 
 def touch(
