@@ -1,7 +1,10 @@
 """The evaluation indicators of shared/design/indicators.md, computed in the database.
 
 `compute(program, as_of)` returns the JSON shape of the contract. Every figure comes from
-an aggregate query (fourteen in all, whatever the size of the data), grouped by the date
+an aggregate query (fourteen in all, whatever the size of the data); the outputs' and the
+papers' from the counts kept on write (projects/figures.py: `OutputFigure`,
+`PaperFigure`), the querysets of the rows themselves staying here for the drill-downs and
+the lists. Each is grouped by the date
 from which rows count, so that the same queries answer for many dates at once (the
 dashboard's growth series). Medians are taken from counts per value, because SQLite,
 which runs the demo, has no median.
