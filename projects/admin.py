@@ -554,9 +554,10 @@ class DraftOutputAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutputFigure)
-class OutputFigureAdmin(LargeList, ReadOnlyAdmin):
+class OutputFigureAdmin(VisibleReports, LargeList, ReadOnlyAdmin):
     """The counts the indicators read (projects/figures.py), derived from the reports'
-    rows: staff read them; a deletion would only make verify_figures report it."""
+    rows: staff read them (the committee those of handed-in reports); nobody deletes one,
+    which only verify_figures would notice."""
 
     deletable = False
     list_display = ["report", "kind", "label", "young", "day", "end_day", "status", "n"]
