@@ -818,22 +818,28 @@ class OutputFigure(models.Model):
     copied too: a project's save refreshes its reports.
     """
 
-    report = models.ForeignKey(AnnualReport, models.CASCADE, related_name="+")
-    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="+", verbose_name=_("annual report")
+    )
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="+", verbose_name=_("project")
+    )
     # The project's program and start, copied so that the indicators read this table
     # alone (no walk through 50k proposals to find a program's projects).
-    program = models.ForeignKey("programs.Program", models.CASCADE, related_name="+")
-    project_start = models.DateField()
-    fiscal_year = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=16, choices=ReportStatus.choices)
-    kind = models.CharField(max_length=16, choices=FigureKind.choices)
+    program = models.ForeignKey(
+        "programs.Program", models.CASCADE, related_name="+", verbose_name=_("program")
+    )
+    project_start = models.DateField(_("project start"))
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=FigureKind.choices)
     # An event's kind, an exchange's direction; empty for presentations.
-    label = models.CharField(max_length=16, blank=True)
+    label = models.CharField(_("label"), max_length=16, blank=True)
     # An exchange's traveller is young (calls.models.YOUNG_CAREER_STAGES).
-    young = models.BooleanField(default=False)
-    day = models.DateField()  # the output's own date (an exchange's start)
-    end_day = models.DateField(null=True, blank=True)  # an exchange's end
-    n = models.PositiveIntegerField()
+    young = models.BooleanField(_("young"), default=False)
+    day = models.DateField(_("date"))  # the output's own date (an exchange's start)
+    end_day = models.DateField(_("end date"), null=True, blank=True)  # an exchange's end
+    n = models.PositiveIntegerField(_("count"))
 
     class Meta:
         verbose_name = _("stored output count")
@@ -857,11 +863,13 @@ class PaperFigure(models.Model):
     reports it before its start; `after_from`: the earliest start of one that reports it
     on or after. Kept by projects/figures.py."""
 
-    program = models.ForeignKey("programs.Program", models.CASCADE, related_name="+")
-    dedupe_key = models.CharField(max_length=1100)
-    counted_from = models.DateField(null=True)
-    before_from = models.DateField(null=True)
-    after_from = models.DateField(null=True)
+    program = models.ForeignKey(
+        "programs.Program", models.CASCADE, related_name="+", verbose_name=_("program")
+    )
+    dedupe_key = models.CharField(_("paper key"), max_length=1100)
+    counted_from = models.DateField(_("counted from"), null=True)
+    before_from = models.DateField(_("reported before a start from"), null=True)
+    after_from = models.DateField(_("reported after a start from"), null=True)
 
     class Meta:
         verbose_name = _("stored paper dates")
