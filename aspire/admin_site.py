@@ -39,7 +39,11 @@ JOBS = [
         + ["programs.FundingAgency"],
     ),
     (_("People"), ["accounts.User"]),
-    (_("Records"), ["audit.AuditEntry", "exchange.ImportJob", "programs.FormerCode"]),
+    (
+        _("Records"),
+        ["audit.AuditEntry", "exchange.ImportJob", "programs.FormerCode"]
+        + ["projects.OutputFigure", "projects.PaperFigure"],  # derived (projects/figures.py)
+    ),
 ]
 MACHINERY = _("Administration")  # everything else: superusers only
 # The apps of that machinery; every other model the admin registers belongs to a job above

@@ -286,17 +286,25 @@ def _days(length: int) -> datetime.timedelta:
 def stays(program: Program, as_of: datetime.date) -> dict[str, Any]:
     """The stays of g4.stay_days_median (indicators.ended_stays) as a histogram, the
     short ones' share and their purposes (each with its reports). Two queries: the bins
-    in one aggregate, the short stays grouped by purpose and report."""
+    in one aggregate of the stored counts (indicators.stored_stays), the short stays'
+    rows grouped by purpose and report."""
     rows = indicators.ended_stays(program, as_of).annotate(length=_stay_length())
+    stored = indicators.stored_stays(program, as_of).annotate(
+        length=ExpressionWrapper(F("end_day") - F("day"), output_field=DurationField())
+    )
     bins = {
-        f"bin{i}": Count(
-            "pk",
+        f"bin{i}": Sum(
+            "n",
             filter=Q(length__gte=_days(low))
             & (Q(length__lte=_days(high)) if high is not None else Q()),
+            default=0,
         )
         for i, (_label, low, high) in enumerate(STAY_BINS)
     }
-    counts = rows.aggregate(total=Count("pk"), short=_short_count(), **bins)
+    short = Q(length__lte=_days(SHORT_STAY_DAYS))
+    counts = stored.aggregate(
+        total=Sum("n", default=0), short=Sum("n", filter=short, default=0), **bins
+    )
     short = (
         rows.filter(length__lte=_days(SHORT_STAY_DAYS))
         .values(**_reason_and_report(Trim("purpose"), "report", "report__fiscal_year"))
@@ -335,10 +343,6 @@ def _by_reason(groups) -> list[dict]:
         else:
             entry["more"] = entry.get("more", 0) + 1
     return sorted(reasons.values(), key=lambda entry: (-entry["count"], entry["reason"]))
-
-
-def _short_count() -> Count:
-    return Count("pk", filter=Q(length__lte=_days(SHORT_STAY_DAYS)))
 
 
 def survey(program: Program, as_of: datetime.date, document: dict) -> list[dict]:

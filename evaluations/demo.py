@@ -55,6 +55,7 @@ from evaluations.models import (
 from programs.catalogue import MILLION, load_catalogue
 from programs.fiscal import fiscal_year, fiscal_year_end, fiscal_year_start
 from programs.models import FundingAgency, Program, ProgramGoal, SupportType
+from projects import figures as stored_figures
 from projects.models import (
     AnnualReport,
     Direction,
@@ -906,6 +907,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> Demo:
     _reviews(program, proposals, users)
     projects = _projects(proposals, users)
     _reports_and_outputs(projects)
+    stored_figures.refresh_program(program)  # bulk_create sends no signal
     _targets(program)
     _policy_and_goals(program)
     _evaluation(program, users[COMMITTEE[0]])

@@ -1,7 +1,10 @@
 """The evaluation indicators of shared/design/indicators.md, computed in the database.
 
 `compute(program, as_of)` returns the JSON shape of the contract. Every figure comes from
-an aggregate query (fourteen in all, whatever the size of the data), grouped by the date
+an aggregate query (fourteen in all, whatever the size of the data); the outputs' and the
+papers' from the counts kept on write (projects/figures.py: `OutputFigure`,
+`PaperFigure`), the querysets of the rows themselves staying here for the drill-downs and
+the lists. Each is grouped by the date
 from which rows count, so that the same queries answer for many dates at once (the
 dashboard's growth series). Medians are taken from counts per value, because SQLite,
 which runs the demo, has no median.
@@ -12,7 +15,6 @@ import statistics
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DurationField,
@@ -30,7 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 
-from calls.models import YOUNG_CAREER_STAGES, CallKind, Proposal, ProposalStatus
+from calls.models import CallKind, Proposal, ProposalStatus
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from programs.fiscal import fiscal_year
@@ -39,13 +41,14 @@ from projects.models import (
     COUNTED_REPORT_STATUSES,
     SHORT_STAY_DAYS,
     SURVEY_ITEMS,
-    Event,
     EventKind,
     Exchange,
+    FigureKind,
     Hub,
     LabStatistic,
+    OutputFigure,
     Paper,
-    Presentation,
+    PaperFigure,
     Project,
     SurveyAnswer,
 )
@@ -252,27 +255,18 @@ def papers_before_start(program: Program, as_of: datetime.date) -> QuerySet:
 
 
 def paper_series(program: Program, dates: Dates) -> list[Figures]:
-    """Distinct papers (same `dedupe_key`), one query: grouped per paper, each paper says
-    from when it counts in the window (its first row on or after its project's start) and,
-    for the papers before the start, from when a project reports it before its start and
-    from when one reports it on or after (which takes it out)."""
-    after = Q(published_on__gte=F("project__start_date"))
-    papers = (
-        intl_papers(program, dates[-1])
-        .values("dedupe_key")
-        .annotate(
-            counted_from=Min("published_on", filter=after),
-            before_from=Min("project__start_date", filter=~after),
-            after_from=Min("project__start_date", filter=after),
-        )
-    )
+    """Distinct papers (same `dedupe_key`), one query over the stored PaperFigure rows
+    (projects/figures.py), a row a paper of the program: each says from when it counts in
+    the window (its first row on or after its project's start) and, for the papers before
+    the start, from when a project reports it before its start and from when one reports
+    it on or after (which takes it out)."""
     columns = {}
     for i, day in enumerate(dates):
-        columns[f"in{i}"] = Count("dedupe_key", filter=Q(counted_from__lte=day))
+        columns[f"in{i}"] = Count("pk", filter=Q(counted_from__lte=day))
         # Explicit about NULL: a paper no project reports on or after its start.
         before_only = Q(before_from__lte=day) & (Q(after_from__isnull=True) | Q(after_from__gt=day))
-        columns[f"before{i}"] = Count("dedupe_key", filter=before_only)
-    counts = papers.aggregate(**columns)
+        columns[f"before{i}"] = Count("pk", filter=before_only)
+    counts = PaperFigure.objects.filter(program=program).aggregate(**columns)
     return [
         {
             "g2.intl_coauthored_papers": counts[f"in{i}"],
@@ -287,20 +281,28 @@ def grouped(rows: QuerySet, *fields: str, **columns) -> Groups:
     return list(rows.values(*fields, **columns).annotate(n=Count("pk")).order_by())
 
 
-def dated_outputs(
-    model, date_field: str, program: Program, dates: Dates, *fields, young=None, **filters
-) -> Groups:
-    """Counted outputs in their project's window as of the last date, counted per own
-    date (`day`) and fields (and `young`, when given)."""
-    rows = counted_outputs(model, program, dates[-1]).filter(
-        in_window(date_field, dates[-1]), **filters
+def stored_outputs(kind: str, program: Program, as_of: datetime.date, **filters) -> QuerySet:
+    """The stored counts (projects.OutputFigure) of one kind of counted output in the
+    project window as of `as_of`: the same rows as counted_outputs().filter(in_window()),
+    a row per report, date and attribute instead of a row per output."""
+    return OutputFigure.objects.filter(
+        program=program,
+        kind=kind,
+        status__in=COUNTED_REPORT_STATUSES,
+        project_start__lte=as_of,
+        day__gte=F("project_start"),  # in_window(), with the start copied beside the day
+        day__lte=as_of,
+        **filters,
     )
-    columns = {"day": F(date_field)} | ({"young": young} if young is not None else {})
-    return grouped(rows, *fields, **columns)
+
+
+def summed(rows: QuerySet, *fields: str, **columns) -> Groups:
+    """Stored counts added up (as `n`) per value of the fields and columns, one query."""
+    return list(rows.values(*fields, **columns).annotate(n=Sum("n")).order_by())
 
 
 def presentation_series(program: Program, dates: Dates) -> list[Figures]:
-    groups = dated_outputs(Presentation, "presented_on", program, dates, international=True)
+    groups = summed(stored_outputs(FigureKind.PRESENTATION, program, dates[-1]), "day")
     return [{"g2.intl_presentations": n} for n in cumulative(groups, "day", dates)]
 
 
@@ -308,10 +310,11 @@ def presentation_series(program: Program, dates: Dates) -> list[Figures]:
 
 
 def event_series(program: Program, dates: Dates) -> list[Figures]:
-    groups = dated_outputs(Event, "held_on", program, dates, "kind")
+    rows = stored_outputs(FigureKind.EVENT, program, dates[-1])
+    groups = summed(rows, "day", "label")  # the label: the event's kind
     figures = [{"g3.events": n} for n in cumulative(groups, "day", dates)]
     for kind in EventKind.values:
-        counts = cumulative(groups, "day", dates, lambda g, kind=kind: g["kind"] == kind)
+        counts = cumulative(groups, "day", dates, lambda g, kind=kind: g["label"] == kind)
         for day_figures, n in zip(figures, counts, strict=True):
             day_figures[f"g3.events_{kind}"] = n
     return figures
@@ -341,10 +344,8 @@ EXCHANGE_CODES = {
 
 
 def exchange_series(program: Program, dates: Dates) -> list[Figures]:
-    young = ExpressionWrapper(Q(career_stage__in=YOUNG_CAREER_STAGES), BooleanField())
-    groups = dated_outputs(
-        Exchange, "start_date", program, dates, "direction", young=young, funded_by_program=True
-    )
+    rows = stored_outputs(FigureKind.EXCHANGE, program, dates[-1])  # program-funded only
+    groups = summed(rows, "day", "young", direction=F("label"))
     figures: list[Figures] = [{} for _ in dates]
     for code, chosen in EXCHANGE_CODES.items():
         for day_figures, n in zip(figures, cumulative(groups, "day", dates, chosen), strict=True):
@@ -431,11 +432,16 @@ def ended_stays(program: Program, as_of: datetime.date) -> QuerySet:
     )
 
 
+def stored_stays(program: Program, as_of: datetime.date) -> QuerySet:
+    """The stored counts of ended_stays(): program-funded dispatches ended by as_of."""
+    return stored_outputs(FigureKind.EXCHANGE, program, as_of, label="dispatch", end_day__lte=as_of)
+
+
 def stay_series(program: Program, dates: Dates) -> list[Figures]:
     """Stays (end - start + 1 days) of the program-funded dispatches that have ended, one
     query: counted per (end date, length); medians from those counts."""
-    length = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
-    groups = grouped(ended_stays(program, dates[-1]), "end_date", length=length)
+    length = ExpressionWrapper(F("end_day") - F("day"), output_field=DurationField())
+    groups = summed(stored_stays(program, dates[-1]), end_date=F("end_day"), length=length)
     figures = []
     for day in dates:
         days: dict[int, int] = {}

@@ -19,6 +19,7 @@ from aspire.db import copy_rows
 from calls import scores
 from calls.models import Call, Proposal, Researcher, Review
 from programs.models import FundingAgency, Program
+from projects import figures
 from projects.models import AnnualReport, Event, Exchange, Paper, Presentation, Project
 
 
@@ -82,6 +83,7 @@ def generate(scale_name: str, seed: int = 1) -> dict[str, int]:
         reviewers = _reviewers(scale)
         counts = {"calls": len(calls), "reviewers": len(reviewers)}
         counts.update(_proposals(calls, reviewers, scale, rng))
+        figures.refresh_program(program)  # COPY sends no signal: every key, set-based
     _reset_sequences()
     return counts
 

@@ -42,7 +42,7 @@ from exchange.batches import BATCHED
 from exchange.cells import formatted
 from exchange.kinds import KINDS, Change, ImportContext, Kind, RowError, header_key
 from programs.models import Program
-from projects import reporting
+from projects import figures, reporting
 
 Row = dict[str, str]
 # Told (rows done, rows in all) as an import works through its rows: the job's progress bar.
@@ -282,7 +282,9 @@ def import_table(
     if not result.ok:
         return result
     started = timezone.now()
-    with transaction.atomic():
+    # Output rows are saved one by one; their figures are refreshed once, for the keys
+    # they touched, set-based, at the end of this transaction (projects/figures.py).
+    with transaction.atomic(), figures.batched():
         if kind in BATCHED:
             ctx = _import_batched(spec, rows, result, progress)
         else:

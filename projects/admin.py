@@ -34,7 +34,9 @@ from projects.models import (
     Hub,
     LabStatistic,
     Notice,
+    OutputFigure,
     Paper,
+    PaperFigure,
     Participant,
     Presentation,
     Project,
@@ -550,3 +552,28 @@ class DraftOutputAdmin(ReadOnlyAdmin):
     list_select_related = ["report__project"]
     search_fields = ["report__project__code", "title", "doi"]
     date_hierarchy = "created_at"
+
+
+@admin.register(OutputFigure)
+class OutputFigureAdmin(VisibleReports, LargeList, ReadOnlyAdmin):
+    """The counts the indicators read (projects/figures.py), derived from the reports'
+    rows: staff read them (the committee those of handed-in reports); nobody deletes one,
+    which only verify_figures would notice."""
+
+    deletable = False
+    list_display = ["report", "kind", "label", "young", "day", "end_day", "status", "n"]
+    list_filter = ["kind", "status", "program"]
+    list_select_related = ["report__project"]
+    search_fields = ["project__code"]
+
+
+@admin.register(PaperFigure)
+class PaperFigureAdmin(LargeList, ReadOnlyAdmin):
+    """One row per distinct international paper of a program and the dates from which it
+    counts (projects/figures.py), derived from the papers."""
+
+    deletable = False
+    list_display = ["dedupe_key", "program", "counted_from", "before_from", "after_from"]
+    list_filter = ["program"]
+    list_select_related = ["program"]
+    search_fields = ["dedupe_key"]

@@ -8,7 +8,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from calls import conflicts
-        from projects import coauthors, reporting
+        from projects import coauthors, figures, reporting
 
         reporting.register_guards()
+        figures.register()
         conflicts.register(coauthors.papers_in_common)

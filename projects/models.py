@@ -262,7 +262,11 @@ class Paper(ReportOutput):
         verbose_name_plural = _("papers")
         ordering = ["published_on", "title"]
         # The API's papers by date and its date filters walk this index, not 1.3M rows.
-        indexes = [models.Index(fields=["published_on", "id"], name="paper_published_on")]
+        indexes = [
+            models.Index(fields=["published_on", "id"], name="paper_published_on"),
+            # projects/figures.py recomputes one paper of every project by its key.
+            models.Index(fields=["dedupe_key"], name="paper_dedupe_key"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "dedupe_key"],
@@ -806,3 +810,87 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class FigureKind(models.TextChoices):
+    """What an OutputFigure counts (projects/figures.py says which rows each takes)."""
+
+    PRESENTATION = "presentation", _("International presentations")
+    EVENT = "event", _("Events")
+    EXCHANGE = "exchange", _("Program-funded exchanges")
+
+
+class OutputFigure(models.Model):
+    """How many rows of one kind one annual report holds with the same date and attributes:
+    the stored counts the indicators read instead of the rows (issue 18).
+
+    Kept by projects/figures.py in the transaction of every write; never edited. The
+    report's status is copied here so that counted and uncounted years read apart, and
+    the output's own date is kept to the day, so that every window of indicators.md (the
+    project's start, any as-of date) stays exact. The project's program and start are
+    copied too: a project's save refreshes its reports.
+    """
+
+    report = models.ForeignKey(
+        AnnualReport, models.CASCADE, related_name="+", verbose_name=_("annual report")
+    )
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    # The project's program and start, copied so that the indicators read this table
+    # alone (no walk through 50k proposals to find a program's projects).
+    program = models.ForeignKey(
+        "programs.Program", models.CASCADE, related_name="+", verbose_name=_("program")
+    )
+    project_start = models.DateField(_("project start"))
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=FigureKind.choices)
+    # An event's kind, an exchange's direction; empty for presentations.
+    label = models.CharField(_("label"), max_length=16, blank=True)
+    # An exchange's traveller is young (calls.models.YOUNG_CAREER_STAGES).
+    young = models.BooleanField(_("young"), default=False)
+    day = models.DateField(_("date"))  # the output's own date (an exchange's start)
+    end_day = models.DateField(_("end date"), null=True, blank=True)  # an exchange's end
+    n = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("stored output count")
+        verbose_name_plural = _("stored output counts")
+        indexes = [
+            models.Index(fields=["program", "kind"], name="outputfigure_program_kind"),
+            models.Index(fields=["report"], name="outputfigure_report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind} {self.day}: {self.n}"
+
+
+class PaperFigure(models.Model):
+    """One distinct international co-authored paper of a program (the "same paper" of
+    indicators.md: one `dedupe_key`), with the dates from which it counts, over the
+    counted rows of every project of the program that reports it.
+
+    `counted_from`: its first row dated in its own project's window (g2.intl_coauthored_
+    papers counts it from then); `before_from`: the earliest start of a project that
+    reports it before its start; `after_from`: the earliest start of one that reports it
+    on or after. Kept by projects/figures.py."""
+
+    program = models.ForeignKey(
+        "programs.Program", models.CASCADE, related_name="+", verbose_name=_("program")
+    )
+    dedupe_key = models.CharField(_("paper key"), max_length=1100)
+    counted_from = models.DateField(_("counted from"), null=True)
+    before_from = models.DateField(_("reported before a start from"), null=True)
+    after_from = models.DateField(_("reported after a start from"), null=True)
+
+    class Meta:
+        verbose_name = _("stored paper dates")
+        verbose_name_plural = _("stored paper dates")
+        indexes = [models.Index(fields=["dedupe_key"], name="paperfigure_dedupe_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "dedupe_key"], name="one_paper_figure")
+        ]
+
+    def __str__(self) -> str:
+        return self.dedupe_key

@@ -35,7 +35,7 @@ from django_countries import countries
 from aspire import countries as country_names
 from aspire import normalise
 from programs.fiscal import fiscal_year_end, fiscal_year_start, format_fiscal_year
-from projects import crossref, reporting
+from projects import crossref, figures, reporting
 from projects.models import (
     AnnualReport,
     DraftKind,
@@ -631,19 +631,20 @@ def confirm(report: AnnualReport, draft_ids: list[int]) -> tuple[int, int]:
     savepoint and its release, the report's lock, the unique check, the row, its history)."""
     confirmed, refused = [], 0
     drafts = report.drafts.filter(pk__in=draft_ids).order_by("pk")
-    for draft in drafts:
-        if draft.duplicate or _incomplete(draft):
-            refused += 1
-            continue
-        try:
-            reporting.add_row(report, _row(draft, report))
-            confirmed.append(draft.pk)
-        except reporting.ValidationError as error:
-            _refuse(draft, " ".join(error.messages))
-            refused += 1
-        except IntegrityError:
-            _refuse(draft, _("The same row is already in this project's reports."))
-            refused += 1
+    with figures.batched():  # the report's stored figures, refreshed once at the end
+        for draft in drafts:
+            if draft.duplicate or _incomplete(draft):
+                refused += 1
+                continue
+            try:
+                reporting.add_row(report, _row(draft, report))
+                confirmed.append(draft.pk)
+            except reporting.ValidationError as error:
+                _refuse(draft, " ".join(error.messages))
+                refused += 1
+            except IntegrityError:
+                _refuse(draft, _("The same row is already in this project's reports."))
+                refused += 1
     if confirmed:
         DraftOutput.objects.filter(pk__in=confirmed).delete()
     return len(confirmed), refused

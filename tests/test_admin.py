@@ -41,7 +41,9 @@ from projects.models import (
     AnnualReport,
     DraftOutput,
     Notice,
+    OutputFigure,
     Paper,
+    PaperFigure,
     Project,
     ProjectBudget,
     Reminder,
@@ -246,6 +248,7 @@ WRITTEN_BY_JOBS = {
 }
 WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry, ImportJob}  # an import job: by its upload
 WRITTEN_BY_JOBS |= {FormerCode}  # written by the rename page (programs/codes.py)
+WRITTEN_BY_JOBS |= {OutputFigure, PaperFigure}  # kept on every write (projects/figures.py)
 
 
 # --- Every model ------------------------------------------------------------------------

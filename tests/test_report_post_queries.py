@@ -77,9 +77,10 @@ def test_it_brings_in_from_researchmap_in_a_fixed_number_of_queries(
     assert report.drafts.exists()
 
 
-# sources.confirm: the drafts ticked, the transaction's savepoint and its release, and at
-# the end one delete of the confirmed drafts.
-CONFIRM = 4
+# sources.confirm: the drafts ticked, the transaction's savepoint and its release, the
+# report's stored presentation counts refreshed once for every draft (projects/figures.py:
+# stale rows deleted, new ones inserted), and at the end one delete of the confirmed drafts.
+CONFIRM = 6
 # Each draft goes through reporting.add_row, the one door of every rule: its savepoint and
 # release, the report locked, the unique check (one talk a day), the row and its history.
 CONFIRM_PER_DRAFT = 6
