@@ -38,6 +38,7 @@ from tests.factories import (
     PresentationFactory,
     ProjectFactory,
     ReportFactory,
+    ReviewFactory,
     complete_report,
 )
 from tests.test_admin import form_data, url
@@ -238,6 +239,16 @@ def test_it_names_a_stored_figure_that_differs_and_fails():
     assert refused.value.returncode == 1
     assert "2 stored figures differ from the raw rows." in str(refused.value)
     assert out.getvalue().splitlines() == found
+
+
+def test_it_names_a_proposals_stored_score_that_differs():
+    # The proposals' stored review figures are among verify_figures' checks (calls/scores.py).
+    review = ReviewFactory(score=7)
+    proposal = review.proposal
+    type(proposal).objects.filter(pk=proposal.pk).update(score_count=5)
+    with pytest.raises(CommandError):
+        call_command("verify_figures", proposal.call.program.code, stdout=io.StringIO())
+    assert any(proposal.ref in line for line in differences(proposal.call.program))
 
 
 def test_it_reads_the_indicators_in_as_many_queries_at_two_sizes(django_assert_num_queries):
