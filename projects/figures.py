@@ -36,7 +36,7 @@ from django.db import connection, models, transaction
 from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, F, Min, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
 from calls.models import YOUNG_CAREER_STAGES
 from programs.models import Program
@@ -268,12 +268,31 @@ def _output_written(sender, instance, **kwargs) -> None:
         touch(reports=[instance.report_id], kinds=[KINDS[sender]])
 
 
+def _report_loaded(sender, instance, **kwargs) -> None:
+    """What a report's counts were stored under: its status and year as read."""
+    instance._figure_state = (instance.status, instance.fiscal_year)
+
+
 def _report_saved(sender, instance, created=False, **kwargs) -> None:
-    """A report's status decides what counts: its counts and its papers' dates."""
+    """A report's status decides what counts: its counts and its papers' dates.
+
+    Most saves change neither (a PI's answers, staff's comment): nothing to do. A
+    hand-in changes the status only: its counts are the same rows under the new status
+    (one UPDATE), and its papers' dates are recomputed. A changed year is refreshed whole.
+    The services lock and re-read a report before they move it (reporting.lock), so the
+    status it was read with is the one stored."""
     if created:
         return
-    keys = Paper.objects.filter(report=instance).values_list("dedupe_key", flat=True)
-    touch(reports=[instance.pk], papers=list(keys))
+    status, year = getattr(instance, "_figure_state", (None, None))
+    instance._figure_state = (instance.status, instance.fiscal_year)
+    if (status, year) == (instance.status, instance.fiscal_year):
+        return
+    keys = list(Paper.objects.filter(report=instance).values_list("dedupe_key", flat=True))
+    if year == instance.fiscal_year:
+        OutputFigure.objects.filter(report=instance.pk).update(status=instance.status)
+        touch(papers=keys)
+    else:
+        touch(reports=[instance.pk], papers=keys)
 
 
 def _project_saved(sender, instance, created=False, **kwargs) -> None:
@@ -293,6 +312,7 @@ def register() -> None:
         uid = f"projects.figures.{model._meta.label}"
         post_save.connect(_output_written, sender=model, dispatch_uid=uid)
         post_delete.connect(_output_written, sender=model, dispatch_uid=uid)
+    post_init.connect(_report_loaded, sender=AnnualReport, dispatch_uid="projects.figures.report")
     post_save.connect(_report_saved, sender=AnnualReport, dispatch_uid="projects.figures.report")
     post_save.connect(_project_saved, sender=Project, dispatch_uid="projects.figures.project")
 

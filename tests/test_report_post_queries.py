@@ -105,9 +105,11 @@ def test_it_confirms_drafts_at_a_fixed_cost_per_draft(
 
 # reporting.submit, confirmed: its savepoint, the report locked with its project, proposal
 # and call (one query), the count of its lab statistics (what is required); the stored
-# status (aspire/frozen.py's last guard), the update, its history row, the release. The
-# warnings, which read every row, are not looked at once the PI has confirmed them.
-SUBMIT = 7
+# status (aspire/frozen.py's last guard), the update, its history row; the stored figures
+# (projects/figures.py): the report's counts under the new status, its papers' keys, their
+# dates recomputed (two statements); the release. The warnings, which read every row, are
+# not looked at once the PI has confirmed them.
+SUBMIT = 11
 
 
 @pytest.mark.parametrize("size", [5, 50])

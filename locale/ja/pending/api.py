@@ -25,12 +25,12 @@ T["decided on"] = "決定日"
 T["When the proposal was adopted or rejected; empty until it is."] = (
     "採択または不採択が決定した日。決定までは空欄です。"
 )
-T["institution's ROR id"] = "所属機関の ROR ID"
+T["institution's ROR id"] = "所属機関の ROR 識別子"
 T["The institution in the Research Organization Registry, e.g. 057zh3y96."] = (
-    "Research Organization Registry（ROR）での所属機関の ID。例: 057zh3y96"
+    "研究機関レジストリ（ROR）での所属機関の識別子。例: 057zh3y96"
 )
 T["“%(value)s” is no ROR id, or its check digits are wrong: enter one such as 057zh3y96."] = (
-    "「%(value)s」は ROR ID ではないか、チェックディジットが正しくありません。057zh3y96 のように入力してください。"
+    "「%(value)s」は ROR 識別子ではないか、チェックディジットが正しくありません。057zh3y96 のように入力してください。"
 )
 T["awarded a fiscal year (yen)"] = "採択時の年度あたり配分額（円）"
 T["awarded in all (yen)"] = "採択時の配分総額（円）"
