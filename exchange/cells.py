@@ -12,6 +12,7 @@ and a choice by its label in either language (採択 as well as `adopted`).
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -201,6 +202,7 @@ def _label_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
+@functools.cache  # a cell a row: the labels are the catalogue's, which a process never changes
 def _labelled(choices: type[TextChoices]) -> dict[str, str]:
     """Each choice's label, in both languages, to its code."""
     found = {}

@@ -47,6 +47,7 @@ wins, as follows.
 """
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -365,26 +366,34 @@ class Kind:
         """The row's values by column (only the columns the file has: a missing one is
         kept) and the problems of its cells, as (column, message)."""
         values, problems = {}, []
-        for column in self.columns:
-            if column.name not in row:
+        for name, required, parse in self._parsers:
+            cell = row.get(name)
+            if cell is None:
                 continue
-            cell = row[column.name]
-            if column.required and not cell.strip():
-                problems.append((column.name, _("a value is required.")))
+            if required and not cell.strip():
+                problems.append((name, _("a value is required.")))
                 continue
             try:
-                values[column.name] = self._canonical(column, column.parse(cell))
+                values[name] = parse(cell)
             except cells.CellError as error:
-                problems.append((column.name, str(error)))
+                problems.append((name, str(error)))
         return values, problems
 
-    def _canonical(self, column: Column, value: Any) -> Any:
-        """The value as its field stores it (names and titles normalised), so that a
-        cell spelt another way is no change, and importing a file twice changes nothing."""
-        if column.field is None:
-            return value
-        field = self.model._meta.get_field(column.field)
-        return field.to_python(value) if isinstance(field, NormalisedCharField) else value
+    @functools.cached_property
+    def _parsers(self) -> list[tuple[str, bool, Callable[[str], Any]]]:
+        """(name, required, parse) of each column, looked up once rather than a cell at a time."""
+        return [(column.name, column.required, self._canonical(column)) for column in self.columns]
+
+    def _canonical(self, column: Column) -> Callable[[str], Any]:
+        """The column's parser, giving the value as its field stores it (names and titles
+        normalised), so that a cell spelt another way is no change, and importing a file
+        twice changes nothing."""
+        field = self.model._meta.get_field(column.field) if column.field else None
+        if not isinstance(field, NormalisedCharField):
+            return column.parse
+        if column.parse is cells.code and field.normaliser is normalise.name:
+            return column.parse  # the same normalisation already: once is enough
+        return lambda cell: field.to_python(column.parse(cell))
 
     def messages(self, error: ValidationError, values: dict) -> Iterator[tuple[str, str]]:
         """Each message of a model's ValidationError with the column it belongs to."""
