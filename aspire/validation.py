@@ -24,7 +24,9 @@ def _checked_fields(model: type[models.Model], exclude: frozenset[str]) -> tuple
             continue
         if field.is_relation:  # a reference's rule asks the database: the caller resolves it
             raise TypeError(f"{model.__name__}.{field.name} must be excluded")
-        fields.append((field, field.attname, field.name, field.blank))
+        # The value of a choice or a number repeats from row to row: its check is kept.
+        repeats = bool(field.choices) or not isinstance(field, models.CharField | models.TextField)
+        fields.append((field, field.attname, field.name, field.blank, repeats))
     return tuple(fields)
 
 
@@ -41,21 +43,47 @@ def defaults(model: type[models.Model]) -> dict[str, Any]:
 
 
 def clean_values(
-    model: type[models.Model], values: dict[str, Any], exclude: frozenset[str]
+    model: type[models.Model],
+    values: dict[str, Any],
+    exclude: frozenset[str],
+    memo: dict | None = None,
 ) -> dict[str, Any]:
     """`values` (by attname; a field left out has its default) as `instance.clean_fields(
     exclude)` would leave them on an instance holding them: cleaned, or a ValidationError
-    by field name. `exclude` must name every reference (their rules query the database)."""
+    by field name. `exclude` must name every reference (their rules query the database).
+    `memo`, kept by the caller from row to row, holds what choices and numbers gave: a
+    field's clean() depends on the value alone."""
     errors = {}
     cleaned = defaults(model) | values
-    for field, attname, name, blank in _checked_fields(model, exclude):
+    for field, attname, name, blank, repeats in _checked_fields(model, exclude):
         raw = cleaned[attname]
         if blank and raw in field.empty_values or isinstance(raw, DatabaseDefault):
             continue
+        key = (attname, raw) if repeats and memo is not None else None
         try:
-            cleaned[attname] = field.clean(raw, None)  # no field here asks its instance
+            if key is None:
+                cleaned[attname] = field.clean(raw, None)  # no field here asks its instance
+            elif key in memo:
+                cleaned[attname] = _given(memo[key])
+            else:
+                memo[key] = _outcome(field, raw)
+                cleaned[attname] = _given(memo[key])
         except ValidationError as error:
             errors[name] = error.error_list
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _outcome(field: models.Field, raw: Any) -> tuple[bool, Any]:
+    try:
+        return True, field.clean(raw, None)
+    except ValidationError as error:
+        return False, error  # worded when shown, in the language then active
+
+
+def _given(outcome: tuple[bool, Any]) -> Any:
+    fine, value = outcome
+    if not fine:
+        raise value.with_traceback(None)  # one exception raised again: no growing traceback
+    return value

@@ -24,11 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from aspire.db import copy_rows
+from aspire.db import among, copy_rows
 from aspire.validation import clean_values
 from calls.models import Call, Proposal, ProposalStatus, Researcher, support_type_errors
 from exchange.kinds import (
     CREATED,
+    PI,
+    PI_COLUMNS,
     UNCHANGED,
     UPDATED,
     Change,
@@ -81,6 +83,8 @@ class ProposalBatches:
         # The researchers this import made or changed: later rows share the object.
         self.researchers: dict[tuple[str, str], Researcher] = {}
         self.claimed: dict[str, int] = {}  # ref → the row that named it first
+        self.said: dict[tuple, Any] = {}  # what a row said of a PI → what _researcher found
+        self.memo: dict = {}  # the checks of choices and numbers, by value (clean_values)
         self.plain = [(column.name, column.field) for column in kind.plain_columns()]
         self._reset()
 
@@ -110,7 +114,7 @@ class ProposalBatches:
     def _find(self, rows: list[dict]) -> None:
         refs = {values["ref"] for values in rows}
         names = [*PROPOSAL_ATTNAMES, "project__code"]  # its project keeps it adopted
-        found = Proposal.objects.filter(ref__in=refs).values_list(*names)
+        found = Proposal.objects.filter(ref__in=among(refs)).values_list(*names)
         rows_found = (dict(zip(names, values, strict=True)) for values in found)
         self.existing = {stored["ref"]: stored for stored in rows_found}
         codes = {values["call"] for values in rows} - self.calls.keys()
@@ -124,7 +128,7 @@ class ProposalBatches:
         }
         keys -= self.stored.keys() | self.researchers.keys()
         if keys:
-            named = Researcher.objects.filter(name__in={name for name, _ in keys})
+            named = Researcher.objects.filter(name__in=among({name for name, _ in keys}))
             for values in named.values_list(*RESEARCHER_ATTNAMES):
                 stored = dict(zip(RESEARCHER_ATTNAMES, values, strict=True))
                 if (key := (stored["name"], stored["institution"])) in keys:
@@ -166,7 +170,7 @@ class ProposalBatches:
         """A new proposal, checked as full_clean() would check it, without an instance."""
         errors: dict = {}
         try:
-            row = clean_values(Proposal, row, PROPOSAL_REFERENCES)
+            row = clean_values(Proposal, row, PROPOSAL_REFERENCES, self.memo)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
             row = {"requested_annual_budget_yen": None, "requested_years": None} | row
@@ -213,7 +217,15 @@ class ProposalBatches:
     def _researcher(self, values: dict, prefix: str, default_country: str):
         """The PI a row names: the id of a stored researcher the row agrees with, else the
         researcher made or changed (written before the batch's proposals, which take its id)."""
+        # A row saying what an earlier one said of a PI finds what that row found.
+        said = (prefix, *(values.get(column) for column in PI_COLUMNS[prefix].values()))
+        if said in self.said:
+            return self.said[said]
         pi = pi_of(values, prefix, self.ctx)
+        found = self.said[said] = self._resolved(pi, default_country)
+        return found
+
+    def _resolved(self, pi: PI | None, default_country: str):
         if pi is None:
             return None
         known = self.researchers.get(pi.key)
@@ -295,9 +307,20 @@ def create_with_history(model: type[models.Model], records: list[dict[str, Any]]
     names = [f.attname for f in fields]
     copy_rows(model, names, ([record[name] for name in names] for record in records))
     user = history.get_default_history_user(model())  # the request's user, as save() takes
-    stamp = [now, None, "+", user.pk if user else None]
-    rows = ([record[name] for name in tracked] + stamp for record in records)
-    copy_rows(history, [*tracked, *stamped], rows)
+    # The history rows copied from the rows just written, in the database: no second pass
+    # of Python over the values.
+    quote = connection.ops.quote_name
+    column = {f.attname: quote(f.column) for f in fields}
+    history_column = {f.attname: quote(f.column) for f in history._meta.concrete_fields}
+    into = ", ".join(history_column[name] for name in [*tracked, *stamped])
+    taken = ", ".join(column[name] for name in tracked)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({into}) "  # noqa: S608 (names quoted)
+            f"SELECT {taken}, %s, NULL, '+', %s FROM {quote(model._meta.db_table)} "
+            f"WHERE {column[pk]} = ANY(%s::bigint[])",
+            [now, user.pk if user else None, [record[pk] for record in records]],
+        )
 
 
 def _values(stored: dict) -> list:

@@ -166,12 +166,18 @@ def boolean(cell: str) -> bool | None:
 
 def country(cell: str) -> str:
     """An ISO code, or a country's name in Japanese or English (ドイツ, Germany)."""
-    value = _plain(cell).upper()
-    if value and value not in countries:
-        value = aspire_countries.code_for(_plain(cell))  # グルジア and ジョージア alike
+    value = _country_code(cell)
     if cell.strip() and not value:
         message = _("%(value)r is not a country: an ISO code such as DE, or its name.")
         raise CellError(message % {"value": cell})
+    return value
+
+
+@functools.lru_cache(maxsize=4096)  # a cell a row, and few countries: asked once each
+def _country_code(cell: str) -> str:
+    value = _plain(cell).upper()
+    if value and value not in countries:
+        value = aspire_countries.code_for(_plain(cell))  # グルジア and ジョージア alike
     return value
 
 
