@@ -307,20 +307,9 @@ def create_with_history(model: type[models.Model], records: list[dict[str, Any]]
     names = [f.attname for f in fields]
     copy_rows(model, names, ([record[name] for name in names] for record in records))
     user = history.get_default_history_user(model())  # the request's user, as save() takes
-    # The history rows copied from the rows just written, in the database: no second pass
-    # of Python over the values.
-    quote = connection.ops.quote_name
-    column = {f.attname: quote(f.column) for f in fields}
-    history_column = {f.attname: quote(f.column) for f in history._meta.concrete_fields}
-    into = ", ".join(history_column[name] for name in [*tracked, *stamped])
-    taken = ", ".join(column[name] for name in tracked)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({into}) "  # noqa: S608 (names quoted)
-            f"SELECT {taken}, %s, NULL, '+', %s FROM {quote(model._meta.db_table)} "
-            f"WHERE {column[pk]} = ANY(%s::bigint[])",
-            [now, user.pk if user else None, [record[pk] for record in records]],
-        )
+    stamp = [now, None, "+", user.pk if user else None]
+    rows = ([record[name] for name in tracked] + stamp for record in records)
+    copy_rows(history, [*tracked, *stamped], rows)
 
 
 def _values(stored: dict) -> list:
