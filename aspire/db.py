@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 
 def copy_rows(model: type[models.Model], attnames: list[str], rows: Iterable[Sequence]) -> int:
@@ -18,3 +19,15 @@ def copy_rows(model: type[models.Model], attnames: list[str], rows: Iterable[Seq
             copy.write_row(row)
             count += 1
     return count
+
+
+def among(values: Iterable, of: str = "text") -> list | RawSQL:
+    """The right-hand side of `field__in=` for thousands of values: on PostgreSQL one array
+    parameter (`IN (SELECT unnest(%s))`) rather than a placeholder each, which Django and
+    psycopg would spell out and parse again value by value. The values must be as the
+    field stores them (normalised: aspire/fields.py's lookups are bypassed); `of` is their
+    SQL type."""
+    values = list(values)
+    if connection.vendor != "postgresql":
+        return values
+    return RawSQL(f"SELECT unnest(%s::{of}[])", [values])  # noqa: S611 (`of` is ours)

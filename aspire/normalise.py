@@ -7,6 +7,7 @@ apply these functions whenever a value is cleaned, saved or looked up, so no doo
 store or search another spelling.
 """
 
+import functools
 import re
 import unicodedata
 import urllib.parse
@@ -18,14 +19,22 @@ _RESOLVER = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/", re.IGNORECASE)
 _DOI_LABEL = re.compile(r"^doi\s*:?\s*", re.IGNORECASE)
 
 
+# White space that `spaces` changes inside a text: a run of two, or any but the plain space.
+_UNEVEN_SPACE = re.compile(r"\s\s|[^\S ]")
+
+
 def spaces(text: str) -> str:
     """Every kind of white space stripped at both ends, inner runs made one space.
 
     For titles: compatibility characters (CO₂, m², ①) are kept, NFKC would flatten them.
     """
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    text = unicodedata.normalize("NFC", text)
+    if _UNEVEN_SPACE.search(text) is None:  # most text: nothing to replace (imports: issue 18)
+        return text.strip()
+    return _SPACE.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=65536)  # names repeat: an import asks for each a row at a time
 def name(text: str) -> str:
     """Names, institutions and codes: NFKC (full-width Ａ and half-width ｶ become A and カ,
     the ideographic space a space), then `spaces`."""

@@ -356,17 +356,19 @@ class Proposal(Versioned):
 
     def clean(self) -> None:
         if self.call_id:
-            errors = _support_type_errors(self, self.call.support_type)
+            budget, years = self.requested_annual_budget_yen, self.requested_years
+            errors = support_type_errors(budget, years, self.call.support_type)
             if errors:
                 raise ValidationError(errors)
 
 
-def _support_type_errors(proposal: Proposal, support: SupportType | None) -> dict:
-    """The requested budget and duration must fit the call's support type."""
+def support_type_errors(budget: int | None, years: int | None, support: SupportType | None) -> dict:
+    """The requested budget and duration must fit the call's support type: the rule of
+    Proposal.clean(), asked of values by the batched import (exchange/batches.py), which
+    checks a new proposal without making an instance of it."""
     if support is None:
         return {}
     errors = {}
-    budget, years = proposal.requested_annual_budget_yen, proposal.requested_years
     if budget is not None and not _within(
         budget, support.min_annual_budget_yen, support.max_annual_budget_yen
     ):

@@ -181,13 +181,21 @@ def decide(proposal: Proposal, status: str, on: datetime.date | None = None) -> 
     A decision (adopted or rejected) is dated the day it is made, or `on` for one recorded
     later (an import of past years); the same status again keeps the date it has; any
     other status has none (a decision taken back). The caller saves."""
-    if status not in DECISIONS:
-        proposal.decided_on = None
-    elif on is not None:
-        proposal.decided_on = on
-    elif proposal.status != status:
-        proposal.decided_on = timezone.localdate()
+    proposal.decided_on = decision_date(status, (proposal.status, proposal.decided_on), on)
     proposal.status = status
+
+
+def decision_date(
+    status: str, was: tuple[str, datetime.date | None], on: datetime.date | None = None
+) -> datetime.date | None:
+    """The decision date a proposal has once its status is `status`; `was` is its status
+    and date before (decide's rule, for callers that hold values rather than a row)."""
+    if status not in DECISIONS:
+        return None
+    if on is not None:
+        return on
+    was_status, was_date = was
+    return was_date if was_status == status else timezone.localdate()
 
 
 @transaction.atomic

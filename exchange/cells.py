@@ -12,6 +12,7 @@ and a choice by its label in either language (採択 as well as `adopted`).
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -171,12 +172,18 @@ def boolean(cell: str) -> bool | None:
 
 def country(cell: str) -> str:
     """An ISO code, or a country's name in Japanese or English (ドイツ, Germany)."""
-    value = _plain(cell).upper()
-    if value and value not in countries:
-        value = aspire_countries.code_for(_plain(cell))  # グルジア and ジョージア alike
+    value = _country_code(cell)
     if cell.strip() and not value:
         message = _("%(value)r is not a country: an ISO code such as DE, or its name.")
         raise CellError(message % {"value": cell})
+    return value
+
+
+@functools.lru_cache(maxsize=4096)  # a cell a row, and few countries: asked once each
+def _country_code(cell: str) -> str:
+    value = _plain(cell).upper()
+    if value and value not in countries:
+        value = aspire_countries.code_for(_plain(cell))  # グルジア and ジョージア alike
     return value
 
 
@@ -207,6 +214,7 @@ def _label_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
+@functools.cache  # a cell a row: the labels are the catalogue's, which a process never changes
 def _labelled(choices: type[TextChoices]) -> dict[str, str]:
     """Each choice's label, in both languages, to its code."""
     found = {}

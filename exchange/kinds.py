@@ -47,6 +47,8 @@ wins, as follows.
 """
 
 import dataclasses
+import datetime
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -371,26 +373,34 @@ class Kind:
         """The row's values by column (only the columns the file has: a missing one is
         kept) and the problems of its cells, as (column, message)."""
         values, problems = {}, []
-        for column in self.columns:
-            if column.name not in row:
+        for name, required, parse in self._parsers:
+            cell = row.get(name)
+            if cell is None:
                 continue
-            cell = row[column.name]
-            if column.required and not cell.strip():
-                problems.append((column.name, _("a value is required.")))
+            if required and not cell.strip():
+                problems.append((name, _("a value is required.")))
                 continue
             try:
-                values[column.name] = self._canonical(column, column.parse(cell))
+                values[name] = parse(cell)
             except cells.CellError as error:
-                problems.append((column.name, str(error)))
+                problems.append((name, str(error)))
         return values, problems
 
-    def _canonical(self, column: Column, value: Any) -> Any:
-        """The value as its field stores it (names and titles normalised), so that a
-        cell spelt another way is no change, and importing a file twice changes nothing."""
-        if column.field is None:
-            return value
-        field = self.model._meta.get_field(column.field)
-        return field.to_python(value) if isinstance(field, NormalisedCharField) else value
+    @functools.cached_property
+    def _parsers(self) -> list[tuple[str, bool, Callable[[str], Any]]]:
+        """(name, required, parse) of each column, looked up once rather than a cell at a time."""
+        return [(column.name, column.required, self._canonical(column)) for column in self.columns]
+
+    def _canonical(self, column: Column) -> Callable[[str], Any]:
+        """The column's parser, giving the value as its field stores it (names and titles
+        normalised), so that a cell spelt another way is no change, and importing a file
+        twice changes nothing."""
+        field = self.model._meta.get_field(column.field) if column.field else None
+        if not isinstance(field, NormalisedCharField):
+            return column.parse
+        if column.parse is cells.code and field.normaliser is normalise.name:
+            return column.parse  # the same normalisation already: once is enough
+        return lambda cell: field.to_python(column.parse(cell))
 
     def messages(self, error: ValidationError, values: dict) -> Iterator[tuple[str, str]]:
         """Each message of a model's ValidationError with the column it belongs to."""
@@ -742,21 +752,25 @@ class Proposals(Kind):
             raise RowError("status", message % {"code": obj.project.code})
 
     @staticmethod
-    def decide(obj: Proposal, values: dict, was: tuple) -> None:
-        """The row's status and decision date, by the rule of every door (calls.services.
-        decide; `was`: status and date before the row). A date given is the decision's,
-        for an adopted or rejected proposal only; none given dates a decision the row
-        changes today and keeps the date of one it repeats. A proposal the file brings in
-        was decided elsewhere, at a time only the file can say: dated only if it does."""
-        status, given = obj.status, values.get("decided_on")
+    def decision(values: dict, status: str, was: tuple | None) -> datetime.date | None:
+        """The row's decision date, by the rule of every door (calls.services.
+        decision_date; `was`: the stored status and date, None for a new proposal). A date
+        given is the decision's, for an adopted or rejected proposal only; none given dates
+        a decision the row changes today and keeps the date of one it repeats. A proposal
+        the file brings in was decided elsewhere, at a time only the file can say: dated
+        only if it does."""
+        given = values.get("decided_on")
         if given and status not in calls_services.DECISIONS:
             message = _("only an adopted or rejected proposal has a decision date.")
             raise RowError("decided_on", message)
-        if obj.pk is None:
-            obj.decided_on = given if status in calls_services.DECISIONS else None
-            return
-        obj.status, obj.decided_on = was
-        calls_services.decide(obj, status, on=given)
+        if was is None:
+            return given if status in calls_services.DECISIONS else None
+        return calls_services.decision_date(status, was, on=given)
+
+    @classmethod
+    def decide(cls, obj: Proposal, values: dict, was: tuple) -> None:
+        """The same on an instance whose status the row has set."""
+        obj.decided_on = cls.decision(values, obj.status, None if obj.pk is None else was)
 
     def to_row(self, obj):
         jp, partner = obj.jp_pi, obj.partner_pi

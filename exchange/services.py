@@ -245,7 +245,10 @@ def _check_nul(cells: list[str], number: int, header: list[str]) -> None:
 
 
 def _row(header: list[str], cells: list[str], number: int) -> Row:
-    _check_nul(cells, number, header)
+    if "\x00" in "".join(cells):  # one search a row rather than one a cell
+        _check_nul(cells, number, header)
+    if len(cells) == len(header) and all(header):  # the usual row: every cell named
+        return dict(zip(header, cells, strict=True))
     for position, cell in enumerate(cells):
         unnamed = position >= len(header) or not header[position]
         if unnamed and cell.strip():  # data under no column would be silently dropped

@@ -126,6 +126,26 @@ def test_it_reports_every_problem_of_a_batch_in_row_order():
     assert not Proposal.objects.exists()
 
 
+def test_it_reports_a_bad_value_on_every_row_that_repeats_it():
+    # The check of a number is kept by value (aspire/validation.py): each row still says it.
+    call = CallFactory()
+    rows = proposals(call.code, 3)
+    for row in rows:
+        row[HEADER.index("panel_score")] = "11"
+    result = import_table("proposals", table(rows))
+    message = "column panel_score: Ensure this value is less than or equal to 10."
+    assert result.errors == [f"row {number}, {message}" for number in (2, 3, 4)]
+
+
+def test_it_keeps_a_known_pi_and_writes_no_researcher_for_rows_that_agree_with_it():
+    call = CallFactory()
+    known = ResearcherFactory(name="Partner", institution="MIT", country="US", h_index=30)
+    result = import_table("proposals", table(proposals(call.code, 3)))
+    assert result.created == 3
+    assert Researcher.objects.filter(name="Partner").get() == known
+    assert set(Proposal.objects.values_list("partner_pi", flat=True)) == {known.pk}
+
+
 def test_it_refuses_a_new_pi_fact_that_disagrees_with_an_earlier_row_of_another_batch():
     call = CallFactory()
     known = ResearcherFactory(name="PI 0", institution="Kyoto", h_index=12)
