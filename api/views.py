@@ -561,7 +561,7 @@ def output_viewset(
         key = [
             OpenApiParameter(
                 name,
-                KEY_SCHEMA.get(name, OpenApiTypes.DATE),
+                key_schema(model).get(name, OpenApiTypes.DATE),
                 required=name == "project" or model is not Paper,
                 description=KEY_HELP[name],
             )
@@ -587,12 +587,19 @@ OUTPUT_KEYS = {
     Presentation: ("title", "presented_on"),
     Event: ("title", "held_on"),
 }
-# As the body's fields take them: the address's value replaces the body's.
-KEY_SCHEMA = {
-    "project": {"type": "string", "pattern": CODE_PATTERN},
-    "doi": {"type": "string", "maxLength": 200, "pattern": s.DOI_PATTERN},
-    "title": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "^[^\x00]*$"},
-}
+
+
+def key_schema(model) -> dict:
+    """The key's parameters as the body's fields take them (the address's value replaces
+    the body's): a title as long as the model's allows, an event's shorter than a paper's."""
+    title = model._meta.get_field("title").max_length
+    return {
+        "project": {"type": "string", "pattern": CODE_PATTERN},
+        "doi": {"type": "string", "maxLength": 200, "pattern": s.DOI_PATTERN},
+        "title": {"type": "string", "minLength": 1, "maxLength": title, "pattern": "^[^\x00]*$"},
+    }
+
+
 KEY_HELP = {
     "project": "The project's code (one of the key's programs).",
     "doi": "The paper's DOI, canonical (10.…): its key where it has one.",
