@@ -12,7 +12,7 @@ applies it:
   grouped scan of the reviews), for writers that COPY reviews (evaluations/synthetic.py)
   or delete many (the admin's bulk deletion).
 - `differences(program)`: the figures recomputed from the raw reviews (and the partner
-  PI's country, which triggers store: calls/migrations/0011), compared with the stored
+  PI's country, which triggers store: calls/migrations/0013), compared with the stored
   ones (`manage.py verify_figures`).
 
 The spread is highest minus lowest, not a standard deviation: it is what the staff pages,
