@@ -31,3 +31,34 @@ def among(values: Iterable, of: str = "text") -> list | RawSQL:
     if connection.vendor != "postgresql":
         return values
     return RawSQL(f"SELECT unnest(%s::{of}[])", [values])  # noqa: S611 (`of` is ours)
+
+
+def sync_rows(
+    scope: models.QuerySet, columns: list[str], source: models.QuerySet, nullable: set[str]
+) -> None:
+    """Make the stored rows of `scope` (a table of figures derived from other rows) those
+    `source` computes from the raw rows, in two set-based statements: delete the stored
+    rows no computed row matches, then insert the computed rows no stored row matches. A
+    row that is right stays as it is (same id), so that refreshing twice changes nothing.
+    `source` selects, in the order of `columns`, one annotation per column; `nullable`
+    names the columns compared as NULL-equal."""
+    model, quote = scope.model, connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    sql, params = source.order_by().query.sql_with_params()
+    aliases = [quote(name) for name in source.query.annotation_select]
+    names = [quote(model._meta.get_field(c.removesuffix("_id")).column) for c in columns]
+    same = " IS NOT DISTINCT FROM " if connection.vendor == "postgresql" else " IS "
+    match = " AND ".join(
+        f"stored.{name}{same if column in nullable else ' = '}source.{alias}"
+        for column, name, alias in zip(columns, names, aliases, strict=True)
+    )
+    # Table and column names come from our models; values only as parameters.
+    matched = f"SELECT stored.id FROM {table} AS stored JOIN ({sql}) AS source ON {match}"  # noqa: S608
+    scope.exclude(pk__in=RawSQL(matched, params)).delete()  # noqa: S611
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
+            f"SELECT {', '.join(aliases)} FROM ({sql}) AS source "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS stored WHERE {match})",
+            params,
+        )

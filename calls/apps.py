@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "calls"
     verbose_name = _("Calls and proposals")
+
+    def ready(self) -> None:
+        from calls import figures
+
+        figures.register()

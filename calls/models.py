@@ -390,6 +390,30 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
+class CallFigure(models.Model):
+    """A call's proposals counted per status and adoptability (final score against the
+    call's adoptable score), and, for the adopted ones, per their PIs' h-indexes: what
+    the indicators' goal 1 and the dashboard's calls table read, a few rows a call
+    instead of every proposal and its two researchers (issue 18). Derived, never edited:
+    kept by calls/figures.py."""
+
+    call = models.ForeignKey(Call, models.CASCADE, related_name="+", verbose_name=_("call"))
+    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices)
+    adoptable = models.BooleanField(_("adoptable"))
+    # Only for adopted proposals (NULL otherwise, and where the PI's h-index is unknown).
+    jp_h_index = models.PositiveSmallIntegerField(_("Japanese PI's h-index"), null=True)
+    partner_h_index = models.PositiveSmallIntegerField(_("partner PI's h-index"), null=True)
+    n = models.PositiveIntegerField(_("proposals"))
+
+    class Meta:
+        verbose_name = _("stored call figure")
+        verbose_name_plural = _("stored call figures")
+        indexes = [models.Index(fields=["call", "status"], name="callfigure_call_status")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.status} {self.n}"
+
+
 class Review(Versioned):
     """A reviewer's assignment to a proposal and, once given, their score."""
 

@@ -41,6 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from calls import figures as call_figures
 from calls.models import FIGURE_FIELDS, Proposal, Review
 from programs.models import Program
 
@@ -68,7 +69,8 @@ def _per_proposal() -> dict:
 
 @transaction.atomic(savepoint=False)
 def refresh(proposal_ids: Iterable[int]) -> None:
-    """Recompute the stored figures of these proposals from their reviews. Two queries.
+    """Recompute the stored figures of these proposals from their reviews (two queries),
+    then their calls' (calls/figures.py).
 
     The rows are locked first, in id order, and read afterwards: two reviewers submitting
     at once each recompute after the other's review is committed (under READ COMMITTED an
@@ -78,16 +80,21 @@ def refresh(proposal_ids: Iterable[int]) -> None:
     if not ids:
         return
     proposals = Proposal.objects.filter(pk__in=ids)
-    list(proposals.order_by("pk").select_for_update().values_list("pk", flat=True))
+    locked = proposals.order_by("pk").select_for_update().values_list("pk", "call_id")
+    calls = {call for _pk, call in locked}
     proposals.update(**_per_proposal())
+    call_figures.refresh(calls)  # a final score moved: the calls' adoptable counts
 
 
 @transaction.atomic(savepoint=False)
 def refresh_set(proposals: QuerySet) -> int:
     """Recompute the stored figures of every proposal of `proposals`, set-based; returns
     how many rows changed. Rows already right are not written again."""
+    calls = list(proposals.order_by().values_list("call_id", flat=True).distinct())
     if connection.vendor != "postgresql":  # the demo's SQLite: the same, a row at a time
-        return Proposal.objects.filter(pk__in=proposals.values("pk")).update(**_per_proposal())
+        changed = Proposal.objects.filter(pk__in=proposals.values("pk")).update(**_per_proposal())
+        call_figures.refresh(calls)
+        return changed
     chosen = proposals.order_by().values("pk")
     grouped = (
         Review.objects.filter(score__isnull=False, proposal__in=chosen)
@@ -111,7 +118,9 @@ def refresh_set(proposals: QuerySet) -> int:
             """,  # noqa: S608
             [*grouped_params, *chosen_params],
         )
-        return cursor.rowcount
+        changed = cursor.rowcount
+    call_figures.refresh(calls)
+    return changed
 
 
 # What differences() checks: the figures, and the partner PI's country (calls/0013's

@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts import two_factor
 from accounts.models import Role, User
 from aspire.fields import NormalisedCharField
+from calls import figures as call_figures
 from calls import scores
 from calls.models import (
     Call,
@@ -908,6 +909,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> Demo:
     projects = _projects(proposals, users)
     _reports_and_outputs(projects)
     stored_figures.refresh_program(program)  # bulk_create sends no signal
+    call_figures.refresh_program(program)
     _targets(program)
     _policy_and_goals(program)
     _evaluation(program, users[COMMITTEE[0]])

@@ -8,6 +8,7 @@ its function here.
 
 from collections.abc import Callable
 
+from calls import figures as call_figures
 from calls import scores
 from programs.models import Program
 from projects import figures as output_figures
@@ -17,6 +18,7 @@ Check = Callable[[Program], list[str]]
 CHECKS: list[Check] = [
     output_figures.differences,  # the output counts and paper dates the indicators read
     scores.differences,  # each proposal's reviewers' count, mean, spread; partner country
+    call_figures.differences,  # per call: proposals by status and adoptability, h-indexes
 ]
 
 

@@ -32,7 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 
-from calls.models import CallKind, Proposal, ProposalStatus
+from calls.models import CallFigure, CallKind, Proposal, ProposalStatus
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from programs.fiscal import fiscal_year
@@ -174,13 +174,19 @@ def proposal_scope(program: Program, as_of: datetime.date) -> QuerySet:
 CALL_FIELDS = ["call", "call__code", "call__title", "call__kind", "call__open_date"]
 
 
+def stored_calls(program: Program, as_of: datetime.date) -> QuerySet:
+    """The stored call figures (calls/figures.py) of proposal_scope(): the calls opened
+    by `as_of`, withdrawn proposals left out."""
+    return CallFigure.objects.filter(call__program=program, call__open_date__lte=as_of).exclude(
+        status=ProposalStatus.WITHDRAWN
+    )
+
+
 def proposal_groups(program: Program, as_of: datetime.date) -> Groups:
     """One query: proposals to calls opened by `as_of` counted per (call, status,
-    adoptable); the indicators and the dashboard's calls table both read it."""
-    # Only `adoptable` of with_scores() is selected: its one subquery, the reviewers' mean.
-    return grouped(
-        proposal_scope(program, as_of).with_scores(), *CALL_FIELDS, "status", "adoptable"
-    )
+    adoptable), from the stored call figures; the indicators and the dashboard's calls
+    table both read it."""
+    return summed(stored_calls(program, as_of), *CALL_FIELDS, "status", "adoptable")
 
 
 def proposal_series(groups: Groups, dates: Dates) -> list[Figures]:
@@ -206,10 +212,11 @@ def proposal_series(groups: Groups, dates: Dates) -> list[Figures]:
 
 
 def hindex_series(program: Program, dates: Dates) -> list[Figures]:
-    """One query: adopted proposals counted per (open date, the two PIs' h-indexes)."""
-    adopted = proposal_scope(program, dates[-1]).filter(status=ProposalStatus.ADOPTED)
-    pis = {"jp": F("jp_pi__h_index"), "partner": F("partner_pi__h_index")}
-    groups = grouped(adopted, "call__open_date", **pis)
+    """One query: adopted proposals counted per (open date, the two PIs' h-indexes),
+    from the stored call figures."""
+    adopted = stored_calls(program, dates[-1]).filter(status=ProposalStatus.ADOPTED)
+    pis = {"jp": F("jp_h_index"), "partner": F("partner_h_index")}
+    groups = summed(adopted, "call__open_date", **pis)
     figures = []
     for day in dates:
         jp: dict[int, int] = {}

@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from aspire.db import among, copy_rows
 from aspire.validation import clean_values
+from calls import figures as call_figures
 from calls.models import Call, Proposal, ProposalStatus, Researcher, support_type_errors
 from exchange.kinds import (
     CREATED,
@@ -88,6 +89,7 @@ class ProposalBatches:
         self.said: dict[tuple, Any] = {}  # what a row said of a PI → what _researcher found
         self.memo: dict = {}  # the checks of choices and numbers, by value (clean_values)
         self.plain = [(column.name, column.field) for column in kind.plain_columns()]
+        self.touched_calls: set[int] = set()  # whose figures (calls/figures.py) to refresh
         self._reset()
 
     def _reset(self) -> None:
@@ -100,16 +102,22 @@ class ProposalBatches:
 
     def run(self, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
         for batch in itertools.batched(rows, BATCH):
-            parsed = [(number, *self.kind.parse(row)) for number, row in batch]
-            self._find([values for _number, values, problems in parsed if not problems])
-            for number, values, problems in parsed:
-                for column, message in problems:  # in row order, as row by row
-                    self.result.add_error(number, column, message)
-                if not problems:
-                    self._check(number, values)
-            if self.result.ok:
-                self._write()
-            self._reset()
+            self._batch(batch)
+        if self.result.ok:
+            # COPY and bulk updates send no signal: the touched calls' figures, once.
+            call_figures.refresh(self.touched_calls)
+
+    def _batch(self, batch: tuple) -> None:
+        parsed = [(number, *self.kind.parse(row)) for number, row in batch]
+        self._find([values for _number, values, problems in parsed if not problems])
+        for number, values, problems in parsed:
+            for column, message in problems:  # in row order, as row by row
+                self.result.add_error(number, column, message)
+            if not problems:
+                self._check(number, values)
+        if self.result.ok:
+            self._write()
+        self._reset()
 
     # --- Reading: a few queries a batch ----------------------------------------------------
 
@@ -272,6 +280,11 @@ class ProposalBatches:
         if self.changed_researchers:
             fields = ["country", "h_index", "institution_ror"]  # PI_FACTS
             Researcher.objects.bulk_update(self.changed_researchers.values(), fields)
+            changed = [researcher.pk for researcher in self.changed_researchers.values()]
+            self.touched_calls.update(call_figures.calls_of_researchers(changed))
+        self.touched_calls.update(record["call_id"] for record in self.created)
+        for proposal in self.updated:  # the call it was read with (post_init) and its own
+            self.touched_calls.update([proposal._figure_call, proposal.call_id])
         if self.created:
             create_with_history(Proposal, self.created)
         if self.updated:

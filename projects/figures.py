@@ -34,10 +34,10 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection, models, transaction
 from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, F, Min, Q, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
+from aspire.db import sync_rows
 from calls.models import YOUNG_CAREER_STAGES
 from programs.models import Program
 from projects.models import (
@@ -134,46 +134,20 @@ def paper_source(keys) -> models.QuerySet:
 NULLABLE = {"end_day", "counted_from", "before_from", "after_from"}
 
 
-def _sync(scope: models.QuerySet, columns: list[str], source: models.QuerySet) -> None:
-    """Make the stored rows of `scope` those `source` computes from the raw rows, in two
-    set-based statements: delete the stored rows no computed row matches, then insert the
-    computed rows no stored row matches. A row that is right stays as it is (same id), so
-    that refreshing twice changes nothing."""
-    model, quote = scope.model, connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    sql, params = source.order_by().query.sql_with_params()
-    aliases = [quote(name) for name in source.query.annotation_select]
-    names = [quote(model._meta.get_field(c.removesuffix("_id")).column) for c in columns]
-    same = " IS NOT DISTINCT FROM " if connection.vendor == "postgresql" else " IS "
-    match = " AND ".join(
-        f"stored.{name}{same if column in NULLABLE else ' = '}source.{alias}"
-        for column, name, alias in zip(columns, names, aliases, strict=True)
-    )
-    # Table and column names come from our models; values only as parameters.
-    matched = f"SELECT stored.id FROM {table} AS stored JOIN ({sql}) AS source ON {match}"  # noqa: S608
-    scope.exclude(pk__in=RawSQL(matched, params)).delete()  # noqa: S611
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
-            f"SELECT {', '.join(aliases)} FROM ({sql}) AS source "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS stored WHERE {match})",
-            params,
-        )
-
-
 def refresh_reports(reports, kinds: Iterable[str] = tuple(FigureKind.values)) -> None:
     """Recompute the OutputFigure rows of the reports (a queryset or a list of ids), of
     the kinds given (default: all): two statements a kind."""
     for kind, source in zip(FigureKind.values, output_sources(reports), strict=True):
         if kind in kinds:
             scope = OutputFigure.objects.filter(report__in=reports, kind=kind)
-            _sync(scope, OUTPUT_COLUMNS, source)
+            sync_rows(scope, OUTPUT_COLUMNS, source, NULLABLE)
 
 
 def refresh_papers(keys) -> None:
     """Recompute the PaperFigure rows of the paper keys (a list or a values() queryset),
     in every program that has one."""
-    _sync(PaperFigure.objects.filter(dedupe_key__in=keys), PAPER_COLUMNS, paper_source(keys))
+    scope = PaperFigure.objects.filter(dedupe_key__in=keys)
+    sync_rows(scope, PAPER_COLUMNS, paper_source(keys), NULLABLE)
 
 
 def refresh_program(program: Program | int) -> None:

@@ -5,6 +5,7 @@ upload, a staff import, the API, the outputs a job brings in; and it names a dif
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +16,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.services import create_client
+from calls.models import Call, CallFigure, Proposal
 from evaluations import synthetic
 from evaluations.figures import differences
 from evaluations.indicators import compute
@@ -29,15 +31,19 @@ from projects.models import (
     PaperFigure,
     ReportStatus,
 )
+from projects.services import Plan, adopt, reject
 from tests.conftest import sign_in
 from tests.factories import (
+    CallFactory,
     EventFactory,
     ExchangeFactory,
     MemberFactory,
     PaperFactory,
     PresentationFactory,
     ProjectFactory,
+    ProposalFactory,
     ReportFactory,
+    ResearcherFactory,
     ReviewFactory,
     complete_report,
 )
@@ -272,3 +278,105 @@ def test_it_reads_the_indicators_in_as_many_queries_at_two_sizes(django_assert_n
 # stored papers (PaperFigure); the stored presentations, events, exchanges and stays
 # (OutputFigure, one each); hubs; lab statistics; survey pairs; the targets.
 QUERIES = 14
+
+
+# --- The call figures (calls/figures.py) -------------------------------------------------
+
+
+def call_rows(call) -> list[tuple]:
+    """The stored figures of a call: (status, adoptable, jp h, partner h, n), sorted."""
+    rows = CallFigure.objects.filter(call=call)
+    columns = ("status", "adoptable", "jp_h_index", "partner_h_index", "n")
+    return sorted(rows.values_list(*columns), key=str)
+
+
+def call_agrees(call) -> None:
+    assert [line for line in differences(call.program) if "call figure" in line] == []
+
+
+def test_it_keeps_the_call_figures_of_proposals_reviews_decisions_and_pis_the_orm_writes():
+    call = CallFactory(adoptable_score=Decimal(6))
+    proposal = ProposalFactory(call=call, jp_pi__h_index=12, partner_pi__h_index=40)
+    other = ProposalFactory(call=call)
+    assert call_rows(call) == [("submitted", False, None, None, 2)]
+    ReviewFactory(proposal=proposal, score=Decimal(8))  # a review makes it adoptable
+    assert call_rows(call) == [
+        ("submitted", False, None, None, 1),
+        ("submitted", True, None, None, 1),
+    ]
+    adopt(proposal, Plan(datetime.date(2025, 4, 1), 2, 10_000_000))
+    assert ("adopted", True, 12, 40, 1) in call_rows(call)
+    proposal.jp_pi.h_index = 14  # a PI's h-index: the medians move with it
+    proposal.jp_pi.save()
+    assert ("adopted", True, 14, 40, 1) in call_rows(call)
+    call.adoptable_score = Decimal(9)  # the call's bar: no longer adoptable
+    call.save()
+    assert ("adopted", False, 14, 40, 1) in call_rows(call)
+    moved = CallFactory(program=call.program)
+    other.call = moved
+    other.save()
+    assert call_rows(moved) == [("submitted", False, None, None, 1)]
+    assert call_rows(call) == [("adopted", False, 14, 40, 1)]
+    other.delete()
+    assert call_rows(moved) == []
+    call_agrees(call)
+
+
+def test_it_keeps_the_call_figures_of_the_admins_add_change_and_delete(admin_client):
+    call = CallFactory()
+    jp, partner = ResearcherFactory(), ResearcherFactory(country="US")
+    data = {"call": call.pk, "ref": "P-ADMIN", "title": "Through the admin", "status": "submitted"}
+    data |= {"jp_pi": jp.pk, "partner_pi": partner.pk}
+    added = admin_client.post(url(Proposal, "add"), data)
+    assert added.status_code == 302, added.context["adminform"].form.errors
+    proposal = Proposal.objects.get(ref="P-ADMIN")
+    assert call_rows(call) == [("submitted", False, None, None, 1)]
+    change = url(Proposal, "change", proposal.pk)
+    data = form_data(admin_client.get(change)) | {"panel_score": "7", "change_reason": "Panel"}
+    changed = admin_client.post(change, data)
+    assert changed.status_code == 302, changed.context["adminform"].form.errors
+    assert call_rows(call) == [("submitted", True, None, None, 1)]
+    change = url(Call, "change", call.pk)
+    data = form_data(admin_client.get(change)) | {"adoptable_score": "8"}
+    assert admin_client.post(change, data).status_code == 302
+    assert call_rows(call) == [("submitted", False, None, None, 1)]
+    deleted = admin_client.post(url(Proposal, "delete", proposal.pk), {"post": "yes"})
+    assert deleted.status_code == 302
+    assert call_rows(call) == []
+    call_agrees(call)
+
+
+def test_it_keeps_the_call_figures_of_an_import_in_one_refresh():
+    call = CallFactory()
+    adopted = ProposalFactory(call=call, status="adopted", jp_pi__h_index=5)
+    ProjectFactory(proposal=adopted)
+    row = {"call": call.code, "jp_pi_name": adopted.jp_pi.name}
+    row |= {"jp_pi_institution": adopted.jp_pi.institution}
+    rows = [row | {"ref": adopted.ref, "title": adopted.title, "status": "adopted"}]
+    rows[0]["jp_pi_hindex"] = "9"  # the import changes the PI's h-index (a bulk update)
+    rows += [
+        row | {"ref": f"P-NEW-{n}", "title": f"New {n}", "status": "submitted"} for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        result = import_table("proposals", rows)
+    assert not result.errors, result.errors
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "calls_callfigure"')]
+    assert len(inserts) == 1  # once, at the end of the import
+    assert call_rows(call) == [("adopted", False, 9, 30, 1), ("submitted", False, None, None, 3)]
+    call_agrees(call)
+
+
+def test_it_keeps_the_call_figures_of_a_rejection_in_bulk():
+    call = CallFactory()
+    ProposalFactory.create_batch(3, call=call, status="under_review")
+    assert reject(Proposal.objects.filter(call=call)) == 3
+    assert call_rows(call) == [("rejected", False, None, None, 3)]
+    call_agrees(call)
+
+
+def test_it_names_a_stored_call_figure_that_differs():
+    proposal = ProposalFactory()
+    CallFigure.objects.update(n=F("n") + 1)
+    found = differences(proposal.call.program)
+    assert len(found) == 1
+    assert found[0].startswith("call figure (") and "stored 2, recomputed 1" in found[0]

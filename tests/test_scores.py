@@ -349,15 +349,17 @@ def test_it_orders_and_filters_in_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_it_refreshes_a_submissions_figures_in_two_queries(
+def test_it_refreshes_a_submissions_figures_and_its_calls_in_as_many_queries(
     django_assert_num_queries, size, proposal
 ):
     for _ in range(size):
         ReviewFactory(proposal=proposal, score=Decimal(5))
     review = ReviewFactory(proposal=proposal, score=None)
     review.score = Decimal(9)
-    # 1 the review, 2 its history row, 3 the proposal locked, 4 its figures recomputed
-    with django_assert_num_queries(4):
+    # 1 the review, 2 its history row, 3 the proposal locked, 4 its figures recomputed,
+    # then its call's (calls/figures.py): 5 the call's refresh lock, 6 the stored groups
+    # that no longer hold deleted, 7 the new ones inserted
+    with django_assert_num_queries(7):
         review.save(update_fields=["score"])
     assert stored(proposal)[0] == size + 1
 
