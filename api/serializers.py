@@ -302,7 +302,8 @@ class ExchangeSerializer(_DatedOutputSerializer):
     class Meta:
         model = Exchange
         fields = ["id", "project", "fiscal_year", "direction", "career_stage", "country"]
-        fields += ["institution", "start_date", "end_date", "funded_by_program", "purpose"]
+        fields += ["institution", "institution_ror", "start_date", "end_date"]
+        fields += ["funded_by_program", "purpose"]
         fields += ["before_project", "updated_at"]
 
 

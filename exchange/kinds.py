@@ -1147,6 +1147,8 @@ class Exchanges(Outputs):
         optional("end_date", cells.date),
         required("funded_by_program", cells.boolean),
         optional("purpose"),
+        # Beyond the contract, at the end (docs/data-exchange.md).
+        optional("institution_ror", cells.ror),
     )
     natural_key = ("project", "person", "direction", "start_date")
     order = ("project__code", "report__fiscal_year", "start_date", "person", "direction")

@@ -5,8 +5,8 @@ through the report page's door (projects.reporting), with the key in the history
 import pytest
 from rest_framework.test import APIClient as Client
 
-from api.services import create_client
 from projects.models import Event, Paper, ReportStatus
+from tests.conftest import keyed_client
 from tests.factories import PaperFactory, ProgramFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,7 @@ def draft():
 
 def client_for(*programs, can_write=True) -> Client:
     name = "university-ris" if can_write else "read-only"
-    _client, key = create_client(name, can_write=can_write, programs=programs)
-    api = Client()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
+    return keyed_client(name, can_write=can_write, programs=programs)
 
 
 def _program(report):
