@@ -875,6 +875,7 @@ class Reviewers(Kind):
         optional("institution"),
         optional("reviewer_code", cells.code),
         optional("language", cells.choice_of(Language)),
+        optional("institution_ror", cells.ror),
     ]
     natural_key = ("email",)
 

@@ -1,14 +1,25 @@
 """ROR ids of the institutions named beyond PIs (issue 17): an exchange stay's institution,
-checked and stored one way at every door (the PI's form, the admin, the API, the files)."""
+a reviewer's and their former affiliations', checked and stored one way at every door
+(the PI's form, the admin, the API, the files), and a conflict of interest found by ROR."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from exchange.services import export_table, import_table
+from calls.models import ReviewerAffiliation
+from calls.services import conflict_of_interest
+from exchange.services import export_table, import_table, read_table
 from projects.models import Exchange, ReportStatus
 from tests.conftest import sign_in
-from tests.factories import ExchangeFactory, MemberFactory, ReportFactory
+from tests.factories import (
+    ExchangeFactory,
+    MemberFactory,
+    ProposalFactory,
+    ReportFactory,
+    ResearcherFactory,
+    UserFactory,
+)
 from tests.test_admin import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("jobs_in_process")]
@@ -105,3 +116,75 @@ def test_it_refuses_a_stays_wrong_ror_id_in_an_import_naming_the_column():
     result = import_table("exchanges", [row])
     assert len(result.errors) == 1 and result.errors[0].startswith("row 2, column institution_ror:")
     assert Exchange.objects.get().institution_ror == ""
+
+
+# --- Reviewers and their affiliations: a conflict is the same institution, by ROR too ----
+
+
+def test_it_finds_a_conflict_at_the_same_ror_id_under_another_name():
+    pi = ResearcherFactory(institution="The University of Tokyo", institution_ror=ROR)
+    proposal = ProposalFactory(jp_pi=pi)
+    reviewer = UserFactory(institution="東京大学", institution_ror=f"https://ror.org/{ROR}")
+    assert "The University of Tokyo" in conflict_of_interest(reviewer, proposal)
+    elsewhere = UserFactory(institution="東京大学", institution_ror="03yrm5c26")
+    assert conflict_of_interest(elsewhere, proposal) is None  # the names differ, the ids too
+    unknown = UserFactory(institution="Tokyo Univ.")
+    assert conflict_of_interest(unknown, proposal) is None  # no id: the name alone decides
+
+
+def test_it_finds_a_conflict_at_a_former_affiliations_ror_id():
+    proposal = ProposalFactory(jp_pi=ResearcherFactory(institution="UTokyo", institution_ror=ROR))
+    reviewer = UserFactory(institution="Osaka University")
+    year = timezone.localdate().year
+    ReviewerAffiliation.objects.create(
+        reviewer=reviewer, institution="東京大学", institution_ror=ROR, end_year=year - 1
+    )
+    assert "UTokyo" in conflict_of_interest(reviewer, proposal)
+
+
+def test_it_refuses_a_wrong_ror_id_of_a_reviewer_and_an_affiliation():
+    with pytest.raises(ValidationError) as refused:
+        UserFactory.build(institution_ror=WRONG).clean_fields(exclude=["password"])
+    assert set(refused.value.message_dict) == {"institution_ror"}
+    affiliation = ReviewerAffiliation(
+        reviewer=UserFactory(), institution="Kyoto University", institution_ror=WRONG
+    )
+    with pytest.raises(ValidationError) as refused:
+        affiliation.full_clean()
+    assert set(refused.value.message_dict) == {"institution_ror"}
+
+
+def test_it_takes_a_reviewers_ror_id_in_the_admin(admin_client):
+    reviewer = UserFactory(roles=["reviewer"], institution="Kyoto University")
+    change = reverse("admin:accounts_user_change", args=[reviewer.pk])
+    data = form_data(admin_client.get(change))
+    response = admin_client.post(change, data | {"institution_ror": WRONG})
+    assert response.status_code == 200 and "check digits are wrong" in response.text
+    response = admin_client.post(change, data | {"institution_ror": f"https://ror.org/{ROR}"})
+    assert response.status_code == 302
+    reviewer.refresh_from_db()
+    assert reviewer.institution_ror == ROR
+
+
+def test_it_takes_an_affiliations_ror_id_in_the_admin(admin_client):
+    reviewer = UserFactory(roles=["reviewer"])
+    add = reverse("admin:calls_revieweraffiliation_add")
+    data = {"reviewer": reviewer.pk, "institution": "東京大学", "start_year": "2015"}
+    response = admin_client.post(add, data | {"institution_ror": WRONG})
+    assert response.status_code == 200 and "check digits are wrong" in response.text
+    response = admin_client.post(add, data | {"institution_ror": ROR.upper()})
+    assert response.status_code == 302
+    assert ReviewerAffiliation.objects.get().institution_ror == ROR
+
+
+def test_it_imports_and_exports_a_reviewers_ror_id_after_the_other_columns():
+    text = f"email,full_name,institution,institution_ror\na@example.org,Aoi Mori,東京大学,https://ror.org/{ROR}\n"
+    result = import_table("reviewers", read_table(text.encode(), "reviewers.csv"))
+    assert result.ok, result.errors
+    header, rows = export_table("reviewers")
+    assert header[-1] == "institution_ror"
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["institution_ror"] == ROR
+    assert import_table("reviewers", [row]).unchanged == 1
+    wrong = import_table("reviewers", [row | {"institution_ror": WRONG}])
+    assert len(wrong.errors) == 1 and wrong.errors[0].startswith("row 2, column institution_ror:")
