@@ -256,6 +256,7 @@ def output_write_serializer(read: type[_OutputSerializer]) -> type[_OutputSerial
                     {"fiscal_year": [message % {"project": project.code, "year": year}]},
                     code="does_not_exist",
                 )
+            report.project = project  # the one just read by its code: not read again
             return attrs | {"report": report}
 
     Write.__name__ = read.__name__.replace("Serializer", "WriteSerializer")

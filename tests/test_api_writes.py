@@ -290,13 +290,13 @@ OUTPUT_FACTORIES = {
 
 # A PUT that creates: the transaction of the request (its savepoint and release); the key
 # and its first use recorded; the project by its code among the key's programs; the report
-# of its fiscal year; that report's project (the row is built from it); the row its key
+# of its fiscal year (the project comes with it, read just before); the row its key
 # names, not there; then projects.reporting.add_row: its savepoint and release, the report
 # locked, the same output in another of the project's reports (reported_elsewhere, one
 # query however many), the insert and its history row, the figures of the output's report
 # (indicators.md, kept by projects/figures.py: stale ones deleted, the new inserted);
 # last the audit entry of the write.
-PUT_CREATES = 17
+PUT_CREATES = 16
 # A PUT that replaces: the same up to the row its key names, found (no first use of the
 # key: its use was recorded by the creating PUT, to the minute); that row within the key's
 # scope; then projects.reporting.edit_row: its savepoint and release, the report locked,
@@ -304,8 +304,8 @@ PUT_CREATES = 17
 # (check_row: the stored row and its report, the same output elsewhere), the report the
 # output's save takes its project from, the ORM's guard (aspire/frozen.py: the stored row
 # and its report again), the update and its history row, the figures (deleted, inserted);
-# the replaced row's project for the answer; the audit entry.
-PUT_REPLACES = 26
+# the audit entry. The answer's project is the report's, read already.
+PUT_REPLACES = 24
 # A paper's change may change the key it is counted under: the figures read the stored
 # key first (projects.figures._remember).
 PAPER_KEY_BEFORE = 1
