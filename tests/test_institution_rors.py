@@ -188,3 +188,15 @@ def test_it_imports_and_exports_a_reviewers_ror_id_after_the_other_columns():
     assert import_table("reviewers", [row]).unchanged == 1
     wrong = import_table("reviewers", [row | {"institution_ror": WRONG}])
     assert len(wrong.errors) == 1 and wrong.errors[0].startswith("row 2, column institution_ror:")
+
+
+def test_it_takes_a_pis_ror_id_pasted_as_its_url_in_the_admin(admin_client):
+    # The form's limit was the stored id's nine characters: the URL people paste was
+    # refused for its length before the field could normalise it.
+    researcher = ResearcherFactory()
+    change = reverse("admin:calls_researcher_change", args=[researcher.pk])
+    data = form_data(admin_client.get(change))
+    response = admin_client.post(change, data | {"institution_ror": f" https://ror.org/{ROR} "})
+    assert response.status_code == 302
+    researcher.refresh_from_db()
+    assert researcher.institution_ror == ROR
