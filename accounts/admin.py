@@ -34,6 +34,9 @@ class InvitingAddForm(BaseUserAdmin.add_form):
         return self.cleaned_data.get("language") or "ja"
 
 
+PERSON = ["full_name", "institution", "institution_ror", "reviewer_code", "language"]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """The e-mail-login user: no username; roles are the groups."""
@@ -46,7 +49,7 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["full_name", "institution", "reviewer_code", "language"]}),
+        (_("Person"), {"fields": PERSON}),
         (
             _("Roles and permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -58,8 +61,8 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "institution", "language", "as_reviewer"]
-                + ["invite", "usable_password", "password1", "password2"],
+                "fields": ["email", "full_name", "institution", "institution_ror", "language"]
+                + ["as_reviewer", "invite", "usable_password", "password1", "password2"],
             },
         ),
     ]
@@ -71,7 +74,7 @@ class UserAdmin(BaseUserAdmin):
     OFFICER_ROLES = (Role.REVIEWER, Role.PI)
     officer_fieldsets = [
         (None, {"fields": ["email"]}),
-        (_("Person"), {"fields": ["full_name", "institution", "reviewer_code", "language"]}),
+        (_("Person"), {"fields": PERSON}),
         (_("Roles"), {"fields": ["is_active", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

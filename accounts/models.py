@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.signin import normalise_email
-from aspire.fields import NameField
+from aspire.fields import NameField, RORField
 
 
 class Role(models.TextChoices):
@@ -55,6 +55,12 @@ class User(AbstractUser):
         max_length=200,
         blank=True,
         help_text=_("Used to detect reviewers' conflicts of interest."),
+    )
+    institution_ror = RORField(
+        _("institution's ROR id"),
+        blank=True,
+        db_default="",  # writers that COPY accounts (evaluations/synthetic.py) need not know it
+        help_text=_("The institution in the Research Organization Registry, e.g. 057zh3y96."),
     )
     reviewer_code = models.CharField(
         _("reviewer code"), max_length=40, unique=True, null=True, blank=True

@@ -256,6 +256,7 @@ def output_write_serializer(read: type[_OutputSerializer]) -> type[_OutputSerial
                     {"fiscal_year": [message % {"project": project.code, "year": year}]},
                     code="does_not_exist",
                 )
+            report.project = project  # the one just read by its code: not read again
             return attrs | {"report": report}
 
     Write.__name__ = read.__name__.replace("Serializer", "WriteSerializer")
@@ -302,7 +303,8 @@ class ExchangeSerializer(_DatedOutputSerializer):
     class Meta:
         model = Exchange
         fields = ["id", "project", "fiscal_year", "direction", "career_stage", "country"]
-        fields += ["institution", "start_date", "end_date", "funded_by_program", "purpose"]
+        fields += ["institution", "institution_ror", "start_date", "end_date"]
+        fields += ["funded_by_program", "purpose"]
         fields += ["before_project", "updated_at"]
 
 

@@ -392,6 +392,7 @@ class OutputWrites:
                 saved = _refused_as_api(reporting.edit_row, report, known, base, replaced)
         except versions.EditConflict as conflict:
             return _precondition_failed(conflict.current)
+        saved.project = report.project  # the answer names it: its report's, read already
         data = self.serializer_class(saved, context=self.get_serializer_context()).data
         return Response(data, headers=_address(request, saved))
 

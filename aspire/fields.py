@@ -107,6 +107,11 @@ class RORField(NormalisedCharField):
         kwargs.setdefault("max_length", 9)
         super().__init__(*args, **kwargs)
 
+    def formfield(self, **kwargs):
+        # A form takes the id as people paste it (`https://ror.org/057zh3y96`, spaces
+        # around): the model normalises and checks it, so the form's limit is the URL's.
+        return super().formfield(**{"max_length": 64, **kwargs})
+
 
 def updated_at_field() -> models.DateTimeField:
     """When a row last changed, for `?updated_since=` (the API) and for readers who sync.

@@ -3,7 +3,9 @@
 A reviewer may not review a proposal when
 - they declared a conflict with it (ConflictOfInterest);
 - they work, or worked within the last `CONFLICT_YEARS` years, at a PI's institution
-  (their account's institution, and their ReviewerAffiliation history);
+  (their account's institution, and their ReviewerAffiliation history): the same name
+  however it is spelt, or the same ROR id where both sides have one (東京大学 and The
+  University of Tokyo are both 057zh3y96);
 - they work or worked (same years) for a funding agency of the partner PI's country;
 - they co-authored with either PI: from OpenAlex (their linked researcher's ORCID, the
   works' authorships, matched on the PI's ORCID or name) and from the sources other apps
@@ -69,6 +71,22 @@ def _pis(proposal: Proposal) -> list:
     return [pi for pi in (proposal.jp_pi, proposal.partner_pi) if pi is not None]
 
 
+def _places(holders: Iterable) -> set[str]:
+    """Where a reviewer works or worked: each institution's name key and its ROR id."""
+    places = set()
+    for holder in holders:
+        if holder.institution:
+            places.add(_key(holder.institution))
+        if holder.institution_ror:
+            places.add(f"ror:{holder.institution_ror}")
+    return places
+
+
+def _works_at(pi, places: set[str]) -> bool:
+    by_name = bool(pi.institution) and _key(pi.institution) in places
+    return by_name or (bool(pi.institution_ror) and f"ror:{pi.institution_ror}" in places)
+
+
 def _recent(affiliations: Iterable[ReviewerAffiliation], today: datetime.date) -> list:
     since = today.year - conflict_years()
     return [a for a in affiliations if a.end_year is None or a.end_year >= since]
@@ -93,8 +111,7 @@ def find_conflicts(reviewer, proposals: Iterable[Proposal], look_up: bool = True
         ReviewerAffiliation.objects.filter(reviewer=reviewer).select_related("agency"),
         timezone.localdate(),
     )
-    places = {_key(reviewer.institution): reviewer.institution} if reviewer.institution else {}
-    places |= {_key(a.institution): a.institution for a in affiliations if a.institution}
+    places = _places([reviewer, *affiliations])
     agencies = [a.agency for a in affiliations if a.agency_id]
     coauthors = openalex_coauthors(reviewer) if look_up else None
     for proposal in proposals:
@@ -116,8 +133,9 @@ def _reasons(reviewer, proposal, declared, places, agencies, coauthors):
             _("%(reviewer)s declared a conflict of interest with this proposal.") % names,
         )
     for pi in _pis(proposal):
-        pi_names = names | {"institution": pi.institution, "pi": pi.name}
-        if pi.institution and _key(pi.institution) in places:
+        where = pi.institution or f"ROR {pi.institution_ror}"
+        pi_names = names | {"institution": where, "pi": pi.name}
+        if _works_at(pi, places):
             yield (
                 "institution",
                 _(

@@ -167,6 +167,10 @@ class Researcher(models.Model):
             )
         ],
     )
+    # Eight digits and no check digit: e-Rad and MEXT publish none. Only Wikipedia's
+    # 研究者番号 article says the first digit is a mod-10 check digit (example 90050426),
+    # without a formula we could read or a primary source (docs/architecture.md); refusing
+    # a real number on a guess would block its PI.
     erad_number = models.CharField(
         _("e-Rad researcher number"),
         max_length=8,
@@ -593,6 +597,12 @@ class ReviewerAffiliation(models.Model):
         verbose_name=_("reviewer"),
     )
     institution = NameField(_("institution"), max_length=200, blank=True)
+    institution_ror = RORField(
+        _("institution's ROR id"),
+        blank=True,
+        db_default="",
+        help_text=_("The institution in the Research Organization Registry, e.g. 057zh3y96."),
+    )
     agency = models.ForeignKey(
         FundingAgency,
         models.CASCADE,

@@ -875,6 +875,7 @@ class Reviewers(Kind):
         optional("institution"),
         optional("reviewer_code", cells.code),
         optional("language", cells.choice_of(Language)),
+        optional("institution_ror", cells.ror),
     ]
     natural_key = ("email",)
 
@@ -1147,6 +1148,8 @@ class Exchanges(Outputs):
         optional("end_date", cells.date),
         required("funded_by_program", cells.boolean),
         optional("purpose"),
+        # Beyond the contract, at the end (docs/data-exchange.md).
+        optional("institution_ror", cells.ror),
     )
     natural_key = ("project", "person", "direction", "start_date")
     order = ("project__code", "report__fiscal_year", "start_date", "person", "direction")

@@ -334,8 +334,8 @@ class EventInline(OutputInline):
 
 class ExchangeInline(OutputInline):
     model = Exchange
-    fields = ["direction", "person", "career_stage", "country", "start_date", "end_date"]
-    fields += ["funded_by_program", "purpose"]
+    fields = ["direction", "person", "career_stage", "country", "institution", "institution_ror"]
+    fields += ["start_date", "end_date", "funded_by_program", "purpose"]
 
 
 class LabStatisticInline(OutputInline):

@@ -89,6 +89,7 @@ class ExchangeForm(VersionedForm):
             "career_stage",
             "country",
             "institution",
+            "institution_ror",
             "start_date",
             "end_date",
             "funded_by_program",

@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from aspire import normalise
-from aspire.fields import CodeField, DOIField, LineField, NameField, updated_at_field
+from aspire.fields import CodeField, DOIField, LineField, NameField, RORField, updated_at_field
 from aspire.versions import Versioned
 from calls.models import CareerStage, Proposal
 from programs.fiscal import fiscal_year
@@ -389,6 +389,12 @@ class Exchange(ReportOutput):
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     country = CountryField(_("country"))
     institution = NameField(_("institution"), max_length=300, blank=True)
+    institution_ror = RORField(
+        _("institution's ROR id"),
+        blank=True,
+        db_default="",  # writers that COPY outputs (evaluations/synthetic.py) need not know it
+        help_text=_("The institution in the Research Organization Registry, e.g. 057zh3y96."),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     funded_by_program = models.BooleanField(_("funded by the program"))

@@ -117,6 +117,66 @@ def admin_client(db, admin_user):
     return client
 
 
+# --- API clients, shared by the tests of the API (tests/test_api*.py) ---------------------
+
+
+def api_with_key(key: str):
+    """An API test client that sends `key` as every other system does (`Token …`)."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api
+
+
+def keyed_client(name: str = "analytics", **options):
+    """An API test client holding a new key named `name` (api.services.create_client's
+    options: can_write, programs, …)."""
+    from api.services import create_client
+
+    _client, key = create_client(name, **options)
+    return api_with_key(key)
+
+
+def staff_client():
+    """An API test client signed in as staff (past the second factor), without a key."""
+    from rest_framework.test import APIClient
+
+    from tests.factories import UserFactory
+
+    api = APIClient()
+    sign_in(api, UserFactory(roles=["staff"]))
+    return api
+
+
+@pytest.fixture
+def keyed(db):
+    """A client holding a read-only key of every program."""
+    return keyed_client("analytics")
+
+
+@pytest.fixture
+def writer(db):
+    """A client holding a write key of every program."""
+    return keyed_client("loader", can_write=True)
+
+
+@pytest.fixture
+def staff(db):
+    """A client signed in as staff: drafts and personal columns are theirs to read."""
+    return staff_client()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo's data (load_demo), as the API's tests of whole kinds read it."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+
+
 def totp_code(device) -> str:
     """The code the user's authenticator app shows now for `device`."""
     from django_otp.oath import TOTP

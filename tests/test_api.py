@@ -35,15 +35,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def keyed():
-    """A client holding a read-only key."""
-    _client, key = create_client("analytics")
-    api = Client()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
-
-
 def api_as(user) -> Client:
     api = Client()
     sign_in(api, user)
@@ -91,12 +82,9 @@ def test_it_refuses_a_wrong_key():
     assert api.get("/api/v1/agencies/").status_code == 401
 
 
-def test_it_lets_only_write_keys_write(keyed):
+def test_it_lets_only_write_keys_write(keyed, writer):
     data = {"code": "NIH", "name": "National Institutes of Health", "country": "US"}
     assert keyed.post("/api/v1/agencies/", data).status_code == 403
-    _client, key = create_client("loader", can_write=True)
-    writer = Client()
-    writer.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert writer.post("/api/v1/agencies/", data).status_code == 201
     bad = writer.post("/api/v1/agencies/", {"code": "X", "name": "", "country": "ZZ"})
     assert bad.status_code == 400
@@ -116,11 +104,8 @@ def test_it_answers_a_nul_character_with_400(keyed, url):
     assert keyed.get(url).status_code == 400
 
 
-def test_it_refuses_a_target_whose_program_code_holds_a_nul_character():
+def test_it_refuses_a_target_whose_program_code_holds_a_nul_character(writer):
     ProgramFactory(code="ASPIRE")
-    _client, key = create_client("loader", can_write=True)
-    writer = Client()
-    writer.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     data = {"program": "ASP\x00IRE", "indicator": "g1.proposals", "fiscal_year": 2025, "value": 3}
     form = writer.post("/api/v1/targets/", data)  # refused before the view
     assert form.status_code == 400
@@ -360,11 +345,6 @@ def test_it_limits_the_rate_per_key(keyed, settings):
 
 
 # --- Indicators ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_it_gives_the_same_indicators_as_the_command(keyed, demo):

@@ -14,9 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient as Client
 
 from api.archive import VIEWSETS
-from api.services import create_client
 from exchange.kinds import KINDS
-from tests.conftest import sign_in
+from tests.conftest import keyed_client, sign_in
 from tests.factories import (
     EventFactory,
     ExchangeFactory,
@@ -31,37 +30,12 @@ from tests.factories import (
     ReviewFactory,
     SurveyFactory,
     TargetFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 # Reviewers are accounts, which the API never lists.
 ARCHIVED = [kind for kind in KINDS if kind != "reviewers"]
-
-
-@pytest.fixture
-def keyed():
-    _client, key = create_client("analytics")
-    return _keyed(key)
-
-
-def _keyed(key: str) -> Client:
-    api = Client()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
-
-
-@pytest.fixture
-def staff():
-    api = Client()
-    sign_in(api, UserFactory(roles=["staff"]))
-    return api
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def opened(response) -> zipfile.ZipFile:
@@ -148,8 +122,7 @@ def test_it_holds_a_program_only_its_own_rows(staff):
 
 def test_it_answers_404_to_a_key_of_other_programs():
     ours, theirs = ProgramFactory(code="OURS"), ProgramFactory(code="THEIRS")
-    _client, key = create_client("scoped", programs=[theirs])
-    api = _keyed(key)
+    api = keyed_client("scoped", programs=[theirs])
     response = api.get("/api/v1/programs/OURS/archive/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "code": "not_found"}

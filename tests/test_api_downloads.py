@@ -13,7 +13,6 @@ from rest_framework.test import APIClient as Client
 from api.services import create_client
 from exchange.kinds import KINDS
 from programs.models import FundingAgency
-from tests.conftest import sign_in
 from tests.factories import (
     AgencyFactory,
     LabStatisticFactory,
@@ -24,25 +23,9 @@ from tests.factories import (
     ReportFactory,
     ReviewFactory,
     SurveyFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def keyed():
-    _client, key = create_client("analytics")
-    api = Client()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
-
-
-@pytest.fixture
-def staff():
-    api = Client()
-    sign_in(api, UserFactory(roles=["staff"]))
-    return api
 
 
 def body(response) -> str:
@@ -146,11 +129,6 @@ ENDPOINT_OF_KIND = {
 def test_it_has_an_endpoint_for_every_kind():
     # Reviewers are accounts, people the API does not list (personal data, staff's pages).
     assert set(ENDPOINT_OF_KIND) == set(KINDS) - {"reviewers"}
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize("kind", list(ENDPOINT_OF_KIND))
@@ -333,14 +311,6 @@ def test_it_defines_every_indicator_in_both_languages(keyed):
 
 
 # --- Codes ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def writer():
-    _client, key = create_client("loader", can_write=True)
-    api = Client()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
 
 
 @pytest.mark.parametrize("code", ["A B/C", "-X", "x" * 41])

@@ -16,6 +16,7 @@ from api.models import APIClient, FixedKeyError
 from api.services import _hash, create_client, revoke
 from evaluations.models import Evaluation, Target
 from programs.models import Program
+from tests.conftest import api_with_key
 from tests.factories import (
     AgencyFactory,
     CallFactory,
@@ -38,10 +39,7 @@ ADD = reverse("admin:api_apiclient_add")
 LIST = reverse("admin:api_apiclient_changelist")
 
 
-def keyed(key: str) -> Client:
-    api = Client()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
+keyed = api_with_key  # a client of a key this file made with its own options
 
 
 def change_url(client: APIClient) -> str:

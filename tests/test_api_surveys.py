@@ -8,10 +8,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient as Client
 
-from api.services import create_client
 from evaluations.indicators import compute
 from programs.models import Program
-from tests.conftest import sign_in
+from tests.conftest import keyed_client, sign_in
 from tests.factories import MemberFactory, ProgramFactory, ProjectFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +19,7 @@ AS_OF = "2025-03-31"
 
 
 def keyed(*programs) -> Client:
-    _client, key = create_client(
-        "analytics-" + "-".join(p.code for p in programs), programs=programs
-    )
-    api = Client()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
+    return keyed_client("analytics-" + "-".join(p.code for p in programs), programs=programs)
 
 
 def answered(project, people: int, gain: int = 1) -> None:

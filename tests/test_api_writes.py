@@ -5,9 +5,15 @@ through the report page's door (projects.reporting), with the key in the history
 import pytest
 from rest_framework.test import APIClient as Client
 
-from api.services import create_client
 from projects.models import Event, Paper, ReportStatus
-from tests.factories import PaperFactory, ProgramFactory, ReportFactory
+from tests.conftest import keyed_client
+from tests.factories import (
+    EventFactory,
+    PaperFactory,
+    PresentationFactory,
+    ProgramFactory,
+    ReportFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +33,7 @@ def draft():
 
 def client_for(*programs, can_write=True) -> Client:
     name = "university-ris" if can_write else "read-only"
-    _client, key = create_client(name, can_write=can_write, programs=programs)
-    api = Client()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api
+    return keyed_client(name, can_write=can_write, programs=programs)
 
 
 def _program(report):
@@ -249,3 +252,80 @@ def test_it_documents_the_keys_title_as_long_as_the_kinds_title(draft):
     body = {"fiscal_year": 2024, "kind": "workshop", "country": "JP", "participants": 1}
     response = api.put(url, body, format="json")
     assert response.status_code == 404 and "project" in response.json()
+
+
+# --- What a PUT by natural key costs, however many rows are there ----------------------------
+
+# Each kind's body, the query naming its key, and a change for the replacing PUT.
+BY_KEY = {
+    "papers": (PAPER, f"doi={PAPER['doi']}", {"journal": "Nature"}),
+    "presentations": (
+        {
+            "title": "Talk",
+            "conference": "ICML",
+            "country": "US",
+            "presented_on": "2024-07-01",
+            "international": True,
+        },
+        "title=Talk&presented_on=2024-07-01",
+        {"conference": "NeurIPS"},
+    ),
+    "events": (
+        {
+            "kind": "workshop",
+            "title": "Joint workshop",
+            "held_on": "2024-09-10",
+            "country": "JP",
+            "participants": 40,
+        },
+        "title=Joint+workshop&held_on=2024-09-10",
+        {"participants": 45},
+    ),
+}
+OUTPUT_FACTORIES = {
+    "papers": PaperFactory,
+    "presentations": PresentationFactory,
+    "events": EventFactory,
+}
+
+# A PUT that creates: the transaction of the request (its savepoint and release); the key
+# and its first use recorded; the project by its code among the key's programs; the report
+# of its fiscal year (the project comes with it, read just before); the row its key
+# names, not there; then projects.reporting.add_row: its savepoint and release, the report
+# locked, the same output in another of the project's reports (reported_elsewhere, one
+# query however many), the insert and its history row, the figures of the output's report
+# (indicators.md, kept by projects/figures.py: stale ones deleted, the new inserted);
+# last the audit entry of the write.
+PUT_CREATES = 16
+# A PUT that replaces: the same up to the row its key names, found (no first use of the
+# key: its use was recorded by the creating PUT, to the minute); that row within the key's
+# scope; then projects.reporting.edit_row: its savepoint and release, the report locked,
+# aspire.versions.save_edit's savepoint and release and its row locked, the rules
+# (check_row: the stored row and its report, the same output elsewhere), the report the
+# output's save takes its project from, the ORM's guard (aspire/frozen.py: the stored row
+# and its report again), the update and its history row, the figures (deleted, inserted);
+# the audit entry. The answer's project is the report's, read already.
+PUT_REPLACES = 24
+# A paper's change may change the key it is counted under: the figures read the stored
+# key first (projects.figures._remember).
+PAPER_KEY_BEFORE = 1
+
+
+@pytest.mark.parametrize("size", [1, 20])
+@pytest.mark.parametrize("kind", BY_KEY)
+def test_it_puts_by_natural_key_in_a_fixed_number_of_queries(
+    draft, django_assert_num_queries, kind, size
+):
+    # The rows among which the key is looked for: in this report and in last year's.
+    OUTPUT_FACTORIES[kind].create_batch(size, report=draft)
+    earlier = ReportFactory(project=draft.project, fiscal_year=2023)
+    OUTPUT_FACTORIES[kind].create_batch(size, report=earlier)
+    body, key, change = BY_KEY[kind]
+    body = body | {"project": draft.project.code, "fiscal_year": draft.fiscal_year}
+    url = f"/api/v1/{kind}/by-key/?project={draft.project.code}&{key}"
+    api = client_for(_program(draft))
+    with django_assert_num_queries(PUT_CREATES):
+        assert api.put(url, body, format="json").status_code == 201
+    replacing = PUT_REPLACES + (PAPER_KEY_BEFORE if kind == "papers" else 0)
+    with django_assert_num_queries(replacing):
+        assert api.put(url, body | change, format="json").status_code == 200
