@@ -23,7 +23,7 @@ GROUP BY 1, 2, 3, 4, 5
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0013_proposal_partner_country'),
+        ('calls', '0014_revieweraffiliation_institution_ror'),
     ]
 
     operations = [
