@@ -1232,6 +1232,7 @@ def _projects(proposals: list, users: dict) -> list[tuple[Flagship | None, Proje
         rows.append(
             {
                 "proposal": proposal,
+                "call": proposal.call,  # bulk writes run no save(): Project.call as it would
                 "code": proposal.ref,
                 "title": proposal.title,
                 "start_date": start,

@@ -75,13 +75,14 @@ def median(values: list) -> Decimal | None:
 
 
 def counted_projects(program: Program, as_of: datetime.date) -> QuerySet:
-    return Project.objects.filter(proposal__call__program=program, start_date__lte=as_of)
+    # Through the project's copy of its call (Project.call): never the million proposals.
+    return Project.objects.filter(call__program=program, start_date__lte=as_of)
 
 
 def counted_outputs(model, program: Program, as_of: datetime.date) -> QuerySet:
     """Rows in submitted or accepted reports of counted projects."""
     return model.objects.filter(
-        project__proposal__call__program=program,
+        project__call__program=program,
         project__start_date__lte=as_of,
         report__status__in=COUNTED_REPORT_STATUSES,
     )

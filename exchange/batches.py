@@ -47,6 +47,7 @@ from exchange.kinds import (
 )
 from programs.codes import current_codes
 from programs.models import DOMESTIC_COUNTRY
+from projects import figures as output_figures
 
 BATCH = 2000  # rows checked and written together; a few queries each
 # Checked from what the batch's queries found (full_clean() would ask once a row and field).
@@ -289,6 +290,8 @@ class ProposalBatches:
             create_with_history(Proposal, self.created)
         if self.updated:
             bulk_update_with_history(self.updated, Proposal, sorted(self.changed_fields))
+            moved = [p.pk for p in self.updated if p._figure_call != p.call_id]
+            output_figures.follow_calls(moved)  # their projects' copy of the call
 
 
 def create_with_history(model: type[models.Model], records: list[dict[str, Any]]) -> None:

@@ -38,7 +38,7 @@ from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
 from aspire.db import sync_rows
-from calls.models import YOUNG_CAREER_STAGES
+from calls.models import YOUNG_CAREER_STAGES, Proposal
 from programs.models import Program
 from projects.models import (
     COUNTED_REPORT_STATUSES,
@@ -78,7 +78,7 @@ def _output_rows(model, kind: str, date_field: str, reports, label=None, young=N
     columns = {
         "f_report": F("report_id"),
         "f_project": F("project_id"),
-        "f_program": F("project__proposal__call__program"),
+        "f_program": F("project__call__program"),
         "f_project_start": F("project__start_date"),
         "f_fiscal_year": F("report__fiscal_year"),
         "f_status": F("report__status"),
@@ -122,7 +122,7 @@ def paper_source(keys) -> models.QuerySet:
             report__status__in=COUNTED_REPORT_STATUSES,
             dedupe_key__in=keys,
         )
-        .values(f_program=F("project__proposal__call__program"), f_key=F("dedupe_key"))
+        .values(f_program=F("project__call__program"), f_key=F("dedupe_key"))
         .annotate(
             f_counted=Min("published_on", filter=after),
             f_before=Min("project__start_date", filter=~after),
@@ -154,9 +154,9 @@ def refresh_program(program: Program | int) -> None:
     """Every key of a program (or a program's id), set-based: after COPY or bulk_create,
     which send no signal."""
     program_id = getattr(program, "pk", program)
-    reports = AnnualReport.objects.filter(project__proposal__call__program=program_id)
+    reports = AnnualReport.objects.filter(project__call__program=program_id)
     refresh_reports(reports.values("pk"))
-    keys = Paper.objects.filter(project__proposal__call__program=program_id)
+    keys = Paper.objects.filter(project__call__program=program_id)
     refresh_papers(keys.values("dedupe_key"))
 
 
@@ -269,6 +269,26 @@ def _report_saved(sender, instance, created=False, **kwargs) -> None:
         touch(reports=[instance.pk], papers=keys)
 
 
+def _proposal_loaded(sender, instance, **kwargs) -> None:
+    instance._project_call = instance.__dict__.get("call_id")
+
+
+def _proposal_saved(sender, instance, created=False, **kwargs) -> None:
+    """An adopted proposal moved to another call: its project follows (Project.call),
+    and with it, through _project_saved, the figures of its reports and papers."""
+    moved = getattr(instance, "_project_call", None) not in (None, instance.call_id)
+    instance._project_call = instance.call_id
+    if moved and not created:
+        follow_calls([instance.pk])
+
+
+def follow_calls(proposal_ids: Iterable[int]) -> None:
+    """The projects of these proposals take their proposal's call again (bulk writers
+    of proposals, which send no signal, call it for the ones whose call changed)."""
+    for project in Project.objects.filter(proposal__in=list(proposal_ids)):
+        project.save(update_fields=["call"])
+
+
 def _project_saved(sender, instance, created=False, **kwargs) -> None:
     """A project's start (or program) decides where its outputs count: copied into its
     reports' counts, and the window of its papers."""
@@ -289,6 +309,9 @@ def register() -> None:
     post_init.connect(_report_loaded, sender=AnnualReport, dispatch_uid="projects.figures.report")
     post_save.connect(_report_saved, sender=AnnualReport, dispatch_uid="projects.figures.report")
     post_save.connect(_project_saved, sender=Project, dispatch_uid="projects.figures.project")
+    uid = "projects.figures.proposal"
+    post_init.connect(_proposal_loaded, sender=Proposal, dispatch_uid=uid)
+    post_save.connect(_proposal_saved, sender=Proposal, dispatch_uid=uid)
 
 
 # --- Checking them -----------------------------------------------------------------------
@@ -301,7 +324,8 @@ def _output_key(row: dict) -> tuple:
 def differences(program: Program) -> list[str]:
     """Every stored figure of the program against its recomputation from the raw rows:
     one line per key that differs (none when all agree)."""
-    reports = AnnualReport.objects.filter(project__proposal__call__program=program).values("pk")
+    lines = _stale_calls(program)
+    reports = AnnualReport.objects.filter(project__call__program=program).values("pk")
     stored: Counter = Counter()
     for row in OutputFigure.objects.filter(report__in=reports).values(*OUTPUT_COLUMNS):
         key, n = _output_key(row)
@@ -313,12 +337,12 @@ def differences(program: Program) -> list[str]:
             values["young"] = bool(values["young"])  # SQLite answers 0/1
             key, n = _output_key(values)
             fresh[key] += n
-    lines = [
+    lines += [
         f"output figure {key}: stored {stored[key]}, recomputed {fresh[key]}"
         for key in sorted(set(stored) | set(fresh), key=str)
         if stored[key] != fresh[key]
     ]
-    keys = Paper.objects.filter(project__proposal__call__program=program).values("dedupe_key")
+    keys = Paper.objects.filter(project__call__program=program).values("dedupe_key")
     stored_papers = {
         row[1]: row[2:]
         for row in PaperFigure.objects.filter(program=program).values_list(*PAPER_COLUMNS)
@@ -335,6 +359,17 @@ def differences(program: Program) -> list[str]:
                 f"recomputed {fresh_papers.get(key)}"
             )
     return lines
+
+
+def _stale_calls(program: Program) -> list[str]:
+    """Projects of the program (by their proposal or their copy) whose copy of the call
+    (Project.call) is not their proposal's."""
+    of_program = Q(call__program=program) | Q(proposal__call__program=program)
+    stale = Project.objects.filter(of_program).exclude(call=F("proposal__call"))
+    return [
+        f"project {code}: call {stored}, its proposal's {call}"
+        for code, stored, call in stale.values_list("code", "call__code", "proposal__call__code")
+    ]
 
 
 def _in_order(row: dict) -> list:

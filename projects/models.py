@@ -34,6 +34,13 @@ class Project(Coded, models.Model):
     proposal = models.OneToOneField(
         Proposal, models.PROTECT, related_name="project", verbose_name=_("proposal")
     )
+    # The proposal's call, copied (save() and projects/figures.py keep it): what counts a
+    # project in its program's figures is then a join of 80k projects with 1,000 calls,
+    # not with a million proposals (issue 18). A call that moves to another program takes
+    # its projects along: the program is the call's.
+    call = models.ForeignKey(
+        "calls.Call", models.PROTECT, related_name="+", verbose_name=_("call"), editable=False
+    )
     code = CodeField(_("code"), unique=True)
     title = LineField(_("title"), max_length=500, blank=True)
     start_date = models.DateField(_("start date"))
@@ -67,6 +74,13 @@ class Project(Coded, models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        if self.proposal_id is not None:  # the copy of its proposal's call, kept with it
+            self.call_id = self.proposal.call_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "call"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         _check_dates(self.start_date, self.end_date, "end_date")

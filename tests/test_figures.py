@@ -29,6 +29,7 @@ from projects.models import (
     OutputFigure,
     Paper,
     PaperFigure,
+    Project,
     ReportStatus,
 )
 from projects.services import Plan, adopt, reject
@@ -380,3 +381,24 @@ def test_it_names_a_stored_call_figure_that_differs():
     found = differences(proposal.call.program)
     assert len(found) == 1
     assert found[0].startswith("call figure (") and "stored 2, recomputed 1" in found[0]
+
+
+def test_it_moves_a_project_with_its_proposal_to_another_call_and_program(draft):
+    one_of_each(draft)
+    proposal = draft.project.proposal
+    elsewhere = CallFactory()  # another program
+    proposal.call = elsewhere
+    proposal.save()
+    draft.project.refresh_from_db()
+    assert draft.project.call == elsewhere  # the copy follows (Project.call)
+    assert set(OutputFigure.objects.values_list("program", flat=True)) == {elsewhere.program_id}
+    agree(draft)
+
+
+def test_it_names_a_projects_copy_of_its_call_that_differs(draft):
+    other = CallFactory(program=program_of(draft))
+    Project.objects.filter(pk=draft.project.pk).update(call=other)  # no save(): stale
+    project = draft.project
+    assert differences(program_of(draft)) == [
+        f"project {project.code}: call {other.code}, its proposal's {project.proposal.call.code}"
+    ]
