@@ -1,7 +1,8 @@
-"""The stored call figures (calls.CallFigure): per call, its proposals counted per status
-and adoptability, and the adopted ones per their PIs' h-indexes (issue 18). The indicators'
-goal 1 and the dashboard's calls table read them: a few rows a call, where the raw rows
-are a million proposals, their stored scores and two million researchers at L.
+"""The stored call figures (issue 18): per call, its proposals counted per status and
+adoptability (calls.CallFigure), and its adopted ones per their PIs' h-indexes
+(calls.PIFigure). The indicators' goal 1 and the dashboard's calls table read them: a few
+rows a call, where the raw rows are a million proposals, their stored scores and two
+million researchers at L.
 
 They are kept as projects/figures.py keeps the output figures: application-level, whole
 keys (here a call) recomputed from the raw rows with set-based statements
@@ -27,33 +28,36 @@ thousand take the same code:
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.signals import post_delete, post_init, post_save
 
 from aspire.db import sync_rows
-from calls.models import Call, CallFigure, Proposal, ProposalStatus, Researcher
+from calls.models import Call, CallFigure, PIFigure, Proposal, ProposalStatus, Researcher
 from programs.models import Program
 
-COLUMNS = ["call_id", "status", "adoptable", "jp_h_index", "partner_h_index", "n"]
+COLUMNS = ["call_id", "status", "adoptable", "n"]
+PI_COLUMNS = ["call_id", "jp_h_index", "partner_h_index", "n"]
 NULLABLE = {"jp_h_index", "partner_h_index"}
 # pg_advisory_xact_lock(LOCK_SPACE, call id): the key of one call's refresh.
 LOCK_SPACE = 1801
 
 
 def source(calls) -> QuerySet:
-    """The figures of `calls` (ids or a values() queryset) as their raw rows give them, in
-    the order of COLUMNS: with_scores()'s adoptability, the h-indexes of adopted ones."""
-    adopted = Q(status=ProposalStatus.ADOPTED)
+    """The CallFigure rows of `calls` (ids or a values() queryset) as their raw rows give
+    them, in the order of COLUMNS: with_scores()'s adoptability."""
     return (
         Proposal.objects.filter(call__in=calls)
         .with_scores()
-        .values(
-            f_call=F("call_id"),
-            f_status=F("status"),
-            f_adoptable=F("adoptable"),
-            f_jp=Case(When(adopted, then=F("jp_pi__h_index"))),
-            f_partner=Case(When(adopted, then=F("partner_pi__h_index"))),
-        )
+        .values(f_call=F("call_id"), f_status=F("status"), f_adoptable=F("adoptable"))
+        .annotate(f_n=Count("pk"))
+    )
+
+
+def pi_source(calls) -> QuerySet:
+    """The PIFigure rows of `calls`, in the order of PI_COLUMNS."""
+    return (
+        Proposal.objects.filter(call__in=calls, status=ProposalStatus.ADOPTED)
+        .values(f_call=F("call_id"), f_jp=F("jp_pi__h_index"), f_partner=F("partner_pi__h_index"))
         .annotate(f_n=Count("pk"))
     )
 
@@ -76,7 +80,8 @@ def refresh(call_ids: Iterable[int | None]) -> None:
                 "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id ORDER BY id",
                 [LOCK_SPACE, ids],
             )
-    sync_rows(CallFigure.objects.filter(call__in=ids), COLUMNS, source(ids), NULLABLE)
+    sync_rows(CallFigure.objects.filter(call__in=ids), COLUMNS, source(ids), set())
+    sync_rows(PIFigure.objects.filter(call__in=ids), PI_COLUMNS, pi_source(ids), NULLABLE)
 
 
 def refresh_program(program: Program | int) -> None:
@@ -133,19 +138,25 @@ def differences(program: Program) -> list[str]:
     """Every stored call figure of the program against its recomputation from the raw
     rows, one line per call and group that differs (none when all agree)."""
     calls = Call.objects.filter(program=program).values("pk")
-    key = COLUMNS[:-1]
+    counts = _compared("call figure", CallFigure, COLUMNS, source(calls), calls)
+    return counts + _compared("PI figure", PIFigure, PI_COLUMNS, pi_source(calls), calls)
+
+
+def _compared(name: str, model, columns: list[str], computed: QuerySet, calls) -> list[str]:
     stored = {
         tuple(row[:-1]): row[-1]
-        for row in CallFigure.objects.filter(call__in=calls).values_list(*key, "n")
+        for row in model.objects.filter(call__in=calls).values_list(*columns)
     }
-    fresh = {
-        (row["f_call"], row["f_status"], bool(row["f_adoptable"]), row["f_jp"], row["f_partner"]): (
-            row["f_n"]
-        )
-        for row in source(calls).order_by()
-    }
+    # Booleans compared as 0/1 on both sides: SQLite answers a computed one so.
+    rows = [tuple(row.values()) for row in computed.order_by()]  # in the columns' order
+    fresh = {_plain(row[:-1]): row[-1] for row in rows}
+    stored = {_plain(group): n for group, n in stored.items()}
     return [
-        f"call figure {group}: stored {stored.get(group, 0)}, recomputed {fresh.get(group, 0)}"
+        f"{name} {group}: stored {stored.get(group, 0)}, recomputed {fresh.get(group, 0)}"
         for group in sorted(set(stored) | set(fresh), key=str)
         if stored.get(group) != fresh.get(group)
     ]
+
+
+def _plain(group: tuple) -> tuple:
+    return tuple(int(v) if isinstance(v, bool) else v for v in group)

@@ -396,17 +396,13 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
 
 class CallFigure(models.Model):
     """A call's proposals counted per status and adoptability (final score against the
-    call's adoptable score), and, for the adopted ones, per their PIs' h-indexes: what
-    the indicators' goal 1 and the dashboard's calls table read, a few rows a call
-    instead of every proposal and its two researchers (issue 18). Derived, never edited:
+    call's adoptable score): what the indicators' goal 1 and the dashboard's calls table
+    read, a few rows a call instead of every proposal (issue 18). Derived, never edited:
     kept by calls/figures.py."""
 
     call = models.ForeignKey(Call, models.CASCADE, related_name="+", verbose_name=_("call"))
     status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices)
     adoptable = models.BooleanField(_("adoptable"))
-    # Only for adopted proposals (NULL otherwise, and where the PI's h-index is unknown).
-    jp_h_index = models.PositiveSmallIntegerField(_("Japanese PI's h-index"), null=True)
-    partner_h_index = models.PositiveSmallIntegerField(_("partner PI's h-index"), null=True)
     n = models.PositiveIntegerField(_("proposals"))
 
     class Meta:
@@ -416,6 +412,26 @@ class CallFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} {self.status} {self.n}"
+
+
+class PIFigure(models.Model):
+    """A call's adopted proposals counted per their two PIs' h-indexes (NULL where
+    unknown): the h-index medians of goal 1 without the two million researchers. Apart
+    from CallFigure, whose few rows a call the proposal counts then read alone. Kept by
+    calls/figures.py."""
+
+    call = models.ForeignKey(Call, models.CASCADE, related_name="+", verbose_name=_("call"))
+    jp_h_index = models.PositiveSmallIntegerField(_("Japanese PI's h-index"), null=True)
+    partner_h_index = models.PositiveSmallIntegerField(_("partner PI's h-index"), null=True)
+    n = models.PositiveIntegerField(_("proposals"))
+
+    class Meta:
+        verbose_name = _("stored PI figure")
+        verbose_name_plural = _("stored PI figures")
+        indexes = [models.Index(fields=["call"], name="pifigure_call")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.jp_h_index}/{self.partner_h_index} {self.n}"
 
 
 class Review(Versioned):

@@ -32,7 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 
-from calls.models import CallFigure, CallKind, Proposal, ProposalStatus
+from calls.models import CallFigure, CallKind, PIFigure, Proposal, ProposalStatus
 from evaluations.catalogue import INDICATORS
 from evaluations.models import Target
 from programs.fiscal import fiscal_year
@@ -215,7 +215,7 @@ def proposal_series(groups: Groups, dates: Dates) -> list[Figures]:
 def hindex_series(program: Program, dates: Dates) -> list[Figures]:
     """One query: adopted proposals counted per (open date, the two PIs' h-indexes),
     from the stored call figures."""
-    adopted = stored_calls(program, dates[-1]).filter(status=ProposalStatus.ADOPTED)
+    adopted = PIFigure.objects.filter(call__program=program, call__open_date__lte=dates[-1])
     columns = ("call__open_date", "jp_h_index", "partner_h_index")
     # Tens of thousands of groups at L: tuples, read once in date order, the histograms
     # growing date by date (the dates ascend).

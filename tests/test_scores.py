@@ -357,9 +357,10 @@ def test_it_refreshes_a_submissions_figures_and_its_calls_in_as_many_queries(
     review = ReviewFactory(proposal=proposal, score=None)
     review.score = Decimal(9)
     # 1 the review, 2 its history row, 3 the proposal locked, 4 its figures recomputed,
-    # then its call's (calls/figures.py): 5 the call's refresh lock, 6 the stored groups
-    # that no longer hold deleted, 7 the new ones inserted
-    with django_assert_num_queries(7):
+    # then its call's (calls/figures.py): 5 the call's refresh lock, 6 the stored counts
+    # that no longer hold deleted, 7 the new ones inserted, 8-9 the same for its PIs'
+    # h-indexes
+    with django_assert_num_queries(9):
         review.save(update_fields=["score"])
     assert stored(proposal)[0] == size + 1
 

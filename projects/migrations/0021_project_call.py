@@ -17,7 +17,7 @@ UPDATE projects_historicalproject SET call_id =
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0015_call_figures'),
+        ('calls', '0014_revieweraffiliation_institution_ror'),
         ('projects', '0020_exchange_institution_ror'),
     ]
 
