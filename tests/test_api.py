@@ -202,6 +202,8 @@ def build(endpoint: str, rows: int) -> None:
 
 LIST_QUERIES = {
     # every list: the key (1) and its first use (1), the page (1) — never a count; and:
+    # (the key from the database: the tests' cache is not Redis, where production reads
+    # it; test_api_keys counts that)
     "agencies": 3,
     "programs": 4,  # + support types (prefetch)
     "calls": 4,  # + partner agencies (prefetch)
