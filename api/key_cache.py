@@ -15,10 +15,15 @@ its older copy over the revoked one. Expiry is checked on every request from the
 `expires_at`, which never changes. Anything that changes the row behind the ORM's back
 (an UPDATE in SQL) is seen within CACHE_S; revocations go through api.services.revoke.
 
+The same round trip charges the key's request budget (api/throttling.py), by a script
+that charges it only when a copy is there: a wrong secret finds none, so it cannot spend
+the budget of the key it guesses.
+
 Without Redis (the demo, the tests) nothing is cached: each request reads the row.
 """
 
 import datetime
+import functools
 import json
 
 import redis
@@ -30,12 +35,24 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from api.models import APIClient
+from api.throttling import Budget, redis_client
 from aspire.cache import warn_unreachable
 
 CACHE_S = 60  # how long a change made behind the ORM's back can go unseen
 FIELDS = ("id", "name", "prefix", "key_hash", "can_write", "program_ids")
 MOMENTS = ("expires_at", "revoked_at")
 GONE = "gone"  # a deleted client: refused as unknown, and no older copy may come back
+
+
+# KEYS: the copy, the budget's counter; ARGV: the budget's period. The copy (nil if none)
+# and, only with a copy, the requests counted in the period and the seconds it has left.
+READ_AND_CHARGE = """
+local kept = redis.call('GET', KEYS[1])
+if not kept then return nil end
+redis.call('SET', KEYS[2], 0, 'EX', ARGV[1], 'NX')
+local used = redis.call('INCR', KEYS[2])
+return {kept, used, redis.call('TTL', KEYS[2])}
+"""
 
 
 def _entry(key_hash: str) -> str:
@@ -46,19 +63,25 @@ def _redis() -> redis.Redis | None:
     """The cache's Redis, or None where the cache is not Redis (nothing is kept then)."""
     if not isinstance(caches["default"], RedisCache):
         return None
-    from api.throttling import _redis as client  # one connection pool per process
-
-    return client(settings.REDIS_URL)
+    return redis_client(settings.REDIS_URL)  # the throttle's: one pool per process
 
 
-def read(key_hash: str) -> APIClient | str | None:
+def read(key_hash: str, budget: Budget | None = None) -> APIClient | str | None:
     """The client whose key hashes to `key_hash` as kept in Redis, GONE for a deleted one,
-    None when no copy is kept (or Redis is not there: the caller reads the database)."""
+    None when no copy is kept (or Redis is not there: the caller reads the database).
+    With a copy, `budget` is charged in the same round trip (its `used` filled in)."""
     server = _redis()
     if server is None:
         return None
     try:
-        kept = server.get(_entry(key_hash))
+        if budget is None:
+            kept = server.get(_entry(key_hash))
+        else:
+            keys = [_entry(key_hash), budget.counter]
+            answer = _script(server)(keys=keys, args=[budget.period])
+            kept = None if answer is None else answer[0]
+            if answer is not None:
+                budget.used, budget.remaining_s = answer[1], answer[2]
     except redis.RedisError as error:
         warn_unreachable("API keys are read from the database", error)
         return None
@@ -72,6 +95,12 @@ def read(key_hash: str) -> APIClient | str | None:
     # As loaded from the database, the fields not kept deferred: whatever reads one more
     # (or saves it) gets the row's own.
     return APIClient.from_db("default", [*FIELDS, *MOMENTS], values)
+
+
+@functools.cache
+def _script(server: redis.Redis):
+    """READ_AND_CHARGE, sent once and then named by its hash (EVALSHA)."""
+    return server.register_script(READ_AND_CHARGE)
 
 
 def keep(client: APIClient, replace: bool = False) -> None:

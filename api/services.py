@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from api import key_cache
 from api.models import APIClient, default_expiry
+from api.throttling import Budget
 from programs.models import Program
 
 PREFIX_LENGTH = 8
@@ -66,13 +67,14 @@ def create_client(
     return client, key
 
 
-def client_for_key(key: str) -> APIClient:
+def client_for_key(key: str, budget: Budget | None = None) -> APIClient:
     """The client holding `key`, its last use recorded (to the minute). Raises KeyRefused
     for an unknown, revoked or expired key; only the key's holder learns which.
 
-    With Redis, the row is read from there rather than the database (api/key_cache.py)."""
+    With Redis, the row is read from there rather than the database (api/key_cache.py),
+    and `budget` charged in the same round trip (its `used` stays None when it was not)."""
     hashed = _hash(key)
-    client = key_cache.read(hashed)
+    client = key_cache.read(hashed, budget)
     if client is key_cache.GONE:
         raise KeyRefused(_("This key is unknown."))
     cached = client is not None

@@ -314,6 +314,23 @@ def test_it_refuses_a_wrong_secret_of_a_key_kept_in_redis(redis_cache):
     assert (response.status_code, response.json()["detail"]) == (401, "This key is unknown.")
 
 
+def test_it_charges_a_key_kept_in_redis_one_request_each_and_never_for_a_wrong_secret(
+    redis_cache, settings
+):
+    rates = {"caller": "5/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    client, key = create_client("reader")  # a fresh key: a budget of its own in Redis
+    api = keyed(key)
+    remaining = [api.get("/api/v1/agencies/")["X-RateLimit-Remaining"] for _ in range(3)]
+    assert remaining == ["4", "3", "2"]  # from the database, then twice from Redis
+    guesses = [keyed(f"{client.prefix}.guessed").get("/api/v1/agencies/") for _ in range(3)]
+    assert [guess.status_code for guess in guesses] == [401, 401, 401]
+    answers = [api.get("/api/v1/agencies/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert [a["X-RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]
+    assert 0 < int(answers[-1]["Retry-After"]) <= 60
+
+
 def test_it_names_a_renamed_key_kept_in_redis_by_its_new_name(
     redis_cache, django_capture_on_commit_callbacks
 ):
