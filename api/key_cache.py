@@ -90,11 +90,11 @@ def read(key_hash: str, budget: Budget | None = None) -> APIClient | str | None:
     if kept == GONE.encode():
         return GONE
     row = json.loads(kept)
-    values = [row[name] for name in FIELDS]
-    values += [_moment(row[name]) for name in MOMENTS]
     # As loaded from the database, the fields not kept deferred: whatever reads one more
-    # (or saves it) gets the row's own.
-    return APIClient.from_db("default", [*FIELDS, *MOMENTS], values)
+    # (or saves it) gets the row's own. from_db takes them in the model's order.
+    names = [field.attname for field in APIClient._meta.concrete_fields if field.attname in row]
+    values = [_moment(row[name]) if name in MOMENTS else row[name] for name in names]
+    return APIClient.from_db("default", names, values)
 
 
 @functools.cache
