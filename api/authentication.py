@@ -7,6 +7,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from api.models import APIClient
 from api.services import KeyRefused, client_for_key
+from api.throttling import PerCallerThrottle
 
 
 class ClientPrincipal:
@@ -45,10 +46,15 @@ class APIKeyAuthentication(BaseAuthentication):
             return None
         if len(header) != 2:
             raise AuthenticationFailed(_("Send the key as: Authorization: Token <key>."))
+        key = header[1].decode("latin-1")
+        # Charged as the key is read, in one round trip to Redis (api/throttling.py).
+        budget = PerCallerThrottle.budget_of_key(key.split(".", 1)[0])
         try:
-            client = client_for_key(header[1].decode("latin-1"))
+            client = client_for_key(key, budget)
         except KeyRefused as refused:
             raise AuthenticationFailed(str(refused)) from None
+        if budget is not None and budget.used is not None:
+            request._request.charged_budget = budget
         return ClientPrincipal(client), client
 
     def authenticate_header(self, request) -> str:

@@ -5,7 +5,9 @@ it is made (api.models.FIXED_FIELDS)."""
 import datetime
 import hashlib
 import hmac
+import math
 import secrets
+import time
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -13,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api import key_cache
 from api.models import APIClient, default_expiry
+from api.throttling import Budget
 from programs.models import Program
 
 PREFIX_LENGTH = 8
@@ -63,23 +67,48 @@ def create_client(
     return client, key
 
 
-def client_for_key(key: str) -> APIClient:
+def client_for_key(key: str, budget: Budget | None = None) -> APIClient:
     """The client holding `key`, its last use recorded (to the minute). Raises KeyRefused
-    for an unknown, revoked or expired key; only the key's holder learns which."""
-    prefix = key.split(".", 1)[0]
-    client = APIClient.objects.filter(prefix=prefix).first()
-    if client is None or not hmac.compare_digest(client.key_hash, _hash(key)):
+    for an unknown, revoked or expired key; only the key's holder learns which.
+
+    With Redis, the row is read from there rather than the database (api/key_cache.py),
+    and `budget` charged in the same round trip (its `used` stays None when it was not)."""
+    hashed = _hash(key)
+    client = key_cache.read(hashed, budget)
+    if client is key_cache.GONE:
         raise KeyRefused(_("This key is unknown."))
+    cached = client is not None
+    if not cached:
+        client = APIClient.objects.filter(prefix=key.split(".", 1)[0]).first()
+        if client is None or not hmac.compare_digest(client.key_hash, hashed):
+            raise KeyRefused(_("This key is unknown."))
+        key_cache.keep(client)
     now = timezone.now()
     if client.revoked_at is not None:
         raise KeyRefused(_("This key was revoked on %(date)s.") % {"date": _day(client.revoked_at)})
     if client.expires_at <= now:
         message = _("This key expired on %(date)s; ask for a new one.")
         raise KeyRefused(message % {"date": _day(client.expires_at)})
-    if client.last_used_at is None or now - client.last_used_at >= LAST_USE_PRECISION:
-        client.last_used_at = now
-        APIClient.objects.filter(pk=client.pk).update(last_used_at=now)
+    _record_use(client, now, from_row=not cached)
     return client
+
+
+# When this process last recorded the use of each key read from Redis (monotonic
+# seconds): that copy does not carry the last use, so each process writes it at most
+# once a minute per key.
+_recorded: dict[int, float] = {}
+
+
+def _record_use(client: APIClient, now: datetime.datetime, from_row: bool) -> None:
+    """`from_row`: the client was just read from the database, with its last use."""
+    if from_row:
+        due = client.last_used_at is None or now - client.last_used_at >= LAST_USE_PRECISION
+    else:
+        since = time.monotonic() - _recorded.get(client.pk, -math.inf)
+        due = since >= LAST_USE_PRECISION.total_seconds()
+    if due:
+        _recorded[client.pk] = time.monotonic()
+        APIClient.objects.filter(pk=client.pk).update(last_used_at=now)
 
 
 def _day(moment: datetime.datetime) -> str:

@@ -1,3 +1,4 @@
+import dataclasses
 import functools
 
 import redis
@@ -20,6 +21,11 @@ class PerCallerThrottle(SimpleRateThrottle):
     1000/hour, and two workers can each write over the other's count.) Without Redis (the
     demo), DRF's own throttle in the local cache. With Redis configured but down, requests
     are let through and a warning logged: a missing budget must not stop the whole API.
+
+    A keyed request is charged in the round trip that reads its key from Redis
+    (api/key_cache.py, `Budget`), so it costs one round trip, not two; a request its key
+    opens but the endpoint then refuses (403) counts too. A key Redis does not hold (its
+    first request in a while, a wrong secret) is charged here, after authentication.
     """
 
     scope = "caller"
@@ -38,15 +44,30 @@ class PerCallerThrottle(SimpleRateThrottle):
             ident = f"ip-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
+    @classmethod
+    def budget_of_key(cls, prefix: str) -> "Budget | None":
+        """The budget of the key with this prefix, to charge as the key is read; None
+        where it is not kept in Redis (no rate, no Redis)."""
+        throttle = cls()
+        if throttle.rate is None or not isinstance(caches["default"], RedisCache):
+            return None
+        ident = throttle.cache_format % {"scope": throttle.scope, "ident": f"client-{prefix}"}
+        return Budget(counter=f"aspire:{ident}:{throttle.rate}", period=throttle.duration)
+
     def allow_request(self, request, view) -> bool:
         # On Django's request, where api.middleware.RateLimitHeaders reads it back.
-        getattr(request, "_request", request).caller_throttle = self
+        django_request = getattr(request, "_request", request)
+        django_request.caller_throttle = self
         if self.rate is None or not isinstance(caches["default"], RedisCache):
             allowed = super().allow_request(request, view)
             self.used = len(getattr(self, "history", [])) if self.rate is not None else None
             return allowed
         key = f"aspire:{self.get_cache_key(request, view)}:{self.rate}"
-        pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
+        charged = getattr(django_request, "charged_budget", None)
+        if charged is not None and charged.counter == key and charged.used is not None:
+            self.used, self.remaining_s = charged.used, charged.remaining_s
+            return self.used <= self.num_requests
+        pipeline = redis_client(settings.REDIS_URL).pipeline(transaction=False)
         pipeline.set(key, 0, ex=self.duration, nx=True)
         pipeline.incr(key)
         pipeline.ttl(key)
@@ -63,8 +84,19 @@ class PerCallerThrottle(SimpleRateThrottle):
         return super().wait() if remaining is None else max(remaining, 0)
 
 
+@dataclasses.dataclass
+class Budget:
+    """A key's request budget, charged in the round trip that reads the key (Redis's
+    counter `counter`, opened for `period` seconds); `used` and `remaining_s` once done."""
+
+    counter: str
+    period: int
+    used: int | None = None
+    remaining_s: int | None = None
+
+
 @functools.cache
-def _redis(url: str) -> redis.Redis:
+def redis_client(url: str) -> redis.Redis:
     """One client (and connection pool) per process, on the cache's Redis; as quick to give
     up as the cache when Redis does not answer."""
     timeouts = settings.REDIS_CACHE["OPTIONS"]

@@ -1,8 +1,12 @@
 """The endpoints of /api/v1/: querysets narrowed by accounts.rules, one query per page."""
 
+import datetime
+import decimal
 import hashlib
 import json
 import re
+from collections.abc import Callable
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -29,6 +33,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.rules import (
@@ -113,13 +118,23 @@ class PlainList:
         paths = list(dict.fromkeys(self.columns.values()))
         keys = [name for name, _desc in ordering_keys(queryset) if name not in paths]
         page = self.paginate_queryset(queryset.values(*paths, *keys))
+        self.zone = timezone.get_current_timezone()  # once a page, not once a row
         return self.get_paginated_response([self.plain(row) for row in page])
 
     def plain(self, row: dict) -> dict:
         data = {name: row[path] for name, path in self.columns.items()}
-        if data.get("updated_at") is not None:  # in the active time zone, as serializers do
-            data["updated_at"] = _UPDATED.to_representation(data["updated_at"])
+        if "updated_at" in data:
+            data["updated_at"] = moment(data["updated_at"], self.zone)
         return data
+
+
+def moment(value: datetime.datetime | None, zone: datetime.tzinfo) -> str | None:
+    """A stored moment as DRF's DateTimeField writes it (ISO 8601, in the active time
+    zone, UTC as `Z`), without looking the zone up again for every row."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return f"{text[:-6]}Z" if text.endswith("+00:00") else text
 
 
 def etag(record) -> str:
@@ -261,8 +276,26 @@ class CallViewSet(FollowsRenames, Downloads, viewsets.ReadOnlyModelViewSet):
 _PROPOSALS = Proposal.objects.with_scores().select_related("call", "jp_pi", "partner_pi")
 _PI = {name: name for name in ["name", "institution", "country", "orcid", "erad_number"]}
 _PI["ror"] = "institution_ror"  # ResearcherField's source
+_JP_PI = [(name, f"jp_pi__{path}") for name, path in _PI.items()]
+_PARTNER_PI = [(name, f"partner_pi__{path}") for name, path in _PI.items()]
 _FINAL_SCORE = s.ProposalSerializer().fields["final_score"]
-_UPDATED = s.ProposalSerializer().fields["updated_at"]
+
+
+def _scores() -> Callable[[Decimal], Decimal | str]:
+    """The final score as its serializer field writes it, for a page of rows: the field's
+    rounding context made once a page, not once a row (DecimalField.quantize makes it
+    anew for every value); the field itself where it writes text."""
+    field = _FINAL_SCORE
+    if getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING):
+        return field.to_representation
+    if field.normalize_output:
+        return field.to_representation
+    context = decimal.getcontext().copy()
+    context.prec = field.max_digits
+    step = Decimal(".1") ** field.decimal_places
+    return lambda score: score.quantize(step, rounding=field.rounding, context=context)
+
+
 _DECIDED_ON = s.ProposalSerializer().fields["decided_on"]
 
 
@@ -292,6 +325,10 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet:
         return visible_proposals(self.request.user, _PROPOSALS.all()).order_by("ref")
 
+    def list(self, request, *args, **kwargs) -> Response:
+        self.score = _scores()
+        return super().list(request, *args, **kwargs)
+
     def plain(self, row: dict) -> dict:
         score = row["final_score"]
         return {
@@ -299,15 +336,15 @@ class ProposalViewSet(Downloads, PlainList, viewsets.ReadOnlyModelViewSet):
             "call": row["call__code"],
             "title": row["title"],
             "status": row["status"],
-            "jp_pi": {name: row[f"jp_pi__{path}"] for name, path in _PI.items()},
-            "partner_pi": {name: row[f"partner_pi__{path}"] for name, path in _PI.items()}
+            "jp_pi": {name: row[path] for name, path in _JP_PI},
+            "partner_pi": {name: row[path] for name, path in _PARTNER_PI}
             if row["partner_pi"] is not None
             else None,
-            "final_score": None if score is None else _FINAL_SCORE.to_representation(score),
+            "final_score": None if score is None else self.score(score),
             "requested_annual_budget_yen": row["requested_annual_budget_yen"],
             "requested_years": row["requested_years"],
             "decided_on": _DECIDED_ON.to_representation(row["decided_on"]),
-            "updated_at": _UPDATED.to_representation(row["updated_at"]),
+            "updated_at": moment(row["updated_at"], self.zone),
         }
 
 

@@ -187,6 +187,8 @@ def build(endpoint: str, rows: int) -> None:
 
 LIST_QUERIES = {
     # every list: the key (1) and its first use (1), the page (1) — never a count; and:
+    # (the key from the database: the tests' cache is not Redis, where production reads
+    # it; test_api_keys counts that)
     "agencies": 3,
     "programs": 4,  # + support types (prefetch)
     "calls": 4,  # + partner agencies (prefetch)
@@ -258,14 +260,27 @@ def test_it_pages_backwards_to_the_same_rows(keyed):
 PLAIN_LISTS = ["proposals", "papers", "presentations", "events", "exchanges"]
 
 
+@pytest.mark.parametrize("zone, offset", [("Asia/Tokyo", "+09:00"), ("UTC", "Z")])
 @pytest.mark.parametrize("endpoint", PLAIN_LISTS)
-def test_it_lists_what_the_serializer_shows(keyed, endpoint):
-    """The plain `.values()` lists answer exactly what the detail serializer would."""
+def test_it_lists_what_the_serializer_shows(keyed, endpoint, settings, zone, offset):
+    """The plain `.values()` lists answer exactly what the detail serializer would, moments
+    in the active time zone included (UTC written `Z`, as DRF writes it)."""
+    settings.TIME_ZONE = zone
     build(endpoint, 3)
     listed = keyed.get(f"/api/v1/{endpoint}/").json()["results"]
     lookup = "ref" if endpoint == "proposals" else "id"
     for row in listed:
+        assert row["updated_at"].endswith(offset)
         assert keyed.get(f"/api/v1/{endpoint}/{row[lookup]}/").json() == row
+
+
+def test_it_rounds_a_listed_final_score_as_the_serializer_does(keyed):
+    proposal = ProposalFactory()
+    for score in (7, 7, 8):  # a mean of 7.333…
+        ReviewFactory(proposal=proposal, score=score)
+    listed = keyed.get("/api/v1/proposals/").json()["results"]
+    assert [row["final_score"] for row in listed] == [7.33]
+    assert keyed.get(f"/api/v1/proposals/{proposal.ref}/").json() == listed[0]
 
 
 def test_it_answers_page_numbers_with_400(keyed):

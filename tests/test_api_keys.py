@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient as Client
 
+from api import key_cache
 from api.models import APIClient, FixedKeyError
 from api.services import _hash, create_client, revoke
+from audit.models import AuditEntry
 from evaluations.models import Evaluation, Target
 from programs.models import Program
 from tests.conftest import api_with_key
@@ -32,6 +34,7 @@ from tests.factories import (
     TargetFactory,
     UserFactory,
 )
+from tests.test_outages import REDIS_DOWN
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +224,131 @@ def test_it_still_says_only_unknown_to_a_wrong_key_of_a_known_prefix():
     response = keyed(f"{client.prefix}.guessed").get("/api/v1/agencies/")
     assert response.status_code == 401
     assert response.json()["detail"] == "This key is unknown."
+
+
+# --- Kept in Redis (api/key_cache.py) ---------------------------------------------------
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The real Redis of the test run, where production keeps its copies of keys."""
+    settings.CACHES = {"default": settings.REDIS_CACHE}
+
+
+def test_it_reads_a_used_key_from_redis_not_the_database(redis_cache, django_assert_num_queries):
+    _client, key = create_client("reader")
+    api = keyed(key)
+    # the key, its first use, the page
+    with django_assert_num_queries(3):
+        assert api.get("/api/v1/agencies/").status_code == 200
+    # the page only: the key is read from Redis, its use was just recorded
+    with django_assert_num_queries(1):
+        assert api.get("/api/v1/agencies/").status_code == 200
+
+
+def test_it_refuses_a_key_kept_in_redis_from_the_request_after_its_revocation(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    client, key = create_client("reader")
+    api = keyed(key)
+    assert [api.get("/api/v1/agencies/").status_code for _ in range(2)] == [200, 200]
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke(client)
+    response = api.get("/api/v1/agencies/")
+    assert response.status_code == 401
+    assert "This key was revoked on" in response.json()["detail"]
+
+
+def test_it_refuses_a_key_kept_in_redis_once_revoked_in_the_admin(
+    redis_cache, django_capture_on_commit_callbacks, admin_client
+):
+    client, key = create_client("reader")
+    api = keyed(key)
+    assert api.get("/api/v1/agencies/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(LIST, {"action": "revoke", "_selected_action": [client.pk]})
+    assert api.get("/api/v1/agencies/").status_code == 401
+
+
+def test_it_never_puts_an_older_copy_over_a_revoked_key(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    client, key = create_client("reader")
+    read_before = APIClient.objects.get()  # by a request that read the row just before
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke(client)
+    key_cache.keep(read_before)  # …and keeps its copy only after the revocation
+    assert keyed(key).get("/api/v1/agencies/").status_code == 401
+
+
+def test_it_refuses_a_key_kept_in_redis_once_deleted(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    client, key = create_client("reader")
+    api = keyed(key)
+    assert api.get("/api/v1/agencies/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        APIClient.objects.filter(pk=client.pk).delete()
+    response = api.get("/api/v1/agencies/")
+    assert (response.status_code, response.json()["detail"]) == (401, "This key is unknown.")
+
+
+def test_it_refuses_a_key_kept_in_redis_the_moment_it_expires(redis_cache, monkeypatch):
+    expiry = timezone.now() + datetime.timedelta(hours=1)
+    _client, key = create_client("reader", expires_at=expiry)
+    api = keyed(key)
+    assert [api.get("/api/v1/agencies/").status_code for _ in range(2)] == [200, 200]
+    later = expiry + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = api.get("/api/v1/agencies/")
+    assert response.status_code == 401
+    assert "This key expired on" in response.json()["detail"]
+
+
+def test_it_refuses_a_wrong_secret_of_a_key_kept_in_redis(redis_cache):
+    client, key = create_client("reader")
+    assert keyed(key).get("/api/v1/agencies/").status_code == 200
+    response = keyed(f"{client.prefix}.guessed").get("/api/v1/agencies/")
+    assert (response.status_code, response.json()["detail"]) == (401, "This key is unknown.")
+
+
+def test_it_charges_a_key_kept_in_redis_one_request_each_and_never_for_a_wrong_secret(
+    redis_cache, settings
+):
+    rates = {"caller": "5/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    client, key = create_client("reader")  # a fresh key: a budget of its own in Redis
+    api = keyed(key)
+    remaining = [api.get("/api/v1/agencies/")["X-RateLimit-Remaining"] for _ in range(3)]
+    assert remaining == ["4", "3", "2"]  # from the database, then twice from Redis
+    guesses = [keyed(f"{client.prefix}.guessed").get("/api/v1/agencies/") for _ in range(3)]
+    assert [guess.status_code for guess in guesses] == [401, 401, 401]
+    answers = [api.get("/api/v1/agencies/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert [a["X-RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]
+    assert 0 < int(answers[-1]["Retry-After"]) <= 60
+
+
+def test_it_names_a_renamed_key_kept_in_redis_by_its_new_name(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    client, key = create_client("reader")
+    api = keyed(key)
+    assert api.get("/api/v1/agencies/").status_code == 200
+    client.name = "portal"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.save()
+    assert api.get("/api/v1/agencies/?format=csv").status_code == 200  # logged
+    assert AuditEntry.objects.get().actor == f"API client portal ({client.prefix})"
+
+
+def test_it_reads_keys_from_the_database_when_redis_is_down(settings, django_assert_num_queries):
+    settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": REDIS_DOWN}}
+    settings.REDIS_URL = REDIS_DOWN
+    client, key = create_client("reader")
+    assert keyed(key).get("/api/v1/agencies/").status_code == 200
+    revoke(client)
+    assert keyed(key).get("/api/v1/agencies/").status_code == 401
 
 
 # --- Scope -------------------------------------------------------------------------------
