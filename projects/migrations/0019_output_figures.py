@@ -4,16 +4,9 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """The figures of the rows already there, set-based (projects/figures.py). The live
-    module is used once, here: its statements name exactly the tables made above."""
-    from projects import figures
-
-    Program = apps.get_model("programs", "Program")
-    for program in Program.objects.all():
-        figures.refresh_program(program.pk)
-    if schema_editor.connection.vendor == "postgresql":  # plans for the tables just filled
-        schema_editor.execute("ANALYZE projects_outputfigure, projects_paperfigure")
+# The tables are filled by 0023, once every column the live figures code reads (Project.
+# call, 0021) exists: this migration once called that code here, which breaks as soon as
+# the code reads a column added later.
 
 
 class Migration(migrations.Migration):
@@ -97,5 +90,4 @@ class Migration(migrations.Migration):
             model_name='paperfigure',
             constraint=models.UniqueConstraint(fields=('program', 'dedupe_key'), name='one_paper_figure'),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
