@@ -114,7 +114,7 @@ def refresh_set(proposals: QuerySet) -> int:
         return cursor.rowcount
 
 
-# What differences() checks: the figures, and the partner PI's country (calls/0013's
+# What differences() checks: the figures, and the partner PI's country (calls/0013-0014's
 # triggers keep it; a stale copy would make ?partner_country= answer wrong).
 CHECKED = (*FIGURE_FIELDS, "partner_country")
 

@@ -59,6 +59,17 @@ def test_it_imports_proposals_in_the_same_number_of_queries_for_more_rows(
         assert import_table("proposals", table(proposals(call.code, 60, 100))).unchanged == 60
 
 
+def test_it_stores_the_partner_country_of_the_proposals_it_creates():
+    call = CallFactory()
+    known = ResearcherFactory(name="Known", institution="ETH", country="CH")
+    rows = proposals(call.code, 3)
+    rows[1][7:11] = ["Known", "ETH", "", ""]  # a stored researcher, country not repeated
+    rows[2][7:11] = ["", "", "", ""]  # no partner
+    import_table("proposals", table(rows))
+    stored = dict(Proposal.objects.values_list("ref", "partner_country"))
+    assert stored == {"NEW-00000": "US", "NEW-00001": known.country, "NEW-00002": ""}
+
+
 def test_it_keeps_the_history_of_what_an_import_creates_and_changes():
     call = CallFactory()
     import_table("proposals", table(proposals(call.code, 2)))
