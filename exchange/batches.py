@@ -328,11 +328,11 @@ def create_with_history(model: type[models.Model], records: list[dict[str, Any]]
     # The cleaned values are what PostgreSQL takes: psycopg adapts str, int, Decimal, date
     # and datetime, which get_db_prep_save() would hand it unchanged.
     names = [f.attname for f in fields]
-    copy_rows(model, names, ([record[name] for name in names] for record in records))
+    copy_rows(model, names, ([record[name] for name in names] for record in records), binary=True)
     user = history.get_default_history_user(model())  # the request's user, as save() takes
     stamp = [now, None, "+", user.pk if user else None]
     rows = ([record[name] for name in tracked] + stamp for record in records)
-    copy_rows(history, [*tracked, *stamped], rows)
+    copy_rows(history, [*tracked, *stamped], rows, binary=True)
 
 
 def _values(stored: dict) -> list:
