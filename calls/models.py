@@ -313,14 +313,21 @@ class Proposal(Versioned):
         verbose_name=_("final score"),
     )
     # The partner PI's country, for the API's ?partner_country= (an index lookup rather
-    # than a join through two million researchers). Database triggers (migration
-    # calls/0013) write it on every insert or change of the partner PI and on every change
-    # of a researcher's country, whoever writes: a page, an import's COPY or bulk update,
-    # the admin. Never written from here.
+    # than a join through two million researchers). Database triggers (migrations
+    # calls/0013, 0016) write it on every insert or change of the partner PI and on every
+    # change of a researcher's country, whoever writes: a page, an import's COPY or bulk
+    # update, the admin. Never written from here; a writer may give it (the proposals
+    # import's COPY does, to spare the database a lookup a row), and a wrong one is set right.
     partner_country = models.CharField(
         _("partner country"), max_length=2, blank=True, default="", db_default="", editable=False
     )
-    history = HistoricalRecords(excluded_fields=[*DERIVED_FIELDS])
+    # The history is read by record (its `id`) and by date; the indexes django-simple-history
+    # copies from the other fields would be kept up by every write (100,000 by a proposals
+    # import) and asked by no query (calls/0016).
+    history = HistoricalRecords(
+        excluded_fields=[*DERIVED_FIELDS],
+        no_db_index=["call", "ref", "status", "jp_pi", "partner_pi", "updated_at"],
+    )
 
     objects = ProposalQuerySet.as_manager()
 

@@ -123,7 +123,7 @@ def refresh_set(proposals: QuerySet) -> int:
     return changed
 
 
-# What differences() checks: the figures, and the partner PI's country (calls/0013's
+# What differences() checks: the figures, and the partner PI's country (calls/0013 and 0016's
 # triggers keep it; a stale copy would make ?partner_country= answer wrong).
 CHECKED = (*FIGURE_FIELDS, "partner_country")
 

@@ -84,6 +84,7 @@ class ProposalBatches:
         self.calls: dict[str, Call | None] = {}
         # What the database holds of each researcher the file named so far, by key.
         self.stored: dict[tuple[str, str], dict[str, Any]] = {}
+        self.countries: dict[int, str] = {}  # a stored researcher's country, by id
         # The researchers this import made or changed: later rows share the object.
         self.researchers: dict[tuple[str, str], Researcher] = {}
         self.claimed: dict[str, int] = {}  # ref → the row that named it first
@@ -149,6 +150,7 @@ class ProposalBatches:
                 stored = dict(zip(RESEARCHER_ATTNAMES, values, strict=True))
                 if (key := (stored["name"], stored["institution"])) in keys:
                     self.stored[key] = stored
+                    self.countries[stored["id"]] = stored["country"]
 
     # --- Checking: what Proposals.upsert does, from what _find found -------------------------
 
@@ -200,6 +202,9 @@ class ProposalBatches:
             errors = ValidationError(rule).update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+        # The partner's country, which the database would otherwise look up row by row
+        # (calls/0016 checks the value given, once a statement, and sets it right).
+        row["partner_country"] = self._country(row.get("partner_pi_id"))
         self.claimed[row["ref"]] = number
         self.created.append(row)
         self.ctx.added.append((number, row["ref"]))  # a Proposal's str() is its ref
@@ -233,6 +238,13 @@ class ProposalBatches:
         self.updated.append(obj)
         self.changed_fields.update({*changes, "version"})
         return UPDATED
+
+    def _country(self, pi: Researcher | int | None) -> str:
+        if pi is None:
+            return ""
+        if isinstance(pi, Researcher):  # django-countries' Country: str() is its code
+            return str(pi.country)
+        return self.countries.get(pi, "")
 
     def _researcher(self, values: dict, prefix: str, default_country: str):
         """The PI a row names: the id of a stored researcher the row agrees with, else the
@@ -332,11 +344,11 @@ def create_with_history(model: type[models.Model], records: list[dict[str, Any]]
     # The cleaned values are what PostgreSQL takes: psycopg adapts str, int, Decimal, date
     # and datetime, which get_db_prep_save() would hand it unchanged.
     names = [f.attname for f in fields]
-    copy_rows(model, names, ([record[name] for name in names] for record in records))
+    copy_rows(model, names, ([record[name] for name in names] for record in records), binary=True)
     user = history.get_default_history_user(model())  # the request's user, as save() takes
     stamp = [now, None, "+", user.pk if user else None]
     rows = ([record[name] for name in tracked] + stamp for record in records)
-    copy_rows(history, [*tracked, *stamped], rows)
+    copy_rows(history, [*tracked, *stamped], rows, binary=True)
 
 
 def _values(stored: dict) -> list:

@@ -50,13 +50,26 @@ def test_it_imports_proposals_in_the_same_number_of_queries_for_more_rows(
     # Two savepoints (the import's, the batched path's) and their releases; the proposals,
     # calls and researchers named; the new researchers; the ids of the new proposals. The
     # proposals and their history go in with COPY, which Django's cursor does not count.
+    # Then, once, the touched calls' figures (calls/figures.py): the refresh lock, the
+    # stale counts deleted and the new inserted, the same for the PIs' h-indexes.
     for count, start in ((3, 0), (60, 100)):
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(14):
             result = import_table("proposals", table(proposals(call.code, count, start)))
         assert result.created == count
     # Unchanged, the same file only reads.
     with django_assert_num_queries(7):
         assert import_table("proposals", table(proposals(call.code, 60, 100))).unchanged == 60
+
+
+def test_it_stores_the_partner_country_of_the_proposals_it_creates():
+    call = CallFactory()
+    known = ResearcherFactory(name="Known", institution="ETH", country="CH")
+    rows = proposals(call.code, 3)
+    rows[1][7:11] = ["Known", "ETH", "", ""]  # a stored researcher, country not repeated
+    rows[2][7:11] = ["", "", "", ""]  # no partner
+    import_table("proposals", table(rows))
+    stored = dict(Proposal.objects.values_list("ref", "partner_country"))
+    assert stored == {"NEW-00000": "US", "NEW-00001": known.country, "NEW-00002": ""}
 
 
 def test_it_keeps_the_history_of_what_an_import_creates_and_changes():

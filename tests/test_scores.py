@@ -261,6 +261,21 @@ def test_it_stores_the_partner_country_whoever_changes_it():
     assert scores.differences(proposal.call.program) == []
 
 
+def test_it_sets_right_a_partner_country_an_insert_gives_wrong():
+    # A writer may give the country (the proposals import's COPY does): kept where it is
+    # the partner PI's, set right where it is not, in the same statement.
+    call, pi = CallFactory(), ResearcherFactory()
+    german, french = ResearcherFactory(country="DE"), ResearcherFactory(country="FR")
+    given = {"A": (german, "DE"), "B": (french, "US"), "C": (None, "GB"), "D": (french, "")}
+    Proposal.objects.bulk_create(
+        Proposal(call=call, ref=ref, title=ref, jp_pi=pi, partner_pi=partner, partner_country=c)
+        for ref, (partner, c) in given.items()
+    )
+    stored = dict(Proposal.objects.order_by("ref").values_list("ref", "partner_country"))
+    assert stored == {"A": "DE", "B": "FR", "C": "", "D": "FR"}
+    assert scores.differences(call.program) == []
+
+
 # --- The lists ---------------------------------------------------------------------------
 
 

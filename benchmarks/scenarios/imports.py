@@ -47,7 +47,10 @@ REPEAT = 1 if SMOKE else 3
 CALLS = 100
 JP_PIS, PARTNER_PIS = (500, 400) if SMOKE else (25_000, 20_000)  # a few proposals each
 SEED = 6
-TEMPLATE, SCRATCH = "aspire_bench_import_tpl", "aspire_bench_import"
+# BENCH_IMPORT_DATABASE: another name for the scratch databases, so that two runs at once
+# (two worktrees, say) do not drop each other's.
+SCRATCH = os.environ.get("BENCH_IMPORT_DATABASE") or "aspire_bench_import"
+TEMPLATE = f"{SCRATCH}_tpl"
 HEADER = [
     "call",
     "ref",
@@ -170,9 +173,30 @@ def ours(path: str) -> dict:
     from django.core.management import call_command
 
     out = io.StringIO()
-    started = time.perf_counter()
+    backend = _backend_cpu()
+    started, cpu = time.perf_counter(), time.process_time()
     call_command("import_data", "proposals", path, stdout=out)
-    return {"seconds": time.perf_counter() - started, "output": out.getvalue().strip()}
+    seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
+    measured = {"seconds": seconds, "cpu_s": cpu_s, "output": out.getvalue().strip()}
+    if backend is not None and (after := _backend_cpu()) is not None:
+        measured["database_cpu_s"] = after - backend
+    return measured
+
+
+def _backend_cpu() -> float | None:
+    """The CPU seconds of this connection's PostgreSQL process so far, where the server
+    runs on this machine and its /proc is readable (else None): the database's share of
+    an import, which the seconds of a loaded machine blur."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def copy(path: str) -> dict:
@@ -298,6 +322,10 @@ def _measure(scale: str, path: str) -> list[Result]:
         "rows": rows,
         "ours_rows_per_s": round(rows / ours_s),
         "ours_peak_mb": ours_mb,
+        # The import's own CPU time (the database's is not in it): steadier than seconds
+        # on a machine that others load.
+        "ours_cpu_s": round(statistics.median(run["cpu_s"] for run in created), 2),
+        "ours_database_cpu_s": _median_of(created, "database_cpu_s"),
         "copy_rows_per_s": round(rows / copy_s),
         "copy_peak_mb": max(run["peak_mb"] for run in copied),
     }
@@ -351,6 +379,11 @@ def _measure(scale: str, path: str) -> list[Result]:
             },
         ),
     ]
+
+
+def _median_of(runs: list[dict], key: str) -> float | None:
+    values = [run[key] for run in runs if key in run]
+    return round(statistics.median(values), 2) if values else None
 
 
 def _median(runs: list[dict]) -> float:
