@@ -392,29 +392,17 @@ def counted_reports(program: Program, as_of: datetime.date) -> QuerySet:
     )
 
 
-def buyout(program: Program, as_of: datetime.date) -> dict[str, Any]:
-    """How many counted reports used the buy-out, how many did not (with the reasons
-    given, each with its reports) and how many left the question open. Two queries."""
-    reports = counted_reports(program, as_of)
-    counts = reports.aggregate(
-        used=Count("pk", filter=Q(buyout_used=True)),
-        not_used=Count("pk", filter=Q(buyout_used=False)),
-        unanswered=Count("pk", filter=Q(buyout_used=None)),
-    )
-    not_used = (
-        reports.filter(buyout_used=False)
-        .values(**_reason_and_report(Trim("buyout_reason"), "pk", "fiscal_year"))
-        .annotate(n=Count("pk"))
-        .order_by("code", "year")
-    )
-    return {**counts, "reasons": _by_reason(not_used)}
+BUYOUT_ANSWERS = {"used": True, "not_used": False, "unanswered": None}
 
 
-def travel(program: Program, as_of: datetime.date) -> list[dict]:
-    """Trips abroad and their cost per fiscal year, with the mean cost of a trip (one
-    query grouped by fiscal year; the mean only over reports that gave both figures)."""
+def report_years(program: Program, as_of: datetime.date) -> list[dict]:
+    """The counted reports per fiscal year: their trips and costs, and their buy-out
+    answers. One query (a scan of the reports at L), which travel() and buyout() share."""
     both = Q(travel_trips__isnull=False, travel_cost_yen__isnull=False)
-    years = (
+    answers = {
+        name: Count("pk", filter=Q(buyout_used=answer)) for name, answer in BUYOUT_ANSWERS.items()
+    }
+    return list(
         counted_reports(program, as_of)
         .values("fiscal_year")
         .annotate(
@@ -424,9 +412,35 @@ def travel(program: Program, as_of: datetime.date) -> list[dict]:
             cost=Sum("travel_cost_yen"),
             paired_trips=Sum("travel_trips", filter=both, default=Value(0)),
             paired_cost=Sum("travel_cost_yen", filter=both, default=Value(0)),
+            **answers,
         )
         .order_by("fiscal_year")
     )
+
+
+def buyout(
+    program: Program, as_of: datetime.date, years: list[dict] | None = None
+) -> dict[str, Any]:
+    """How many counted reports used the buy-out, how many did not (with the reasons
+    given, each with its reports) and how many left the question open. Two queries, one
+    when the caller has report_years() already."""
+    years = report_years(program, as_of) if years is None else years
+    counts = {name: sum(year[name] for year in years) for name in BUYOUT_ANSWERS}
+    reports = counted_reports(program, as_of)
+    not_used = (
+        reports.filter(buyout_used=False)
+        .values(**_reason_and_report(Trim("buyout_reason"), "pk", "fiscal_year"))
+        .annotate(n=Count("pk"))
+        .order_by("code", "year")
+    )
+    return {**counts, "reasons": _by_reason(not_used)}
+
+
+def travel(program: Program, as_of: datetime.date, years: list[dict] | None = None) -> list[dict]:
+    """Trips abroad and their cost per fiscal year, with the mean cost of a trip (the
+    mean only over reports that gave both figures): report_years(), one query, none when
+    the caller has it already."""
+    years = report_years(program, as_of) if years is None else years
     rows = []
     to_date = {"cost": 0, "trips": 0}  # the paired figures of this year and the ones before
     for year in years:
@@ -434,7 +448,7 @@ def travel(program: Program, as_of: datetime.date) -> list[dict]:
         to_date["trips"] += year["paired_trips"]
         rows.append(
             {
-                **year,
+                **{name: value for name, value in year.items() if name not in BUYOUT_ANSWERS},
                 "cost_per_trip": _yen_per_trip(year["paired_cost"], year["paired_trips"]),
                 "cost_per_trip_to_date": _yen_per_trip(to_date["cost"], to_date["trips"]),
             }

@@ -394,7 +394,8 @@ def _table_sheets(book, evaluation: Evaluation, data: dict) -> None:
     _append(sheet, [_("purpose of stays of 7 days or less"), _("stays")])
     for purpose in stays["purposes"]:
         _append(sheet, [purpose["reason"], purpose["count"]])
-    buyout = dashboard.buyout(program, as_of)
+    years = dashboard.report_years(program, as_of)  # travel's and the buy-out's, one query
+    buyout = dashboard.buyout(program, as_of, years)
     sheet = book.create_sheet(_("Buy-out"))
     _append(sheet, [_("used"), buyout["used"]])
     _append(sheet, [_("not used"), buyout["not_used"]])
@@ -415,7 +416,7 @@ def _table_sheets(book, evaluation: Evaluation, data: dict) -> None:
             _("cost per trip, all years to date (yen)"),
         ],
     )
-    for year in dashboard.travel(program, as_of):
+    for year in dashboard.travel(program, as_of, years):
         _append(
             sheet,
             [

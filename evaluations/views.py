@@ -142,7 +142,8 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
     for row in lab:  # each value opens the statistics it adds up, one a project
         for side in ("before", "after"):
             row[f"{side}_link"] = figure_url(program, f"g3.lab_{row['name']}_{side}", as_of)
-    travel = dashboard.travel(program, as_of)
+    years = dashboard.report_years(program, as_of)  # travel's and the buy-out's, one query
+    travel = dashboard.travel(program, as_of, years)
     for year in travel:
         year["link"] = links.reports_of(year["fiscal_year"])
     return {
@@ -168,7 +169,7 @@ def _context(request: HttpRequest, program: Program, as_of: datetime.date) -> di
         "papers_before_count": document["indicators"]["g2.intl_coauthored_papers_before_start"][
             "value"
         ],
-        "buyout": dashboard.buyout(program, as_of),
+        "buyout": dashboard.buyout(program, as_of, years),
         "travel": travel,
         "travel_chart": dashboard.travel_chart(travel),
         "links": links,
