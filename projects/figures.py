@@ -287,7 +287,11 @@ def _report_saved(sender, instance, created=False, **kwargs) -> None:
     instance._figure_state = (instance.status, instance.fiscal_year)
     if (status, year) == (instance.status, instance.fiscal_year):
         return
-    keys = list(Paper.objects.filter(report=instance).values_list("dedupe_key", flat=True))
+    # Only its international co-authored papers: paper_source counts no other, so the
+    # dates of a key the report holds only otherwise cannot change (most hand-ins at the
+    # deadline then cost no paper statement at all).
+    papers = Paper.objects.filter(report=instance, international_coauthored=True).order_by()
+    keys = list(papers.values_list("dedupe_key", flat=True))
     if year == instance.fiscal_year:
         OutputFigure.objects.filter(report=instance.pk).update(status=instance.status)
         touch(papers=keys)
