@@ -26,6 +26,7 @@ conflict shown field by field.
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -312,12 +313,15 @@ def lock(report: AnnualReport, **annotations) -> AnnualReport:
     no row joins a report while it is being handed in. The call comes along: the rules
     ask for its program (the reporting period), and in the same query it costs nothing;
     so do the `annotations` a caller asks for (a hand-in: are lab statistics there)."""
-    related = AnnualReport.objects.select_related("project__proposal__call")
-    related = related.annotate(**annotations)
+    return _locked(AnnualReport.objects, report.pk, **annotations)
+
+
+def _locked(reports: models.QuerySet, pk: int, **annotations) -> AnnualReport:
+    related = reports.select_related("project__proposal__call").annotate(**annotations)
     # The report and its project are locked, as before (the duplicate check spans the
     # project's years); not the call every report of the program shares, on which 200
     # PIs handing in at once would queue.
-    locked = related.select_for_update(of=("self", "project")).get(pk=report.pk)
+    locked = related.select_for_update(of=("self", "project")).get(pk=pk)
     frozen.hold(locked)  # what the frozen guard of its save compares with: no second read
     return locked
 
@@ -409,7 +413,32 @@ def submit(
     The rule of `submission_refusal`: what is required must be there, a null return only
     for a year that has ended, and warnings (or a null return) only once confirmed.
     """
-    report = _editable(lock(report, has_lab_statistics=_has_lab_statistics()))
+    report = lock(report, has_lab_statistics=_has_lab_statistics())
+    return _hand_in(report, nothing_to_report, confirmed, today)
+
+
+@transaction.atomic
+def submit_visible(
+    reports: models.QuerySet,
+    pk: int,
+    allowed: Callable[[AnnualReport], object],
+    nothing_to_report: bool = False,
+    *,
+    confirmed: bool = False,
+) -> AnnualReport:
+    """`submit` report `pk` of `reports` (those the user may see: DoesNotExist if it is
+    not one), read once, under the lock: the page's read of the report is the lock's,
+    and `allowed(report)`, which raises PermissionDenied, asks of the row as locked. At
+    the deadline, one read of each report rather than two."""
+    report = _locked(reports, pk, has_lab_statistics=_has_lab_statistics())
+    allowed(report)
+    return _hand_in(report, nothing_to_report, confirmed, None)
+
+
+def _hand_in(
+    report: AnnualReport, nothing_to_report: bool, confirmed: bool, today: datetime.date | None
+) -> AnnualReport:
+    report = _editable(report)
     refusal = submission_refusal(report, nothing_to_report, confirmed, today)
     if refusal:
         raise ValidationError(refusal, code="unconfirmed" if "confirm" in refusal else "refused")
