@@ -25,4 +25,4 @@ RUN useradd --create-home aspire \
     && chown aspire /app/media /app/staticfiles
 USER aspire
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py collectstatic --noinput && exec gunicorn aspire.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+CMD ["sh", "-c", "python manage.py collectstatic --noinput && exec gunicorn --bind 0.0.0.0:8000 --access-logfile -"]

@@ -125,13 +125,18 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Seconds to wait for a connection, new or from the pool, before a page answers 503
 # (aspire/outage.py): an unreachable database must not hold every request for 30 s.
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+# Requests one gunicorn worker serves at once (gunicorn.conf.py), which size its pool.
+WEB_THREADS = env.int("WEB_THREADS", default=4)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool keeps connections open between requests; Django requires
-    # CONN_MAX_AGE = 0 when the pool is on.
+    # CONN_MAX_AGE = 0 when the pool is on. A pool per process: gunicorn's worker serves
+    # WEB_THREADS requests at a time (gunicorn.conf.py), each holding one connection, so
+    # that many are enough and a thread never waits for one; workers × threads in all.
+    # Two at least: a job's heartbeat (aspire/jobs.py) holds one beside the job's own.
     if env.bool("DATABASE_POOL", default=True):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2,
-            "max_size": 20,
+            "max_size": max(2, WEB_THREADS),
             "timeout": DATABASE_CONNECT_TIMEOUT,  # psycopg_pool waits 30 s by default
         }
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -12,7 +12,10 @@ from collections.abc import Iterator
 
 from benchmarks.harness import ROOT, database_url, manage
 
-WORKERS = 2  # the issue's server: two sync workers on a two-core machine
+# The issue's server: two workers on a two-core machine, each of WEB_THREADS threads
+# (gunicorn.conf.py, the production server's settings, read from ROOT where it starts).
+WORKERS = 2
+THREADS = int(os.environ.get("WEB_THREADS", "4"))
 STARTUP_S = 60
 # The server's key, known here so that sessions made in this process are valid there.
 SECRET_KEY = secrets.token_urlsafe(50)
@@ -24,6 +27,7 @@ def environment(scale: str) -> dict[str, str]:
         "DATABASE_URL": database_url(scale),
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "DJANGO_SECRET_KEY": SECRET_KEY,
+        "WEB_THREADS": str(THREADS),  # the threads of each worker, and so its pool's size
     }
 
 
@@ -38,9 +42,10 @@ def collect_static(scale: str) -> None:
 def gunicorn(scale: str, workers: int = WORKERS) -> Iterator[str]:
     """The base URL of a gunicorn on a free loopback port; always stopped afterwards."""
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "aspire.wsgi:application"]
-    command += ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    server = subprocess.Popen(command, env=environment(scale), cwd=ROOT)
+    command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    env = environment(scale) | {"WEB_WORKERS": str(workers)}
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
         _wait_until_it_answers(port, server)
         yield f"http://127.0.0.1:{port}"

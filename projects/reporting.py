@@ -26,6 +26,7 @@ conflict shown field by field.
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -243,7 +244,7 @@ def survey_refusal(answer: SurveyAnswer) -> str | None:
 
 def report_refusal(report: AnnualReport) -> str | None:
     """A handed-in report changes only by a transition (accept, return, reopen)."""
-    stored = _stored(report)
+    stored = frozen.held(report) or _stored(report)
     if stored is None or not is_frozen(stored):
         return None
     changed = {
@@ -307,15 +308,22 @@ def check_item(item: models.Model) -> None:
 # --- Saving rows from the report page -----------------------------------------------------
 
 
-def lock(report: AnnualReport) -> AnnualReport:
+def lock(report: AnnualReport, **annotations) -> AnnualReport:
     """The report row, locked until the transaction ends: one transition at a time, and
     no row joins a report while it is being handed in. The call comes along: the rules
-    ask for its program (the reporting period), and in the same query it costs nothing."""
-    related = AnnualReport.objects.select_related("project__proposal__call")
+    ask for its program (the reporting period), and in the same query it costs nothing;
+    so do the `annotations` a caller asks for (a hand-in: are lab statistics there)."""
+    return _locked(AnnualReport.objects, report.pk, **annotations)
+
+
+def _locked(reports: models.QuerySet, pk: int, **annotations) -> AnnualReport:
+    related = reports.select_related("project__proposal__call").annotate(**annotations)
     # The report and its project are locked, as before (the duplicate check spans the
     # project's years); not the call every report of the program shares, on which 200
     # PIs handing in at once would queue.
-    return related.select_for_update(of=("self", "project")).get(pk=report.pk)
+    locked = related.select_for_update(of=("self", "project")).get(pk=pk)
+    frozen.hold(locked)  # what the frozen guard of its save compares with: no second read
+    return locked
 
 
 def _editable(report: AnnualReport) -> AnnualReport:
@@ -405,7 +413,32 @@ def submit(
     The rule of `submission_refusal`: what is required must be there, a null return only
     for a year that has ended, and warnings (or a null return) only once confirmed.
     """
-    report = _editable(lock(report))
+    report = lock(report, has_lab_statistics=_has_lab_statistics())
+    return _hand_in(report, nothing_to_report, confirmed, today)
+
+
+@transaction.atomic
+def submit_visible(
+    reports: models.QuerySet,
+    pk: int,
+    allowed: Callable[[AnnualReport], object],
+    nothing_to_report: bool = False,
+    *,
+    confirmed: bool = False,
+) -> AnnualReport:
+    """`submit` report `pk` of `reports` (those the user may see: DoesNotExist if it is
+    not one), read once, under the lock: the page's read of the report is the lock's,
+    and `allowed(report)`, which raises PermissionDenied, asks of the row as locked. At
+    the deadline, one read of each report rather than two."""
+    report = _locked(reports, pk, has_lab_statistics=_has_lab_statistics())
+    allowed(report)
+    return _hand_in(report, nothing_to_report, confirmed, None)
+
+
+def _hand_in(
+    report: AnnualReport, nothing_to_report: bool, confirmed: bool, today: datetime.date | None
+) -> AnnualReport:
+    report = _editable(report)
     refusal = submission_refusal(report, nothing_to_report, confirmed, today)
     if refusal:
         raise ValidationError(refusal, code="unconfirmed" if "confirm" in refusal else "refused")
@@ -610,6 +643,10 @@ def summary(report: AnnualReport, today: datetime.date | None = None) -> Summary
     )
 
 
+def _has_lab_statistics() -> models.Exists:
+    return models.Exists(LabStatistic.objects.filter(report=models.OuterRef("pk")))
+
+
 def _missing(report: AnnualReport, lab_statistics: int) -> list[Finding]:
     missing = []
     if not lab_statistics:
@@ -676,9 +713,13 @@ def submission_refusal(
                 "Nothing to report can be said only once the fiscal year has ended (after %(end)s)."
             ) % {"end": fiscal_year_end(report.fiscal_year).isoformat()}
         return None if confirmed else _("Please confirm that there is nothing to report.")
-    # What is missing costs one count; the warnings read every row of the report, and
-    # once confirmed they no longer matter (200 PIs hand in at the deadline).
-    missing = _missing(report, LabStatistic.objects.filter(report=report).count())
+    # What is missing costs a look at the lab statistics (in the lock's query when
+    # `submit` asks); the warnings read every row of the report, and once confirmed they
+    # no longer matter (200 PIs hand in at the deadline).
+    lab_statistics = getattr(report, "has_lab_statistics", None)
+    if lab_statistics is None:
+        lab_statistics = LabStatistic.objects.filter(report=report).exists()
+    missing = _missing(report, int(lab_statistics))
     if missing:
         return " ".join(finding.message for finding in missing)
     if not confirmed and summary(report, today).warnings:

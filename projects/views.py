@@ -5,6 +5,7 @@ projects.reporting, which owns the workflow and the version check.
 """
 
 import dataclasses
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -387,24 +388,32 @@ def save_details(request: HttpRequest, pk: int) -> HttpResponse:
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submitting shows the summary (what is missing, the warnings) and asks to confirm;
     the confirmed second post hands the report in (reporting.submission_refusal)."""
-    report = _report(request, pk)
-    if not request.user.has_perm("projects.submit_annualreport", report):
-        raise PermissionDenied(_("Only the PI submits the report."))
     nothing = request.POST.get("nothing_to_report") == "1"
     confirmed = request.POST.get("confirmed") == "1"
     if not confirmed:
+        report = _may_submit(request, _report(request, pk))
         refusal = reporting.submission_refusal(report, nothing, confirmed=True)
         if refusal is None:  # possible: ask to confirm, with the summary in view
             page = _page(request, report, {})
             page["confirming"] = "nothing" if nothing else "report"
             return render(request, "projects/report.html", page)
+    visible = visible_reports(request.user, AnnualReport.objects)
+    allowed = functools.partial(_may_submit, request)
     try:
-        reporting.submit(report, nothing_to_report=nothing, confirmed=confirmed)
+        reporting.submit_visible(visible, pk, allowed, nothing, confirmed=confirmed)
         messages.success(request, _("Submitted. Staff will review the report."))
+    except AnnualReport.DoesNotExist:
+        raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(f"{report_url(report)}#summary")
-    return redirect(report_url(report))
+        return redirect(f"{reverse('projects:report', args=[pk])}#summary")
+    return redirect("projects:report", pk)
+
+
+def _may_submit(request: HttpRequest, report: AnnualReport) -> AnnualReport:
+    if not request.user.has_perm("projects.submit_annualreport", report):
+        raise PermissionDenied(_("Only the PI submits the report."))
+    return report
 
 
 @require_POST

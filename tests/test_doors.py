@@ -184,6 +184,37 @@ def test_it_changes_a_handed_in_report_only_by_a_transition(accepted):
         accepted.save()
 
 
+def test_it_guards_a_locked_report_with_the_row_its_lock_read(draft):
+    """The guard of a save in the transaction that locked the report compares with what
+    the lock read (no second read): handed in meanwhile, the locked row still refuses."""
+    with transaction.atomic():
+        locked = reporting.lock(AnnualReport.objects.get(pk=draft.pk))
+        locked.status = ReportStatus.SUBMITTED
+        locked.save()  # draft → submitted, as the lock read it: allowed
+        locked.travel_cost_yen = 1
+        with pytest.raises(ValidationError, match="handed in"), transaction.atomic():
+            locked.save()  # the copy was used once: this guard reads the stored row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_the_stored_report_again_once_the_lock_is_released(project):
+    """A report locked in a transaction now over may have been handed in since: its next
+    save is guarded by the stored row, not by the copy its lock read."""
+    draft = ReportFactory(project=project, fiscal_year=2024, status=ReportStatus.DRAFT)
+    with transaction.atomic():
+        locked = reporting.lock(draft)
+    AnnualReport.objects.filter(pk=draft.pk).update(status=ReportStatus.SUBMITTED)
+    locked.travel_cost_yen = 1
+    with pytest.raises(ValidationError, match="handed in"):
+        locked.save()
+    with transaction.atomic():
+        rolled_back = reporting.lock(draft)
+        transaction.set_rollback(True)
+    rolled_back.travel_cost_yen = 2
+    with pytest.raises(ValidationError, match="handed in"):
+        rolled_back.save()
+
+
 def test_it_reopens_a_report_with_who_when_and_why(client, accepted, staff):
     sign_in(client, staff)
     action = {"action": "reopen", "_selected_action": [accepted.pk]}

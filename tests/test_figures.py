@@ -120,6 +120,33 @@ def test_it_counts_a_paper_two_projects_report_once_and_keeps_it_when_one_goes()
     assert PaperFigure.objects.count() == 1
 
 
+def test_it_keeps_the_earlier_dates_of_a_shared_paper_when_a_report_is_handed_in():
+    """A hand-in only adds counted rows: the stored dates of its papers become the
+    earlier of theirs and the new rows' (one statement), whichever project reported first."""
+    call = ProjectFactory().proposal.call
+    start = datetime.date(2024, 1, 1)
+    late = ReportFactory(project=ProjectFactory(proposal__call=call, start_date=start))
+    PaperFactory(report=late, doi="10.1234/shared", published_on=datetime.date(2024, 9, 1))
+    PaperFactory(report=late, doi="10.1234/late-only", published_on=datetime.date(2024, 5, 1))
+    early = ReportFactory(
+        project=ProjectFactory(proposal__call=call, start_date=start),
+        status=ReportStatus.DRAFT,
+    )
+    PaperFactory(report=early, doi="10.1234/SHARED", published_on=datetime.date(2024, 3, 1))
+    PaperFactory(report=early, doi="10.1234/new", published_on=datetime.date(2023, 6, 1))
+    PaperFactory(report=early, doi="10.1234/not-international", international_coauthored=False)
+    agree(late)
+    complete_report(early)
+    reporting.submit(early, confirmed=True, today=datetime.date(2025, 4, 1))
+    agree(early)
+    dates = dict(PaperFigure.objects.values_list("dedupe_key", "counted_from"))
+    assert dates == {
+        "doi:10.1234/shared": datetime.date(2024, 3, 1),  # the earlier, from the hand-in
+        "doi:10.1234/late-only": datetime.date(2024, 5, 1),  # untouched
+        "doi:10.1234/new": None,  # before the start: counted from no date, kept as such
+    }
+
+
 def test_it_keeps_the_figures_of_the_report_page(client, draft):
     sign_in(client, MemberFactory(project=draft.project).user)
     page = reverse("projects:add", args=[draft.pk, "events"])

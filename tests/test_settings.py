@@ -123,6 +123,30 @@ def test_it_pools_postgresql_connections(debug):
     assert setting("DATABASES['default']['CONN_MAX_AGE']", env) == 0
 
 
+def test_it_pools_one_connection_per_thread_of_a_gunicorn_worker():
+    """gunicorn.conf.py and the pool read the same WEB_THREADS: no thread waits for a
+    connection, and no process holds more than its threads can use (two at least: a
+    job's heartbeat beside the job)."""
+    pool = "DATABASES['default']['OPTIONS']['pool']"
+    assert setting(f"{pool}['max_size']", PRODUCTION) == 4
+    assert setting(f"{pool}['max_size']", {**PRODUCTION, "WEB_THREADS": "8"}) == 8
+    assert setting(f"{pool}['max_size']", {**PRODUCTION, "WEB_THREADS": "1"}) == 2
+    served = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
+            "print(c['worker_class'], c['workers'], c['threads'])",
+        ],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "WEB_WORKERS": "2", "WEB_THREADS": "8"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert served.stdout.split() == ["gthread", "2", "8"]
+
+
 def test_it_sets_the_session_options_of_postgresql_unless_the_url_does():
     options = "DATABASES['default']['OPTIONS']['options']"
     assert setting(options, PRODUCTION) == "-c jit=off -c work_mem=64MB"

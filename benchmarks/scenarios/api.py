@@ -1,11 +1,12 @@
 """API list pages of 50 under load: ours against a bare `.values()` + JsonResponse view.
 
-gunicorn (2 sync workers, benchmarks.settings) serves the scale's database on loopback; wrk
-(one thread, 10 connections) loads one URL at a time from a second process. Two lists: the
-proposals (with call, both PIs and the final score) and the papers (with project and fiscal
-year). Each is measured on its first page and on a deep page (a cursor half way down the
-list); the bare view answers the same rows (`?after=` the same key). Ours and the bare view
-take turns, ROUNDS times, after a warm-up, so that both see the same machine.
+gunicorn (2 workers of WEB_THREADS threads, gunicorn.conf.py, benchmarks.settings) serves
+the scale's database on loopback; wrk (one thread, 10 connections) loads one URL at a time
+from a second process. Two lists: the proposals (with call, both PIs and the final score)
+and the papers (with project and fiscal year). Each is measured on its first page and on a
+deep page (a cursor half way down the list); the bare view answers the same rows (`?after=`
+the same key). Ours and the bare view take turns, ROUNDS times, after a warm-up, so that
+both see the same machine.
 
 Result.median_s is seconds per request at saturation, 1 / req/s (ceiling_median_s the same
 for the bare view), so that `ratio` is the bare view's req/s over ours: the target of

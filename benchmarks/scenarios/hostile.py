@@ -3,13 +3,14 @@ again, while a visitor opens the sign-in page; its p95 must stay under 1 s (issu
 
     python -m benchmarks.run --scale S --only hostile
 
-gunicorn (2 sync workers, DJANGO_DEBUG=false, benchmarks.settings) and one Celery worker on
-the `imports` queue. Each of 5 staff accounts (hostile-staff-N@bench.example, superusers
-past the second factor: a confirmed TOTP device in the session, as a sign-in leaves it)
-posts the bomb to the admin's import page in a loop for WINDOW_S seconds; meanwhile one
-client GETs /accounts/login/ as fast as it is answered. The request only keeps the file
-and queues a job; the job refuses the bomb from its zip directory (exchange/limits.py).
-Before issue 12 one bomb held a gunicorn worker 30 s and two made the sign-in page take 31 s.
+gunicorn (2 workers of WEB_THREADS threads, gunicorn.conf.py, DJANGO_DEBUG=false,
+benchmarks.settings) and one Celery worker on the `imports` queue. Each of 5 staff accounts
+(hostile-staff-N@bench.example, superusers past the second factor: a confirmed TOTP device
+in the session, as a sign-in leaves it) posts the bomb to the admin's import page in a loop
+for WINDOW_S seconds; meanwhile one client GETs /accounts/login/ as fast as it is answered.
+The request only keeps the file and queues a job; the job refuses the bomb from its zip
+directory (exchange/limits.py). Before issue 12 one bomb held a gunicorn worker 30 s and
+two made the sign-in page take 31 s.
 
 The ceiling is the same sign-in loop with no uploads: what the page costs on an idle server.
 """

@@ -121,11 +121,16 @@ def _sessions(user_ids: list[int]) -> dict[int, str]:
 
 
 def _reset(reports: list[int]) -> None:
-    from projects.models import AnnualReport
+    """Back to draft, with their stored figures: an UPDATE sends no signal, and the
+    figures must stay exact for the other scenarios and for verify_figures."""
+    from projects import figures
+    from projects.models import AnnualReport, Paper
 
     AnnualReport.objects.filter(pk__in=reports).update(
         status="draft", submitted_at=None, nothing_to_report=False
     )
+    keys = Paper.objects.filter(report__in=reports).values_list("dedupe_key", flat=True)
+    figures.touch(reports=reports, papers=set(keys))
 
 
 def _submitted(reports: list[int]) -> int:
