@@ -42,7 +42,8 @@ JOBS = [
     (
         _("Records"),
         ["audit.AuditEntry", "exchange.ImportJob", "programs.FormerCode"]
-        + ["projects.OutputFigure", "projects.PaperFigure"],  # derived (projects/figures.py)
+        + ["projects.OutputFigure", "projects.PaperFigure"]  # derived (projects/figures.py)
+        + ["calls.CallFigure", "calls.PIFigure"],  # derived (calls/figures.py)
     ),
 ]
 MACHINERY = _("Administration")  # everything else: superusers only

@@ -34,8 +34,10 @@ from aspire.admin_site import ReadOnlyAdmin
 from calls import scores, services
 from calls.models import (
     Call,
+    CallFigure,
     CallStatus,
     ConflictOfInterest,
+    PIFigure,
     Proposal,
     ProposalDocument,
     Researcher,
@@ -567,3 +569,27 @@ class ConflictOfInterestAdmin(WithholdsUnfunded, admin.ModelAdmin):
                 "proposal": obj.proposal,
             }
             self.message_user(request, message, messages.WARNING)
+
+
+@admin.register(CallFigure)
+class CallFigureAdmin(ReadOnlyAdmin):
+    """A call's proposals counted per status and adoptability (calls/figures.py), derived
+    from the proposals: staff read them; nobody deletes one, which only verify_figures
+    would notice."""
+
+    deletable = False
+    list_display = ["call", "status", "adoptable", "n"]
+    list_filter = ["status", "adoptable", "call__program"]
+    list_select_related = ["call"]
+    search_fields = ["call__code"]
+
+
+@admin.register(PIFigure)
+class PIFigureAdmin(ReadOnlyAdmin):
+    """A call's adopted proposals counted per their PIs' h-indexes (calls/figures.py)."""
+
+    deletable = False
+    list_display = ["call", "jp_h_index", "partner_h_index", "n"]
+    list_filter = ["call__program"]
+    list_select_related = ["call"]
+    search_fields = ["call__code"]

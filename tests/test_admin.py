@@ -19,7 +19,9 @@ from api.services import create_client
 from audit.models import AuditEntry
 from calls.models import (
     Call,
+    CallFigure,
     ConflictOfInterest,
+    PIFigure,
     Proposal,
     ProposalDocument,
     Review,
@@ -249,6 +251,7 @@ WRITTEN_BY_JOBS = {
 WRITTEN_BY_JOBS |= {AccessFailureLog, AuditEntry, ImportJob}  # an import job: by its upload
 WRITTEN_BY_JOBS |= {FormerCode}  # written by the rename page (programs/codes.py)
 WRITTEN_BY_JOBS |= {OutputFigure, PaperFigure}  # kept on every write (projects/figures.py)
+WRITTEN_BY_JOBS |= {CallFigure, PIFigure}  # kept on every write (calls/figures.py)
 
 
 # --- Every model ------------------------------------------------------------------------

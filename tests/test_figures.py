@@ -436,3 +436,20 @@ def test_it_names_a_projects_copy_of_its_call_that_differs(draft):
     assert differences(program_of(draft)) == [
         f"project {project.code}: call {other.code}, its proposal's {project.proposal.call.code}"
     ]
+
+
+@pytest.mark.parametrize("model", [CallFigure, PIFigure, OutputFigure, PaperFigure])
+def test_it_lists_the_stored_figures_in_the_admin_in_as_many_queries_at_two_sizes(
+    admin_client, model
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert admin_client.get(url(model)).status_code == 200
+        return len(done)
+
+    one_of_each(ReportFactory(status=ReportStatus.SUBMITTED))
+    small = queries()
+    for _ in range(5):  # five more programs' calls, PIs, reports and papers
+        one_of_each(ReportFactory(status=ReportStatus.SUBMITTED))
+    assert model.objects.count() >= 6
+    assert queries() == small
