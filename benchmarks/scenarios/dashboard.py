@@ -12,7 +12,8 @@ from benchmarks.harness import Result, compare
 from benchmarks.scenarios.indicators import AS_OF, PROGRAM
 
 EMAIL = "bench.committee@example.org"
-TARGET_RATIO = 1.5
+TARGET_SECONDS = 1.0  # issue 18, at L
+TARGET_RATIO = 1.5  # the earlier target, kept beside it
 
 
 def committee_client() -> Client:
@@ -54,6 +55,8 @@ def run(scale: str) -> list[Result]:
         "dashboard page", scale, lambda: page(client), "indicators alone", indicators, repeat=5
     )
     result.details.update(
-        target=f"<= {TARGET_RATIO:g}x indicators", met=result.ratio <= TARGET_RATIO
+        target=f"< {TARGET_SECONDS:g} s (earlier: <= {TARGET_RATIO:g}x indicators)",
+        met=result.median_s < TARGET_SECONDS,
+        earlier_met=result.ratio <= TARGET_RATIO,
     )
     return [result]

@@ -337,7 +337,9 @@ def _measure(scale: str, path: str) -> list[Result]:
         "import_export_peak_mb_timed": theirs["peak_mb"],
         "extrapolated": f"timed on {ie_rows} rows, scaled linearly to {rows}",
     }
-    fast_enough = ours_s * 1 <= copy_s * 3 and ours_s < 10 and ours_mb < 500
+    # Issue 18's target; the earlier one (a third of COPY's rate, under 10 s) is kept beside it.
+    fast_enough = ours_s < 15 and ours_mb < 500
+    earlier = ours_s <= copy_s * 3 and ours_s < 10 and ours_mb < 500
     return [
         Result(
             f"import {name} (CSV)",
@@ -348,8 +350,9 @@ def _measure(scale: str, path: str) -> list[Result]:
             memory
             | {
                 "output": created[0]["output"],
-                "target": ">= 1/3 COPY rate, < 10 s, < 500 MB",
+                "target": "< 15 s, < 500 MB (earlier: >= 1/3 COPY rate, < 10 s)",
                 "met": fast_enough,
+                "earlier_met": earlier,
             },
         ),
         Result(
