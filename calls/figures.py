@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.signals import post_delete, post_init, post_save
+from django.dispatch import Signal
 
 from aspire.db import sync_rows
 from calls.models import Call, CallFigure, PIFigure, Proposal, ProposalStatus, Researcher
@@ -40,6 +41,11 @@ PI_COLUMNS = ["call_id", "jp_h_index", "partner_h_index", "n"]
 NULLABLE = {"jp_h_index", "partner_h_index"}
 # pg_advisory_xact_lock(LOCK_SPACE, call id): the key of one call's refresh.
 LOCK_SPACE = 1801
+
+# Sent with `proposals` (ids) once saved proposals have moved to another call, by the
+# signals below and by bulk writers (exchange/batches.py): what other apps keep of a
+# proposal's call (projects.Project.call) follows it.
+proposals_moved = Signal()
 
 
 def source(calls) -> QuerySet:
@@ -102,13 +108,21 @@ def calls_of_researchers(researcher_ids: Iterable[int]) -> list[int]:
 # --- Signals -----------------------------------------------------------------------------
 
 
+def read_with(proposal: Proposal) -> int | None:
+    """The call the proposal was read with (or last saved with); None for a new one."""
+    return getattr(proposal, "_figure_call", None)
+
+
 def _proposal_loaded(sender, instance, **kwargs) -> None:
     instance._figure_call = instance.__dict__.get("call_id")
 
 
-def _proposal_written(sender, instance, **kwargs) -> None:
-    refresh([getattr(instance, "_figure_call", None), instance.call_id])
+def _proposal_written(sender, instance, created=False, **kwargs) -> None:
+    before = read_with(instance)
+    refresh([before, instance.call_id])
     instance._figure_call = instance.call_id
+    if before not in (None, instance.call_id) and not created:
+        proposals_moved.send(sender=Proposal, proposals=[instance.pk])
 
 
 def _call_saved(sender, instance, created=False, **kwargs) -> None:

@@ -47,7 +47,6 @@ from exchange.kinds import (
 )
 from programs.codes import current_codes
 from programs.models import DOMESTIC_COUNTRY
-from projects import figures as output_figures
 
 BATCH = 2000  # rows checked and written together; a few queries each
 # Checked from what the batch's queries found (full_clean() would ask once a row and field).
@@ -297,13 +296,14 @@ class ProposalBatches:
             self.touched_calls.update(call_figures.calls_of_researchers(changed))
         self.touched_calls.update(record["call_id"] for record in self.created)
         for proposal in self.updated:  # the call it was read with (post_init) and its own
-            self.touched_calls.update([proposal._figure_call, proposal.call_id])
+            self.touched_calls.update([call_figures.read_with(proposal), proposal.call_id])
         if self.created:
             create_with_history(Proposal, self.created)
         if self.updated:
             bulk_update_with_history(self.updated, Proposal, sorted(self.changed_fields))
-            moved = [p.pk for p in self.updated if p._figure_call != p.call_id]
-            output_figures.follow_calls(moved)  # their projects' copy of the call
+            moved = [p.pk for p in self.updated if call_figures.read_with(p) != p.call_id]
+            if moved:  # bulk_update sends no signal: the projects' copy of the call follows
+                call_figures.proposals_moved.send(sender=Proposal, proposals=moved)
 
 
 def create_with_history(model: type[models.Model], records: list[dict[str, Any]]) -> None:

@@ -38,7 +38,8 @@ from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
 from aspire.db import sync_rows
-from calls.models import YOUNG_CAREER_STAGES, Proposal
+from calls import figures as call_figures
+from calls.models import YOUNG_CAREER_STAGES
 from programs.models import Program
 from projects.models import (
     COUNTED_REPORT_STATUSES,
@@ -317,23 +318,11 @@ def _report_saved(sender, instance, created=False, **kwargs) -> None:
         touch(papers=keys)
 
 
-def _proposal_loaded(sender, instance, **kwargs) -> None:
-    instance._project_call = instance.__dict__.get("call_id")
-
-
-def _proposal_saved(sender, instance, created=False, **kwargs) -> None:
-    """An adopted proposal moved to another call: its project follows (Project.call),
-    and with it, through _project_saved, the figures of its reports and papers."""
-    moved = getattr(instance, "_project_call", None) not in (None, instance.call_id)
-    instance._project_call = instance.call_id
-    if moved and not created:
-        follow_calls([instance.pk])
-
-
-def follow_calls(proposal_ids: Iterable[int]) -> None:
-    """The projects of these proposals take their proposal's call again (bulk writers
-    of proposals, which send no signal, call it for the ones whose call changed)."""
-    for project in Project.objects.filter(proposal__in=list(proposal_ids)):
+def _proposals_moved(sender, proposals: Iterable[int], **kwargs) -> None:
+    """Proposals moved to another call (calls.figures.proposals_moved): their projects
+    take their call again (Project.call), and with it, through _project_saved, the
+    figures of their reports and papers."""
+    for project in Project.objects.filter(proposal__in=list(proposals)):
         project.save(update_fields=["call"])
 
 
@@ -357,9 +346,7 @@ def register() -> None:
     post_init.connect(_report_loaded, sender=AnnualReport, dispatch_uid="projects.figures.report")
     post_save.connect(_report_saved, sender=AnnualReport, dispatch_uid="projects.figures.report")
     post_save.connect(_project_saved, sender=Project, dispatch_uid="projects.figures.project")
-    uid = "projects.figures.proposal"
-    post_init.connect(_proposal_loaded, sender=Proposal, dispatch_uid=uid)
-    post_save.connect(_proposal_saved, sender=Proposal, dispatch_uid=uid)
+    call_figures.proposals_moved.connect(_proposals_moved, dispatch_uid="projects.figures.moved")
 
 
 # --- Checking them -----------------------------------------------------------------------

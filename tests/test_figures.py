@@ -453,3 +453,18 @@ def test_it_lists_the_stored_figures_in_the_admin_in_as_many_queries_at_two_size
         one_of_each(ReportFactory(status=ReportStatus.SUBMITTED))
     assert model.objects.count() >= 6
     assert queries() == small
+
+
+def test_it_moves_a_project_with_its_proposal_through_an_import(draft):
+    one_of_each(draft)
+    proposal = draft.project.proposal
+    elsewhere = CallFactory()  # another program
+    row = {"call": elsewhere.code, "ref": proposal.ref, "title": proposal.title}
+    row |= {"status": "adopted", "jp_pi_name": proposal.jp_pi.name}
+    row |= {"jp_pi_institution": proposal.jp_pi.institution}
+    result = import_table("proposals", [row])  # a bulk update: no save() signal
+    assert not result.errors, result.errors
+    draft.project.refresh_from_db()
+    assert draft.project.call == elsewhere
+    assert set(OutputFigure.objects.values_list("program", flat=True)) == {elsewhere.program_id}
+    agree(draft)
