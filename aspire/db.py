@@ -46,6 +46,16 @@ def among(values: Iterable, of: str = "text") -> list | RawSQL:
     return RawSQL(f"SELECT unnest(%s::{of}[])", [values])  # noqa: S611 (`of` is ours)
 
 
+def derived_sql(model: type[models.Model], columns: list[str], source: models.QuerySet):
+    """What a statement writing `source`'s rows into the model's `columns` needs, quoted:
+    (table, column names, the source's aliases in the same order, its SQL, its params)."""
+    quote = connection.ops.quote_name
+    sql, params = source.order_by().query.sql_with_params()
+    aliases = [quote(name) for name in source.query.annotation_select]
+    names = [quote(model._meta.get_field(c.removesuffix("_id")).column) for c in columns]
+    return quote(model._meta.db_table), names, aliases, sql, params
+
+
 def sync_rows(
     scope: models.QuerySet, columns: list[str], source: models.QuerySet, nullable: set[str]
 ) -> None:
@@ -55,11 +65,7 @@ def sync_rows(
     row that is right stays as it is (same id), so that refreshing twice changes nothing.
     `source` selects, in the order of `columns`, one annotation per column; `nullable`
     names the columns compared as NULL-equal."""
-    model, quote = scope.model, connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    sql, params = source.order_by().query.sql_with_params()
-    aliases = [quote(name) for name in source.query.annotation_select]
-    names = [quote(model._meta.get_field(c.removesuffix("_id")).column) for c in columns]
+    table, names, aliases, sql, params = derived_sql(scope.model, columns, source)
     same = " IS NOT DISTINCT FROM " if connection.vendor == "postgresql" else " IS "
     match = " AND ".join(
         f"stored.{name}{same if column in nullable else ' = '}source.{alias}"

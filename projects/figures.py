@@ -37,7 +37,7 @@ from django.db.models import BooleanField, Count, DateField, ExpressionWrapper, 
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
-from aspire.db import sync_rows
+from aspire.db import derived_sql, sync_rows
 from calls import figures as call_figures
 from calls.models import YOUNG_CAREER_STAGES
 from programs.models import Program
@@ -157,14 +157,7 @@ def add_papers(keys: list[str]) -> None:
     date and the new rows' gives it, in one statement where a refresh takes two. Two
     hand-ins of one paper at once both keep the earlier date (the second waits for the
     first's row, then compares with it)."""
-    quote = connection.ops.quote_name
-    table = quote(PaperFigure._meta.db_table)
-    source = paper_source(keys)
-    sql, params = source.order_by().query.sql_with_params()
-    aliases = [quote(name) for name in source.query.annotation_select]
-    names = [
-        quote(PaperFigure._meta.get_field(c.removesuffix("_id")).column) for c in PAPER_COLUMNS
-    ]
+    table, names, aliases, sql, params = derived_sql(PaperFigure, PAPER_COLUMNS, paper_source(keys))
     dates = names[2:]  # counted_from, before_from, after_from
     earlier = {
         name: f"CASE WHEN excluded.{name} IS NULL THEN {table}.{name} "
